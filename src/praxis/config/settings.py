@@ -1,0 +1,282 @@
+"""Praxis settings, read from PRAXIS_* environment variables (see README, "Configuration").
+
+Three profiles, chosen by PRAXIS_PROFILE:
+- ``production`` (the default): secure cookies, HSTS, SSL redirect; PRAXIS_SECRET_KEY required.
+- ``demo``: what ``make demo`` runs on http://127.0.0.1:8000 with a generated secret key kept in
+  the data folder and e-mail printed to the console.
+- ``test``: what the test suite runs; fast password hashing is *not* used, so tests exercise argon2.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from .env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+)
+
+PROFILE = env_choice("PRAXIS_PROFILE", ("production", "demo", "test"), "production")
+IS_PRODUCTION = PROFILE == "production"
+DEMO_MODE = PROFILE == "demo"
+
+SRC_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("PRAXIS_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+
+def _secret_key() -> str:
+    key = env_str("PRAXIS_SECRET_KEY")
+    if key:
+        return key
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured("PRAXIS_SECRET_KEY must be set in production (50+ characters)")
+    if PROFILE == "test":
+        return "praxis-test-" + "k" * 60
+    # demo: one generated key per data folder, so sessions survive a restart
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("PRAXIS_DEBUG", False)
+ALLOWED_HOSTS = env_list(
+    "PRAXIS_ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("PRAXIS_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "bootstrap",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "praxis.core",
+    "praxis.dashboards",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "praxis.core.middleware.RequestContextMiddleware",
+    "praxis.core.middleware.SessionTimeoutMiddleware",
+    "praxis.core.middleware.AccessMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "praxis.core.middleware.NoStoreMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "praxis.config.urls"
+WSGI_APPLICATION = "praxis.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "praxis.core.context_processors.navigation",
+            ],
+            "builtins": ["template_partials.templatetags.partials"],
+        },
+    }
+]
+
+_default_db = f"sqlite:///{DATA_DIR / 'praxis.sqlite3'}"
+DATABASES = {
+    "default": database_from_url(
+        env_str("PRAXIS_DATABASE_URL", _default_db), base_dir=DATA_DIR.parent
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    # axes first: it refuses locked-out credentials before a password is even checked
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("email", "full_name")}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "praxis.core.passwords.BreachedLookingPasswordValidator"},
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+# Sessions: database-backed so that deactivating a user can delete every session at once.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+PRAXIS_SESSION_IDLE_SECONDS = env_int("PRAXIS_SESSION_IDLE_MINUTES", 15, minimum=1) * 60
+PRAXIS_SESSION_ABSOLUTE_SECONDS = env_int("PRAXIS_SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 3600
+SESSION_COOKIE_AGE = PRAXIS_SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "praxis_session"
+CSRF_COOKIE_NAME = "praxis_csrftoken"
+
+# Login throttling (django-axes): N failures for one e-mail address lock it for the cool-off.
+AXES_FAILURE_LIMIT = env_int("PRAXIS_LOCKOUT_FAILURES", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PRAXIS_LOCKOUT_MINUTES", 15, minimum=1))
+# Per account, not per IP: a practice's staff share one NAT address, and one person's typos must
+# not lock the whole front office out (hence axes.W006 is silenced below).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env_int("PRAXIS_PROXY_COUNT", 0, minimum=0) or None
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+
+SILENCED_SYSTEM_CHECKS = ["axes.W006", *env_list("PRAXIS_SILENCED_CHECKS", [])]
+
+OTP_TOTP_ISSUER = "Praxis"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("PRAXIS_TIME_ZONE", "America/New_York")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(DATA_DIR / "files")}},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if IS_PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Outside production, serve static files straight from the packages (no collectstatic step).
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+if not IS_PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_AUTOREFRESH = False
+
+# E-mail: console in the demo, SMTP (or what PRAXIS_EMAIL_BACKEND names) in production.
+_email_backends = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "memory": "django.core.mail.backends.locmem.EmailBackend",
+}
+EMAIL_BACKEND = _email_backends[
+    env_choice(
+        "PRAXIS_EMAIL_BACKEND",
+        tuple(_email_backends),
+        {"production": "smtp", "demo": "console", "test": "memory"}[PROFILE],
+    )
+]
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env_str("PRAXIS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("PRAXIS_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("PRAXIS_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("PRAXIS_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("PRAXIS_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("PRAXIS_DEFAULT_FROM_EMAIL", "praxis@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PRAXIS_BASE_URL = env_str("PRAXIS_BASE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000")
+
+# Background work: a durable queue in the same database (enqueue commits with the data).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if PROFILE == "test"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Security headers.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+if IS_PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("PRAXIS_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("PRAXIS_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("PRAXIS_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env_bool("PRAXIS_BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Logs carry request ids and object ids, never names, dates of birth or other PHI.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("PRAXIS_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+    },
+}

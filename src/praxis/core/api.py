@@ -1,0 +1,178 @@
+"""/api/v1/ endpoints of the core app. Same services and selectors as the pages.
+
+No `from __future__ import annotations` here: ninja reads the annotations at import time.
+"""
+
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from . import selectors, services
+from .api_support import any_signed_in, permission
+from .models import ApiToken, User
+from .roles import permissions_for, roles_of
+
+router = Router(tags=["core"])
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    roles: list[str]
+    permissions: list[str]
+
+
+class AddressOut(Schema):
+    address_line1: str
+    address_line2: str
+    city: str
+    state: str
+    postal_code: str
+
+
+class PracticeOut(AddressOut):
+    id: int
+    name: str
+    legal_name: str
+    group_npi: str
+    taxonomy_code: str
+    phone: str
+    time_zone: str
+
+
+class RoomOut(Schema):
+    id: int
+    name: str
+    is_active: bool
+
+
+class LocationOut(AddressOut):
+    id: int
+    name: str
+    place_of_service: str
+    time_zone: str
+    is_active: bool
+    rooms: list[RoomOut]
+
+
+class UserOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    is_active: bool
+    roles: list[str]
+    has_mfa: bool
+
+
+class AuditEventOut(Schema):
+    id: int
+    occurred_at: datetime
+    actor_email: str
+    action: str
+    object_type: str
+    object_id: str
+    patient_id: str
+    ip: str | None
+    request_id: str
+    details: dict
+    hash: str
+
+
+class AuditQuery(Schema):
+    date_from: date | None = None
+    date_to: date | None = None
+    actor_id: int | None = None
+    patient_id: str = ""
+    action: str = Field("", description="dotted prefix, e.g. praxis.auth")
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def _practice(request: HttpRequest):  # type: ignore[no-untyped-def]
+    practice = request.auth.practice  # type: ignore[attr-defined]
+    if practice is None:
+        from django.http import Http404
+
+        raise Http404
+    return practice
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut(
+        id=user.pk, email=user.email, full_name=user.full_name, is_active=user.is_active,
+        roles=[r.slug for r in roles_of(user)], has_mfa=bool(getattr(user, "has_mfa", False)),
+    )
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user and their permissions")
+@any_signed_in
+def me(request: HttpRequest) -> MeOut:
+    user: User = request.auth  # type: ignore[attr-defined]
+    roles = roles_of(user)
+    perms = sorted(set().union(*(permissions_for(r) for r in roles))) if roles else []
+    return MeOut(id=user.pk, email=user.email, full_name=user.full_name,
+                 roles=[r.slug for r in roles], permissions=perms)
+
+
+@router.get("/practice", response=PracticeOut, summary="The practice's identity")
+@any_signed_in
+def practice(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return _practice(request)
+
+
+@router.get("/locations", response=list[LocationOut], summary="Locations and their rooms")
+@any_signed_in
+def locations(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return list(selectors.practice_locations(_practice(request)))
+
+
+@router.get("/users", response=list[UserOut], summary="The practice's users")
+@permission("core.manage_users")
+def users(request: HttpRequest) -> list[UserOut]:
+    return [_user_out(u) for u in selectors.practice_users(_practice(request))]
+
+
+@router.post("/users/{user_id}/deactivate", response=UserOut,
+             summary="Deactivate a user: ends every session and revokes their tokens")
+@permission("core.manage_users")
+def deactivate_user(request: HttpRequest, user_id: int) -> UserOut:
+    subject = get_object_or_404(User, pk=user_id, practice=_practice(request))
+    services.user_deactivate(user=subject, deactivated_by=request.auth)  # type: ignore[attr-defined]
+    return _user_out(subject)
+
+
+@router.get("/audit/events", response=list[AuditEventOut], summary="Search the audit trail")
+@permission("core.view_audit")
+def audit_events(request: HttpRequest, query: Query[AuditQuery]):  # type: ignore[no-untyped-def]
+    filters = selectors.AuditFilters(
+        date_from=query.date_from, date_to=query.date_to, actor_id=query.actor_id,
+        patient_id=query.patient_id, action=query.action,
+    )
+    return list(selectors.audit_event_search(filters)[query.offset:query.offset + query.limit])
+
+
+@router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
+@permission("core.use_api")
+def tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return list(selectors.user_tokens(request.auth))  # type: ignore[attr-defined]
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")
+@permission("core.use_api")
+def revoke_token(request: HttpRequest, token_id: int):  # type: ignore[no-untyped-def]
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)  # type: ignore[attr-defined]
+    return services.api_token_revoke(token=token)

@@ -1,0 +1,133 @@
+"""What every API endpoint shares: token and session authentication, the permission check, and
+JSON error bodies of the form {"code": "...", "message": "..."}."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+from .mfa import mfa_state
+from .models import ApiToken
+from .services import ServiceError, hash_token
+
+logger = logging.getLogger("praxis.api")
+
+F = TypeVar("F", bound=Callable[..., Any])
+# Refresh ApiToken.last_used_at at most this often: a read should not cost a write each time.
+_LAST_USED_RESOLUTION_S = 300
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer prx_…`` with a personal token (see core.services.api_token_create)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
+        if found is None or not found.is_usable or not found.user.is_active:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_S:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The browser's session, once past MFA; ninja checks the CSRF token on unsafe methods."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and mfa_state(request) == "ok":
+            return user
+        return None
+
+
+AUTH = [TokenAuth(), SessionAuth()]
+
+
+def permission(*perms: str) -> Callable[[F], F]:
+    """Declare (and enforce) the permissions an endpoint needs; the route census reads it."""
+
+    def decorator(func: F) -> F:
+        @wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if not request.auth.has_perms(perms):  # type: ignore[attr-defined]
+                raise ApiError(403, "forbidden", "Your role does not allow this.")
+            return func(request, *args, **kwargs)
+
+        wrapper.praxis_permissions = perms  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def any_signed_in(func: F) -> F:
+    """Declare an endpoint open to every authenticated user."""
+    func.praxis_permissions = ()  # type: ignore[attr-defined]
+    return func
+
+
+def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
+           **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ApiError)
+    def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return _error(api, request, exc.status, exc.code, exc.message)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 401, "unauthenticated",
+                      "Sign in, or send a valid token as 'Authorization: Bearer <token>'.")
+
+    @api.exception_handler(NinjaValidationError)
+    def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or None, "message": e.get("msg")}
+            for e in exc.errors
+        ]
+        return _error(api, request, 422, "invalid", "Some values are not valid.", errors=errors)
+
+    @api.exception_handler(ServiceError)
+    def _rejected(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        return _error(api, request, 400, "rejected", " ".join(exc.messages))
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 404, "not_found", "Not found.")
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 403, "forbidden", "Your role does not allow this.")
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return _error(api, request, exc.status_code, "http_error", str(exc))
+
+    @api.exception_handler(Exception)
+    def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("API error (request %s)", getattr(request, "request_id", ""))
+        return _error(api, request, 500, "server_error",
+                      "Something went wrong; quote the X-Request-ID header to support.")

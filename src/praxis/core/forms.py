@@ -1,0 +1,139 @@
+"""Forms for sign-in, MFA, invitations, users, the practice, locations, tokens and the audit
+search. Field errors are rendered next to their fields (templates/components/field.html)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.utils import timezone
+
+from .models import Location, Practice, User
+from .roles import ROLES
+from .selectors import AuditFilters
+from .validators import normalize_phone, normalize_tin
+
+ROLE_CHOICES = [(role.slug, role.label) for role in ROLES]
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": "That e-mail and password do not match an active account.",
+        "inactive": "This account is deactivated.",
+    }
+
+
+class OtpForm(forms.Form):
+    otp_token = forms.CharField(
+        label="Code",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+    )
+
+    def clean_otp_token(self) -> str:
+        return "".join(self.cleaned_data["otp_token"].split())
+
+
+class ChoosePasswordForm(SetPasswordForm):
+    pass
+
+
+class InviteUserForm(forms.Form):
+    full_name = forms.CharField(max_length=128)
+    email = forms.EmailField(label="E-mail")
+    roles = forms.MultipleChoiceField(
+        choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one role."},
+    )
+
+
+class EditUserForm(forms.Form):
+    full_name = forms.CharField(max_length=128)
+    roles = forms.MultipleChoiceField(
+        choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one role."},
+    )
+
+
+class _PhoneCleaning:
+    cleaned_data: dict[str, Any]
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone", "")
+        return normalize_phone(phone) if phone else ""
+
+
+class PracticeForm(_PhoneCleaning, forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = [
+            "name", "legal_name", "group_npi", "tin", "taxonomy_code", "phone",
+            "address_line1", "address_line2", "city", "state", "postal_code", "time_zone",
+        ]
+
+    def clean_tin(self) -> str:
+        digits = normalize_tin(self.cleaned_data["tin"])
+        return f"{digits[:2]}-{digits[2:]}" if len(digits) == 9 else digits
+
+
+class LocationForm(_PhoneCleaning, forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = [
+            "name", "place_of_service", "phone", "address_line1", "address_line2", "city",
+            "state", "postal_code", "time_zone", "is_active",
+        ]
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(max_length=64, label="New room")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=64, help_text="Where the token will be used, e.g. 'EHR sync'.")
+    expires_in_days = forms.IntegerField(
+        required=False, min_value=1, max_value=366, label="Expires after (days)",
+        help_text="Leave empty for a token that lasts until revoked.",
+    )
+
+    def expires_at(self) -> Any:
+        days = self.cleaned_data.get("expires_in_days")
+        return timezone.now() + timedelta(days=days) if days else None
+
+
+class AuditFilterForm(forms.Form):
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    actor = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="User")
+    patient_id = forms.CharField(required=False, max_length=64, label="Patient id")
+    action = forms.CharField(
+        required=False, max_length=128, help_text="A dotted prefix, e.g. praxis.auth"
+    )
+
+    def __init__(self, *args: Any, practice: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = User.objects.filter(practice=practice).order_by("full_name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+    def filters(self) -> AuditFilters:
+        data = self.cleaned_data
+        return AuditFilters(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            actor_id=data["actor"].pk if data.get("actor") else None,
+            patient_id=data.get("patient_id") or "",
+            action=data.get("action") or "",
+        )

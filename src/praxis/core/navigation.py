@@ -1,0 +1,34 @@
+"""The navigation bar: each entry names the permission it needs, so a role sees only what it may
+use. Apps add their entries here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str | None  # None: every signed-in user
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("Administrator home", "dashboards:administrator", "core.view_admin_home"),
+    NavItem("Manager home", "dashboards:manager", "core.view_manager_home"),
+    NavItem("My work", "core:my_home", None),
+    NavItem("Locations", "core:location_list", "core.manage_locations"),
+    NavItem("Users", "core:user_list", "core.manage_users"),
+    NavItem("Practice", "core:practice_settings", "core.manage_practice"),
+    NavItem("Audit trail", "core:audit_list", "core.view_audit"),
+    NavItem("API tokens", "core:token_list", "core.use_api"),
+)
+
+
+def items_for(user: object) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        item for item in NAVIGATION
+        if item.permission is None or user.has_perm(item.permission)  # type: ignore[attr-defined]
+    ]

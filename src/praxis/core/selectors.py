@@ -1,0 +1,126 @@
+"""Reads for the core app: the audit-trail search (shared by the page, the CSV export and the
+API), user lists, and the figures the two home pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
+
+from .models import ApiToken, AuditEvent, DailyJobRun, Location, Practice, Room, User
+from .roles import ROLES, mfa_required_for
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    actor_id: int | None = None
+    patient_id: str = ""
+    action: str = ""  # a dotted prefix: "praxis.auth" matches every auth event
+
+
+def _local_day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def audit_event_search(filters: AuditFilters) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor").order_by("-id")
+    if filters.date_from:
+        events = events.filter(occurred_at__gte=_local_day_start(filters.date_from))
+    if filters.date_to:
+        events = events.filter(occurred_at__lt=_local_day_start(filters.date_to + timedelta(days=1)))
+    if filters.actor_id:
+        events = events.filter(actor_id=filters.actor_id)
+    if filters.patient_id:
+        events = events.filter(patient_id=filters.patient_id.strip())
+    if filters.action:
+        events = events.filter(action__startswith=filters.action.strip())
+    return events
+
+
+def practice_users(practice: Practice | None) -> QuerySet[User]:
+    has_mfa = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        User.objects.filter(practice=practice)
+        .annotate(has_mfa=Exists(has_mfa))
+        .prefetch_related("groups")
+        .order_by("-is_active", "full_name")
+    )
+
+
+def practice_locations(practice: Practice) -> QuerySet[Location]:
+    return (
+        Location.objects.filter(practice=practice)
+        .prefetch_related(Prefetch("rooms", queryset=Room.objects.order_by("name")))
+        .annotate(active_rooms=Count("rooms", filter=Q(rooms__is_active=True)))
+        .order_by("-is_active", "name")
+    )
+
+
+def user_tokens(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def _role_counts(practice: Practice | None) -> list[dict[str, Any]]:
+    counts = dict(
+        User.objects.filter(practice=practice, is_active=True)
+        .values_list("groups__name")
+        .annotate(n=Count("id"))
+        .values_list("groups__name", "n")
+    )
+    return [{"role": role, "count": counts.get(role.label, 0)} for role in ROLES]
+
+
+def last_daily_run(job: str) -> DailyJobRun | None:
+    return DailyJobRun.objects.filter(job=job).order_by("-run_date").first()
+
+
+def security_figures(practice: Practice | None) -> dict[str, Any]:
+    since = timezone.now() - timedelta(hours=24)
+    users = list(practice_users(practice).filter(is_active=True))
+    lacking_mfa = [u for u in users if not u.has_mfa and mfa_required_for(u)]
+    recent = AuditEvent.objects.filter(occurred_at__gte=since)
+    return {
+        "failed_logins_24h": recent.filter(action="praxis.auth.login.failed").count(),
+        "lockouts_24h": recent.filter(action="praxis.auth.login.locked_out").count(),
+        "mfa_missing": lacking_mfa,
+        "audit_last_verify": last_daily_run("audit_chain_verify"),
+        "audit_events_24h": recent.count(),
+    }
+
+
+def people_figures(practice: Practice | None) -> dict[str, Any]:
+    users = User.objects.filter(practice=practice)
+    return {
+        "active_users": users.filter(is_active=True).count(),
+        "deactivated_users": users.filter(is_active=False).count(),
+        "pending_invitations": users.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX).count(),
+        "role_counts": _role_counts(practice),
+    }
+
+
+def facility_figures(practice: Practice | None) -> dict[str, Any]:
+    locations = Location.objects.filter(practice=practice, is_active=True)
+    return {
+        "locations": locations.count(),
+        "rooms": Room.objects.filter(location__in=locations, is_active=True).count(),
+    }
+
+
+def background_figures() -> dict[str, Any]:
+    tasks = DBTaskResult.objects.values("status").annotate(n=Count("id"))
+    by_status = {row["status"]: row["n"] for row in tasks}
+    return {
+        "tasks_ready": by_status.get("READY", 0),
+        "tasks_failed": by_status.get("FAILED", 0),
+        "daily_runs": list(DailyJobRun.objects.order_by("-started_at")[:5]),
+    }

@@ -1,0 +1,293 @@
+"""Writes for the core app. Each service validates, runs in one transaction, audits, and
+schedules side effects (e-mail) on commit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from . import audit, mfa
+from .models import ApiToken, Location, Practice, Room, User, UserSession
+from .roles import ROLES_BY_SLUG, Role
+
+
+class ServiceError(ValidationError):
+    """A business rule refused the change; the message is meant for the person who asked."""
+
+
+# --- practice and locations -------------------------------------------------------------------
+
+def _changed_fields(instance: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if getattr(instance, k) != v}
+
+
+def _apply(instance: Any, values: Mapping[str, Any]) -> list[str]:
+    changed = _changed_fields(instance, values)
+    for field, value in changed.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    instance.save()
+    return sorted(changed)
+
+
+def practice_update(*, practice: Practice, values: Mapping[str, Any]) -> Practice:
+    with transaction.atomic():
+        changed = _apply(practice, values)
+        if changed:
+            audit.record("praxis.core.practice.updated", obj=practice, details={"fields": changed})
+    return practice
+
+
+def location_create(*, practice: Practice, values: Mapping[str, Any]) -> Location:
+    with transaction.atomic():
+        location = Location(practice=practice, **values)
+        location.full_clean()
+        location.save()
+        audit.record("praxis.core.location.created", obj=location)
+    return location
+
+
+def location_update(*, location: Location, values: Mapping[str, Any]) -> Location:
+    with transaction.atomic():
+        changed = _apply(location, values)
+        if changed:
+            audit.record("praxis.core.location.updated", obj=location, details={"fields": changed})
+    return location
+
+
+def room_add(*, location: Location, name: str) -> Room:
+    name = name.strip()
+    if not name:
+        raise ServiceError("Give the room a name.")
+    if location.rooms.filter(name__iexact=name).exists():
+        raise ServiceError(f"{location.name} already has a room called {name!r}.")
+    with transaction.atomic():
+        room = Room.objects.create(location=location, name=name)
+        audit.record("praxis.core.room.created", obj=room, details={"location": location.pk})
+    return room
+
+
+def room_set_active(*, room: Room, active: bool) -> Room:
+    if room.is_active != active:
+        with transaction.atomic():
+            room.is_active = active
+            room.save(update_fields=["is_active"])
+            action = "reactivated" if active else "deactivated"
+            audit.record(f"praxis.core.room.{action}", obj=room)
+    return room
+
+
+# --- users -----------------------------------------------------------------------------------
+
+def _role_groups(roles: Iterable[Role]) -> list[Group]:
+    labels = [role.label for role in roles]
+    groups = list(Group.objects.filter(name__in=labels))
+    if len(groups) != len(set(labels)):
+        raise ServiceError("Role groups are missing; run `praxis roles sync`.")
+    return groups
+
+
+def roles_from_slugs(slugs: Iterable[str]) -> list[Role]:
+    try:
+        return [ROLES_BY_SLUG[slug] for slug in slugs]
+    except KeyError as exc:
+        raise ServiceError(f"Unknown role {exc.args[0]!r}.") from exc
+
+
+def invitation_path(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("core:invitation_accept", kwargs={"uidb64": uid, "token": token})
+
+
+def user_invite(
+    *, practice: Practice, email: str, full_name: str, roles: Iterable[Role], invited_by: User | None
+) -> User:
+    """Create an account with no usable password and e-mail a link to choose one."""
+    from .tasks import send_invitation
+
+    email = email.strip().lower()
+    roles = list(roles)
+    if not roles:
+        raise ServiceError("Give the new user at least one role.")
+    if User.objects.filter(email__iexact=email).exists():
+        raise ServiceError(f"There is already an account for {email}.")
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email, full_name=full_name.strip(), practice=practice,
+                invited_at=timezone.now(), invited_by=invited_by,
+            )
+            user.groups.set(_role_groups(roles))
+            audit.record(
+                "praxis.core.user.invited", obj=user,
+                details={"roles": [r.slug for r in roles]},
+            )
+            transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk))
+    except IntegrityError as exc:  # a concurrent invite for the same address won the race
+        raise ServiceError(f"There is already an account for {email}.") from exc
+    return user
+
+
+def user_resend_invitation(*, user: User) -> None:
+    from .tasks import send_invitation
+
+    if user.has_usable_password():
+        raise ServiceError("This user has already chosen a password.")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(invited_at=timezone.now())
+        audit.record("praxis.core.user.invitation_resent", obj=user)
+        transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk))
+
+
+def invitation_accept(*, user: User, password: str) -> User:
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record("praxis.auth.invitation.accepted", obj=user, actor=user)
+    return user
+
+
+def user_update(*, user: User, full_name: str, roles: Iterable[Role], changed_by: User) -> User:
+    roles = list(roles)
+    if not roles:
+        raise ServiceError("A user needs at least one role; deactivate the user instead.")
+    with transaction.atomic():
+        before = sorted(g.name for g in user.groups.all())
+        _guard_last_administrator(user, keeps_admin=any(r.slug == "administrator" for r in roles))
+        user.full_name = full_name.strip()
+        user.save(update_fields=["full_name"])
+        user.groups.set(_role_groups(roles))
+        after = sorted(r.label for r in roles)
+        audit.record(
+            "praxis.core.user.updated", obj=user,
+            details={"roles_before": before, "roles_after": after},
+        )
+    return user
+
+
+def _guard_last_administrator(user: User, *, keeps_admin: bool) -> None:
+    """A practice must always keep one active Administrator, or nobody can manage users."""
+    if keeps_admin or not user.groups.filter(name="Practice Administrator").exists():
+        return
+    others = (
+        User.objects.filter(practice=user.practice, is_active=True,
+                            groups__name="Practice Administrator")
+        .exclude(pk=user.pk)
+        .select_for_update()
+    )
+    if not others.exists():
+        raise ServiceError("This is the practice's last active Administrator; keep the role.")
+
+
+def end_all_sessions(user: User) -> int:
+    """Delete every browser session of the user (the session table and our index of it)."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def user_deactivate(*, user: User, deactivated_by: User) -> User:
+    if user.pk == deactivated_by.pk:
+        raise ServiceError("You cannot deactivate your own account.")
+    with transaction.atomic():
+        _guard_last_administrator(user, keeps_admin=False)
+        user.is_active = False
+        user.deactivated_at = timezone.now()
+        user.save(update_fields=["is_active", "deactivated_at"])
+        ended = end_all_sessions(user)
+        revoked = ApiToken.objects.filter(user=user, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+        audit.record(
+            "praxis.core.user.deactivated", obj=user,
+            details={"sessions_ended": ended, "tokens_revoked": revoked},
+        )
+    return user
+
+
+def user_reactivate(*, user: User) -> User:
+    with transaction.atomic():
+        user.is_active = True
+        user.deactivated_at = None
+        user.save(update_fields=["is_active", "deactivated_at"])
+        audit.record("praxis.core.user.reactivated", obj=user)
+    return user
+
+
+def user_reset_mfa(*, user: User) -> int:
+    """For a lost phone: remove the user's authenticator and recovery codes; they enrol again."""
+    with transaction.atomic():
+        removed = mfa.remove_devices(user)
+        end_all_sessions(user)
+        audit.record("praxis.auth.mfa.reset", obj=user, details={"devices_removed": removed})
+    return removed
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+def session_started(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
+    UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"user": user, "ip": ip, "user_agent": user_agent[:200]},
+    )
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "prx_"
+
+
+def hash_token(secret: str) -> str:
+    # The secret has 256 bits of entropy, so a plain SHA-256 is enough (no slow hash needed).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def api_token_create(*, user: User, name: str, expires_at: datetime | None = None) -> IssuedToken:
+    name = name.strip()
+    if not name:
+        raise ServiceError("Name the token after where it will be used.")
+    if not user.is_active:
+        raise ServiceError("Deactivated users cannot hold API tokens.")
+    if not user.has_perm("core.use_api"):
+        raise ServiceError(f"{user.email} has no role that may use the API.")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ServiceError("The expiry must be in the future.")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=secret[:12], token_hash=hash_token(secret),
+            expires_at=expires_at,
+        )
+        audit.record("praxis.auth.token.created", obj=token, details={"name": name})
+    return IssuedToken(token=token, secret=secret)
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record("praxis.auth.token.revoked", obj=token)
+    return token

@@ -188,6 +188,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Project-wide assets (praxis/praxis.css) live beside the project templates, outside any app.
+STATICFILES_DIRS = [SRC_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "files")}},
@@ -247,7 +249,8 @@ if IS_PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("PRAXIS_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("PRAXIS_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("PRAXIS_HSTS_PRELOAD", False)
+    # The "preload" directive only matters once someone submits the domain to the browsers list.
+    SECURE_HSTS_PRELOAD = env_bool("PRAXIS_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if env_bool("PRAXIS_BEHIND_TLS_PROXY", False):

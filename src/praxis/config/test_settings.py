@@ -17,3 +17,6 @@ from .settings import DATABASES  # noqa: E402
 # A file database (not :memory:) so that threads in concurrency tests share it.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+else:
+    # One test database per test process, so parallel runs on one server do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import time
 from typing import Literal
 
 import qrcode
 import qrcode.image.svg
 from django.http import HttpRequest
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from .roles import mfa_required_for
 
@@ -36,12 +39,34 @@ def mfa_state(request: HttpRequest) -> Literal["ok", "verify", "enroll"]:
     return "ok"
 
 
-def pending_totp_device(user: object) -> TOTPDevice:
-    """The unconfirmed device an enrolment page shows; the same one until it is confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
-    return device
+PENDING_KEY_SESSION = "praxis_pending_totp_key"
+
+
+def pending_totp_device(request: HttpRequest) -> TOTPDevice:
+    """The device the enrolment page shows, *unsaved*: its key waits in the session until the
+    user proves it works (so showing the page writes nothing, and abandoning it leaves nothing)."""
+    key = request.session.get(PENDING_KEY_SESSION)
+    if not key:
+        key = random_hex(20)
+        request.session[PENDING_KEY_SESSION] = key
+    return TOTPDevice(user=request.user, name=TOTP_DEVICE_NAME, key=key, confirmed=False)
+
+
+def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
+    """Save the pending device if ``token`` is its current code (one step of clock drift allowed)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    try:
+        code = int(token)
+    except ValueError:
+        return False
+    if not totp.verify(code, tolerance=1):
+        return False
+    device.confirmed = True
+    device.last_t = totp.t()
+    device.save()
+    request.session.pop(PENDING_KEY_SESSION, None)
+    return True
 
 
 def qr_svg(data: str) -> str:

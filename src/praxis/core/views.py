@@ -126,14 +126,14 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mfa_enroll(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if mfa.has_confirmed_device(user) and not user.is_verified():  # type: ignore[union-attr]
-        return redirect("core:mfa_verify")
-    device = mfa.pending_totp_device(user)
+    if mfa.has_confirmed_device(user):
+        # Replacing an authenticator goes through an Administrator's "reset two-step sign-in",
+        # so a stolen session cannot swap in the thief's phone.
+        return redirect("core:mfa_verify" if mfa.mfa_state(request) == "verify" else "core:home")
+    device = mfa.pending_totp_device(request)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if mfa.confirm_totp_device(request, device, form.cleaned_data["otp_token"]):
             codes = mfa.issue_recovery_codes(user)
             otp_login(request, device)
             audit.record("praxis.auth.mfa.enrolled", obj=user)
@@ -144,7 +144,7 @@ def mfa_enroll(request: HttpRequest) -> HttpResponse:
         "qr_svg": mfa.qr_svg(device.config_url),
         "secret": _base32(device.bin_key),
         "required": mfa.mfa_required_for(user),  # type: ignore[arg-type]
-    })
+    }, status=400 if form.errors else 200)
 
 
 def _base32(key: bytes) -> str:

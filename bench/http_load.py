@@ -1,0 +1,439 @@
+"""http_load: the sign-in page and the Practice Manager home under 10 concurrent clients.
+
+A throwaway demo practice (migrate + seed-demo in a temporary data folder, or the database named
+by PRAXIS_BENCH_DATABASE_URL) is served by gunicorn (2 workers x 4 threads) on 127.0.0.1. Ten
+client threads, each on its own keep-alive ``http.client`` connection, hammer one target at a time
+for a fixed window; ``GET /healthz`` (one ``SELECT 1``) is the baseline measured the same way in
+the same run, so ``ratio`` says what the page costs above the floor of the stack.
+"""
+
+from __future__ import annotations
+
+import ast
+import http.client
+import importlib.util
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+from . import log, median, percentile, seconds
+
+NAME = "http_load"
+
+CLIENTS = 10
+DURATION_S = {"small": 3.0, "full": 10.0}
+WARMUP_S = {"small": 0.5, "full": 2.0}
+ROUNDS = {"small": 3, "full": 5}  # the window per target is split into this many rounds
+HOST = "127.0.0.1"
+
+MANAGER_EMAIL = "manager@riverbend.example"
+SESSION_COOKIE = "praxis_session"
+CSRF_COOKIE = "praxis_csrftoken"
+
+BASELINE = ("healthz", "/healthz")
+TARGETS = (("login_page", "/login/"), ("manager_home", "/home/manager/"))
+
+_CSRF_FIELD = re.compile(
+    r"""<input[^>]*name=["']csrfmiddlewaretoken["'][^>]*value=["']([^"']+)["']"""
+    r"""|<input[^>]*value=["']([^"']+)["'][^>]*name=["']csrfmiddlewaretoken["']"""
+)
+
+
+@dataclass
+class Window:
+    """What the clients saw for one target during one timed window."""
+
+    latencies: list[float] = field(default_factory=list)  # 200 responses only
+    requests: int = 0
+    errors: Counter[str] = field(default_factory=Counter)  # status code or exception -> count
+    elapsed_s: float = 0.0
+
+    def add(self, other: Window) -> None:
+        self.latencies.extend(other.latencies)
+        self.requests += other.requests
+        self.errors.update(other.errors)
+        self.elapsed_s += other.elapsed_s
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "n": self.requests,
+            "median_s": seconds(median(self.latencies)),
+            "p95_s": seconds(percentile(self.latencies, 95)),
+            "rps": round(self.requests / self.elapsed_s, 1) if self.elapsed_s else None,
+            "errors": sum(self.errors.values()),
+        }
+
+
+def run(size: str) -> list[dict[str, Any]]:
+    duration = DURATION_S[size]
+    warmup = WARMUP_S[size]
+    bench_db_url = os.environ.get("PRAXIS_BENCH_DATABASE_URL", "").strip()
+    db = "sqlite"
+    if bench_db_url:
+        db = "postgresql" if urlparse(bench_db_url).scheme.startswith("postgres") else "sqlite"
+
+    data_dir = Path(tempfile.mkdtemp(prefix="praxis-bench-http-"))
+    server: subprocess.Popen[bytes] | None = None
+    server_log = data_dir / "gunicorn.log"
+    try:
+        env = _server_env(data_dir, bench_db_url)
+        bin_dir = Path(sys.executable).parent
+        _praxis(bin_dir, env, data_dir, "migrate", "--no-input")
+        _praxis(bin_dir, env, data_dir, "seed-demo")
+
+        port = _free_port()
+        server = _start_gunicorn(bin_dir, env, data_dir, port, server_log)
+        _wait_healthy(server, port, server_log)
+        cookie_header = _sign_in(port)
+
+        plan = [
+            (target, path, _headers(target, cookie_header)) for target, path in (BASELINE, *TARGETS)
+        ]
+        for target, path, headers in plan:
+            log(f"http_load: warm-up {target} ({path}) {warmup:g}s")
+            _load(port, path, headers, warmup)
+        # The timed windows alternate between the targets, round by round, so a noisy neighbour
+        # slows the baseline and the pages alike and the ratio holds.
+        rounds = ROUNDS[size]
+        measured = {target: Window() for target, _, _ in plan}
+        log(
+            f"http_load: {rounds} rounds of {duration / rounds:g}s per target, "
+            f"{CLIENTS} clients ({duration:g}s per target in all)"
+        )
+        for round_no in range(rounds):
+            shift = round_no % len(plan)
+            for target, path, headers in plan[shift:] + plan[:shift]:
+                measured[target].add(_load(port, path, headers, duration / rounds))
+        for target, window in measured.items():
+            s = window.summary()
+            log(
+                f"http_load: {target}: n={s['n']} median={s['median_s']}s p95={s['p95_s']}s "
+                f"rps={s['rps']} errors={s['errors']}"
+                + (f" {dict(window.errors)}" if window.errors else "")
+            )
+        if any(w.errors for w in measured.values()):
+            _log_tail(server_log)
+    finally:
+        if server is not None:
+            _stop(server)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    base = measured[BASELINE[0]]
+    base_summary = base.summary()
+    results = []
+    for target, path in TARGETS:
+        window = measured[target]
+        summary = window.summary()
+        ratio = None
+        if summary["median_s"] is not None and base_summary["median_s"]:
+            ratio = round(summary["median_s"] / base_summary["median_s"], 2)
+        results.append(
+            {
+                "target": target,
+                "n": summary["n"],
+                "db": db,
+                "median_s": summary["median_s"],
+                "baseline": BASELINE[0],
+                "baseline_median_s": base_summary["median_s"],
+                "ratio": ratio,
+                "p95_s": summary["p95_s"],
+                "rps": summary["rps"],
+                "errors": summary["errors"],
+                "error_kinds": dict(window.errors),
+                "baseline_n": base_summary["n"],
+                "baseline_p95_s": base_summary["p95_s"],
+                "baseline_rps": base_summary["rps"],
+                "baseline_errors": base_summary["errors"],
+                "path": path,
+                "clients": CLIENTS,
+                "duration_s": duration,
+                "rounds": ROUNDS[size],
+                "server": "gunicorn --workers 2 --threads 4",
+                "size": size,
+            }
+        )
+    return results
+
+
+# -- the server ---------------------------------------------------------------------------------
+
+
+def _headers(target: str, cookie_header: str) -> dict[str, str]:
+    # Only the manager page is signed in; the sign-in page and /healthz are fetched anonymously.
+    return {"Cookie": cookie_header} if target == "manager_home" else {}
+
+
+def _server_env(data_dir: Path, bench_db_url: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PRAXIS_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GUNICORN_CMD_ARGS"}
+    }
+    env.update(
+        {
+            "PRAXIS_PROFILE": "demo",
+            "PRAXIS_DATA_DIR": str(data_dir),
+            "PRAXIS_DEBUG": "false",
+            # Django logs every 4xx/5xx at WARNING: errors still reach the server log, chatter not.
+            "PRAXIS_LOG_LEVEL": "WARNING",
+        }
+    )
+    if bench_db_url:
+        env["PRAXIS_DATABASE_URL"] = bench_db_url
+    return env
+
+
+def _praxis(bin_dir: Path, env: dict[str, str], cwd: Path, *args: str) -> None:
+    log(f"http_load: praxis {' '.join(args)}")
+    done = subprocess.run(
+        [str(bin_dir / "praxis"), *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise RuntimeError(f"`praxis {' '.join(args)}` exited with {done.returncode}")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_gunicorn(
+    bin_dir: Path, env: dict[str, str], cwd: Path, port: int, log_path: Path
+) -> subprocess.Popen[bytes]:
+    gunicorn = bin_dir / "gunicorn"
+    command = [str(gunicorn)] if gunicorn.exists() else [sys.executable, "-m", "gunicorn"]
+    command += [
+        "praxis.config.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
+        "--graceful-timeout",
+        "5",
+        "--no-control-socket",  # gunicorn >= 24 would otherwise claim ~/.gunicorn/gunicorn.ctl
+    ]
+    log(f"http_load: gunicorn on {HOST}:{port} (2 workers x 4 threads)")
+    with log_path.open("wb") as out:
+        return subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _wait_healthy(
+    server: subprocess.Popen[bytes], port: int, log_path: Path, timeout_s: float = 60.0
+) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            _log_tail(log_path)
+            raise RuntimeError(f"gunicorn exited with {server.returncode} before answering")
+        try:
+            status, _, _ = _request(port, "GET", BASELINE[1])
+        except OSError:
+            status = 0
+        if status == 200:
+            return
+        time.sleep(0.1)
+    _log_tail(log_path)
+    raise RuntimeError(f"/healthz did not answer 200 within {timeout_s:g}s")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+    log(f"http_load: gunicorn stopped (exit {server.returncode})")
+
+
+def _log_tail(log_path: Path, lines: int = 40) -> None:
+    try:
+        tail = log_path.read_text(errors="replace").splitlines()[-lines:]
+    except OSError:
+        return
+    if tail:
+        sys.stderr.write("---- gunicorn log (tail) ----\n" + "\n".join(tail) + "\n")
+
+
+# -- the client ---------------------------------------------------------------------------------
+
+
+def _request(
+    port: int,
+    method: str,
+    path: str,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.msg, response.read()
+    finally:
+        conn.close()
+
+
+def _take_cookies(jar: SimpleCookie, message: http.client.HTTPMessage) -> None:
+    for header in message.get_all("Set-Cookie") or []:
+        jar.load(header)
+
+
+def _cookie_header(jar: SimpleCookie) -> str:
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items() if morsel.value)
+
+
+def _demo_password() -> str:
+    """``praxis.core.demo.DEMO_PASSWORD``, read from the source: importing the module needs a
+    configured Django, which this (client) process deliberately is not."""
+    spec = importlib.util.find_spec("praxis.core.demo")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("praxis.core.demo is not importable from this interpreter")
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and any(isinstance(t, ast.Name) and t.id == "DEMO_PASSWORD" for t in node.targets)
+        ):
+            return str(node.value.value)
+    raise RuntimeError(f"no DEMO_PASSWORD constant in {spec.origin}")
+
+
+def _sign_in(port: int) -> str:
+    """Sign in as the demo Practice Manager; the Cookie header that carries the session."""
+    jar: SimpleCookie = SimpleCookie()
+    status, message, body = _request(port, "GET", "/login/")
+    if status != 200:
+        raise RuntimeError(f"GET /login/ answered {status}")
+    _take_cookies(jar, message)
+    match = _CSRF_FIELD.search(body.decode("utf-8", "replace"))
+    if CSRF_COOKIE not in jar or match is None:
+        raise RuntimeError("the sign-in page did not hand out a CSRF cookie and form token")
+    form = urlencode(
+        {
+            "username": MANAGER_EMAIL,
+            "password": _demo_password(),
+            "csrfmiddlewaretoken": match.group(1) or match.group(2),
+            "next": "",
+        }
+    )
+    status, message, _ = _request(
+        port,
+        "POST",
+        "/login/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": _cookie_header(jar),
+            "Referer": f"http://{HOST}:{port}/login/",
+        },
+    )
+    _take_cookies(jar, message)
+    location = message.get("Location", "")
+    if status != 302 or SESSION_COOKIE not in jar or "/login" in location:
+        raise RuntimeError(f"sign-in as {MANAGER_EMAIL} failed: {status} -> {location!r}")
+    cookie_header = _cookie_header(jar)
+    status, _, _ = _request(port, "GET", "/home/manager/", headers={"Cookie": cookie_header})
+    if status != 200:
+        raise RuntimeError(f"signed in, but GET /home/manager/ answered {status}")
+    log(f"http_load: signed in as {MANAGER_EMAIL}")
+    return cookie_header
+
+
+def _load(port: int, path: str, headers: dict[str, str], duration_s: float) -> Window:
+    """CLIENTS threads, each on its own keep-alive connection, GET ``path`` for ``duration_s``."""
+    window = Window()
+    lock = threading.Lock()
+    ready = threading.Barrier(CLIENTS + 1)
+    clock: dict[str, float] = {}
+    failures: list[OSError] = []
+
+    def client() -> None:
+        latencies: list[float] = []
+        errors: Counter[str] = Counter()
+        requests = 0
+        last_done = 0.0
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        try:
+            try:
+                conn.connect()
+            except OSError as exc:
+                failures.append(exc)
+                ready.abort()  # the runner must not wait for a client that never came
+                return
+            try:
+                ready.wait()
+            except threading.BrokenBarrierError:
+                return  # another client could not connect; the runner reports it
+            deadline = clock["deadline"]
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                try:
+                    conn.request("GET", path, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                except (OSError, http.client.HTTPException) as exc:
+                    last_done = time.perf_counter()
+                    requests += 1
+                    errors[type(exc).__name__] += 1
+                    conn.close()  # the next request() reconnects
+                    continue
+                last_done = time.perf_counter()
+                requests += 1
+                if response.status == 200:
+                    latencies.append(last_done - started)
+                else:
+                    errors[str(response.status)] += 1
+                if response.will_close:
+                    conn.close()
+        finally:
+            conn.close()
+            with lock:
+                window.latencies.extend(latencies)
+                window.requests += requests
+                window.errors.update(errors)
+                clock["last_done"] = max(clock.get("last_done", 0.0), last_done)
+
+    threads = [
+        threading.Thread(target=client, name=f"http-load-{i}", daemon=True) for i in range(CLIENTS)
+    ]
+    for thread in threads:
+        thread.start()
+    clock["start"] = time.perf_counter()
+    clock["deadline"] = clock["start"] + duration_s
+    try:
+        ready.wait(timeout=30)
+    except threading.BrokenBarrierError:
+        for thread in threads:
+            thread.join(timeout=5)
+        cause = failures[0] if failures else None
+        raise RuntimeError(f"load clients could not connect to {HOST}:{port}: {cause}") from cause
+    for thread in threads:
+        thread.join()
+    window.elapsed_s = max(clock.get("last_done", 0.0) - clock["start"], 1e-9)
+    return window

@@ -20,12 +20,12 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 
 
-
 def api_urls() -> tuple[list, str, str]:  # type: ignore[type-arg]
     """The API's URL patterns. The API authenticates each operation itself (401/403 JSON), so
     the page-level access middleware lets its views through; the route census checks that every
     operation declares a rule."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        public(pattern.callback)
+        if pattern.callback is not None:
+            public(pattern.callback)
     return patterns, app_name, namespace

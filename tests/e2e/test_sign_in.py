@@ -107,8 +107,11 @@ def test_administrator_without_device_enrols_on_first_sign_in(
 ) -> None:
     errors = _watch_console(page)
     user = UserFactory(
-        email="new_admin@example.org", full_name="Nia Newton", practice=practice,
-        password=PASSWORD, roles=[ADMINISTRATOR],
+        email="new_admin@example.org",
+        full_name="Nia Newton",
+        practice=practice,
+        password=PASSWORD,
+        roles=[ADMINISTRATOR],
     )
 
     _sign_in(page, user.email)

@@ -11,11 +11,11 @@ if os.environ.get("PRAXIS_TEST_DATABASE_URL"):
 else:
     os.environ.pop("PRAXIS_DATABASE_URL", None)
 
-from .settings import *  # noqa: E402,F403
-from .settings import DATABASES  # noqa: E402
+from .settings import *  # noqa: F403
+from .settings import DATABASES
 
 # A file database (not :memory:) so that threads in concurrency tests share it.
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
 else:
     # One test database per test process, so parallel runs on one server do not collide.

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+
+from .models import Practice
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,3 +53,12 @@ def requires(*permissions: str) -> Callable[[F], F]:
 
 def access_of(view: Any) -> Access | None:
     return getattr(view, "praxis_access", None)
+
+
+def practice_of(user: Any) -> Practice:
+    """The practice a signed-in user works for; everything they see is scoped to it. A user
+    with no practice (a bare superuser) gets 404s rather than another practice's data."""
+    practice = getattr(user, "practice", None)
+    if practice is None:
+        raise Http404("No practice is set up for this account.")
+    return practice  # type: ignore[no-any-return]

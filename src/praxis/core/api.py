@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here: ninja reads the annotations at import time.
 """
 
-
 from datetime import date, datetime
 
 from django.http import HttpRequest
@@ -11,8 +10,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from . import selectors, services
+from .access import practice_of
 from .api_support import any_signed_in, permission
-from .models import ApiToken, User
+from .models import ApiToken, Practice, User
 from .roles import permissions_for, roles_of
 
 router = Router(tags=["core"])
@@ -102,19 +102,18 @@ class TokenOut(Schema):
     revoked_at: datetime | None
 
 
-def _practice(request: HttpRequest):  # type: ignore[no-untyped-def]
-    practice = request.auth.practice  # type: ignore[attr-defined]
-    if practice is None:
-        from django.http import Http404
-
-        raise Http404
-    return practice
+def _practice(request: HttpRequest) -> Practice:
+    return practice_of(request.auth)  # type: ignore[attr-defined]
 
 
 def _user_out(user: User) -> UserOut:
     return UserOut(
-        id=user.pk, email=user.email, full_name=user.full_name, is_active=user.is_active,
-        roles=[r.slug for r in roles_of(user)], has_mfa=bool(getattr(user, "has_mfa", False)),
+        id=user.pk,
+        email=user.email,
+        full_name=user.full_name,
+        is_active=user.is_active,
+        roles=[r.slug for r in roles_of(user)],
+        has_mfa=bool(getattr(user, "has_mfa", False)),
     )
 
 
@@ -124,8 +123,13 @@ def me(request: HttpRequest) -> MeOut:
     user: User = request.auth  # type: ignore[attr-defined]
     roles = roles_of(user)
     perms = sorted(set().union(*(permissions_for(r) for r in roles))) if roles else []
-    return MeOut(id=user.pk, email=user.email, full_name=user.full_name,
-                 roles=[r.slug for r in roles], permissions=perms)
+    return MeOut(
+        id=user.pk,
+        email=user.email,
+        full_name=user.full_name,
+        roles=[r.slug for r in roles],
+        permissions=perms,
+    )
 
 
 @router.get("/practice", response=PracticeOut, summary="The practice's identity")
@@ -146,8 +150,11 @@ def users(request: HttpRequest) -> list[UserOut]:
     return [_user_out(u) for u in selectors.practice_users(_practice(request))]
 
 
-@router.post("/users/{user_id}/deactivate", response=UserOut,
-             summary="Deactivate a user: ends every session and revokes their tokens")
+@router.post(
+    "/users/{user_id}/deactivate",
+    response=UserOut,
+    summary="Deactivate a user: ends every session and revokes their tokens",
+)
 @permission("core.manage_users")
 def deactivate_user(request: HttpRequest, user_id: int) -> UserOut:
     subject = get_object_or_404(User, pk=user_id, practice=_practice(request))
@@ -159,10 +166,13 @@ def deactivate_user(request: HttpRequest, user_id: int) -> UserOut:
 @permission("core.view_audit")
 def audit_events(request: HttpRequest, query: Query[AuditQuery]):  # type: ignore[no-untyped-def]
     filters = selectors.AuditFilters(
-        date_from=query.date_from, date_to=query.date_to, actor_id=query.actor_id,
-        patient_id=query.patient_id, action=query.action,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        actor_id=query.actor_id,
+        patient_id=query.patient_id,
+        action=query.action,
     )
-    return list(selectors.audit_event_search(filters)[query.offset:query.offset + query.limit])
+    return list(selectors.audit_event_search(filters)[query.offset : query.offset + query.limit])
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens")

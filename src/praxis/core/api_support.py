@@ -35,18 +35,17 @@ class ApiError(Exception):
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer prx_…`` with a personal token (see core.services.api_token_create)."""
+    """``Authorization: Bearer prx_…`` with a personal token (core.services.api_token_create)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(token_hash=hash_token(token))
-            .first()
-        )
+        found = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
         if found is None or not found.is_usable or not found.user.is_active:
             return None
         now = timezone.now()
-        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_S:
+        if (
+            found.last_used_at is None
+            or (now - found.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_S
+        ):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
@@ -87,8 +86,9 @@ def any_signed_in(func: F) -> F:
     return func
 
 
-def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
-           **extra: Any) -> HttpResponse:
+def _error(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, **extra: Any
+) -> HttpResponse:
     return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
 
 
@@ -99,13 +99,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return _error(api, request, 401, "unauthenticated",
-                      "Sign in, or send a valid token as 'Authorization: Bearer <token>'.")
+        return _error(
+            api,
+            request,
+            401,
+            "unauthenticated",
+            "Sign in, or send a valid token as 'Authorization: Bearer <token>'.",
+        )
 
     @api.exception_handler(NinjaValidationError)
     def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = [
-            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or None, "message": e.get("msg")}
+            {
+                "field": ".".join(str(p) for p in e.get("loc", ())[1:]) or None,
+                "message": e.get("msg"),
+            }
             for e in exc.errors
         ]
         return _error(api, request, 422, "invalid", "Some values are not valid.", errors=errors)
@@ -129,5 +137,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error (request %s)", getattr(request, "request_id", ""))
-        return _error(api, request, 500, "server_error",
-                      "Something went wrong; quote the X-Request-ID header to support.")
+        return _error(
+            api,
+            request,
+            500,
+            "server_error",
+            "Something went wrong; quote the X-Request-ID header to support.",
+        )

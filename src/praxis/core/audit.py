@@ -150,10 +150,15 @@ def verify_chain() -> ChainReport:
     for event in _rows():
         checked += 1
         if compute_hash(event, event.prev_hash) != event.hash:
-            return ChainReport(checked, expected_prev, ChainProblem(
-                "edited", event.id,
-                f"event {event.id} no longer matches its hash: it was edited (or forged)",
-            ))
+            return ChainReport(
+                checked,
+                expected_prev,
+                ChainProblem(
+                    "edited",
+                    event.id,
+                    f"event {event.id} no longer matches its hash: it was edited (or forged)",
+                ),
+            )
         if event.prev_hash != expected_prev:
             return ChainReport(checked, expected_prev, _explain_break(event, previous))
         expected_prev = event.hash
@@ -162,20 +167,22 @@ def verify_chain() -> ChainReport:
 
 
 def _explain_break(event: AuditEvent, previous: AuditEvent | None) -> ChainProblem:
-    linked_id = (
-        AuditEvent.objects.filter(hash=event.prev_hash).values_list("id", flat=True).first()
-    )
+    linked_id = AuditEvent.objects.filter(hash=event.prev_hash).values_list("id", flat=True).first()
     after = f"after event {previous.id}" if previous else "at the start"
     if linked_id is None:
         return ChainProblem(
-            "deleted", event.id,
+            "deleted",
+            event.id,
             f"event(s) missing before event {event.id} ({after}): they were deleted",
         )
     if linked_id > event.id:
         return ChainProblem(
-            "reordered", event.id, f"event {event.id} was moved: it chains to later event {linked_id}"
+            "reordered",
+            event.id,
+            f"event {event.id} was moved: it chains to later event {linked_id}",
         )
     return ChainProblem(
-        "inserted", previous.id if previous else event.id,
+        "inserted",
+        previous.id if previous else event.id,
         f"event(s) between {linked_id} and {event.id} were inserted behind the application's back",
     )

@@ -24,7 +24,8 @@ class ActorContext:
         return user if user is not None and user.is_authenticated else None
 
 
-_current: ContextVar[ActorContext] = ContextVar("praxis_actor", default=ActorContext())
+_SYSTEM = ActorContext()  # frozen, so sharing it as the default is safe
+_current: ContextVar[ActorContext] = ContextVar("praxis_actor", default=_SYSTEM)
 
 
 def current() -> ActorContext:

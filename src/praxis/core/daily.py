@@ -5,8 +5,8 @@ constraint lets exactly one insert win, and only the winner runs the job."""
 from __future__ import annotations
 
 import logging
-import socket
 import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -32,7 +32,9 @@ class DailyJob:
 REGISTRY: dict[str, DailyJob] = {}
 
 
-def daily_job(name: str, *, at: time) -> Callable[[Callable[[], dict[str, Any]]], Callable[[], dict[str, Any]]]:
+def daily_job(
+    name: str, *, at: time
+) -> Callable[[Callable[[], dict[str, Any]]], Callable[[], dict[str, Any]]]:
     def register(func: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
         REGISTRY[name] = DailyJob(name=name, at=at, run=func)
         return func
@@ -47,13 +49,19 @@ def worker_name() -> str:
 def _claim(job: DailyJob, run_date: Any, claimed_by: str) -> DailyJobRun | None:
     try:
         with transaction.atomic():
-            return DailyJobRun.objects.create(job=job.name, run_date=run_date, claimed_by=claimed_by)
+            return DailyJobRun.objects.create(
+                job=job.name, run_date=run_date, claimed_by=claimed_by
+            )
     except IntegrityError:
         return None  # another worker claimed it first
 
 
-def run_due_jobs(*, now: datetime | None = None, jobs: dict[str, DailyJob] | None = None,
-                 claimed_by: str | None = None) -> list[str]:
+def run_due_jobs(
+    *,
+    now: datetime | None = None,
+    jobs: dict[str, DailyJob] | None = None,
+    claimed_by: str | None = None,
+) -> list[str]:
     """Run every job that is due today and not yet claimed; return the names this call ran."""
     now = now or timezone.now()
     local = now.astimezone(ZoneInfo(settings.TIME_ZONE))
@@ -81,6 +89,7 @@ def run_due_jobs(*, now: datetime | None = None, jobs: dict[str, DailyJob] | Non
 
 
 # --- the core app's own daily jobs -------------------------------------------------------------
+
 
 @daily_job("audit_chain_verify", at=time(2, 0))
 def _verify_audit_chain() -> dict[str, Any]:

@@ -11,7 +11,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import mfa
 from .models import Location, Practice, Room, User
 from .roles import (
-    ADMINISTRATOR, BILLER, CLINICAL, COMPLIANCE, FRONT_DESK, HR, MANAGER, PROVIDER, Role,
+    ADMINISTRATOR,
+    BILLER,
+    CLINICAL,
+    COMPLIANCE,
+    FRONT_DESK,
+    HR,
+    MANAGER,
+    PROVIDER,
+    Role,
 )
 from .testing.factories import UserFactory
 
@@ -54,12 +62,22 @@ PEOPLE: tuple[DemoPerson, ...] = (
 )
 
 LOCATIONS = (
-    {"name": "Main Street Clinic", "address_line1": "120 Main Street", "city": "Burlington",
-     "postal_code": "05401", "phone": "+18025550142",
-     "rooms": ["Exam 1", "Exam 2", "Exam 3", "Exam 4", "Exam 5", "Procedure Room", "Lab"]},
-    {"name": "Northside Office", "address_line1": "45 North Avenue", "city": "Winooski",
-     "postal_code": "05404", "phone": "+18025550188",
-     "rooms": ["Exam A", "Exam B", "Exam C", "Telehealth Booth"]},
+    {
+        "name": "Main Street Clinic",
+        "address_line1": "120 Main Street",
+        "city": "Burlington",
+        "postal_code": "05401",
+        "phone": "+18025550142",
+        "rooms": ["Exam 1", "Exam 2", "Exam 3", "Exam 4", "Exam 5", "Procedure Room", "Lab"],
+    },
+    {
+        "name": "Northside Office",
+        "address_line1": "45 North Avenue",
+        "city": "Winooski",
+        "postal_code": "05404",
+        "phone": "+18025550188",
+        "rooms": ["Exam A", "Exam B", "Exam C", "Telehealth Booth"],
+    },
 )
 
 
@@ -72,29 +90,42 @@ def seed_demo() -> Practice:
     practice, _ = Practice.objects.get_or_create(
         name="Riverbend Family Medicine",
         defaults={
-            "legal_name": "Riverbend Family Medicine, P.C.", "group_npi": "1558374827",
-            "tin": "46-2918374", "taxonomy_code": "207Q00000X", "phone": "+18025550100",
-            "address_line1": "120 Main Street", "city": "Burlington", "state": "VT",
-            "postal_code": "05401", "time_zone": "America/New_York",
+            "legal_name": "Riverbend Family Medicine, P.C.",
+            "group_npi": "1558374827",
+            "tin": "46-2918374",
+            "taxonomy_code": "207Q00000X",
+            "phone": "+18025550100",
+            "address_line1": "120 Main Street",
+            "city": "Burlington",
+            "state": "VT",
+            "postal_code": "05401",
+            "time_zone": "America/New_York",
         },
     )
     for spec in LOCATIONS:
         spec = dict(spec)
         rooms = spec.pop("rooms")
         location, _ = Location.objects.get_or_create(
-            practice=practice, name=spec.pop("name"),
-            defaults={**spec, "state": "VT", "place_of_service": "11",
-                      "time_zone": "America/New_York"},
+            practice=practice,
+            name=spec.pop("name"),
+            defaults={
+                **spec,
+                "state": "VT",
+                "place_of_service": "11",
+                "time_zone": "America/New_York",
+            },
         )
         for room in rooms:
             Room.objects.get_or_create(location=location, name=room)
     for person in PEOPLE:
-        user = User.objects.filter(email=email_of(person)).first()
-        if user is None:
-            user = UserFactory(
-                email=email_of(person), full_name=person.full_name, practice=practice,
-                password=DEMO_PASSWORD, roles=list(person.roles),
-            )
+        found = User.objects.filter(email=email_of(person)).first()
+        user: User = found or UserFactory.create(
+            email=email_of(person),
+            full_name=person.full_name,
+            practice=practice,
+            password=DEMO_PASSWORD,
+            roles=list(person.roles),
+        )
         if any(r.mfa_required for r in person.roles):
             _ensure_demo_totp(user)
     return practice
@@ -107,13 +138,12 @@ def _ensure_demo_totp(user: User) -> None:
 
 def demo_logins() -> list[tuple[str, str, bool]]:
     """(role label, e-mail, needs a code) for each demo sign-in."""
-    return [
-        (p.roles[0].label, email_of(p), p.roles[0].mfa_required) for p in PEOPLE if p.login
-    ]
+    return [(p.roles[0].label, email_of(p), p.roles[0].mfa_required) for p in PEOPLE if p.login]
 
 
 def current_code(email: str) -> str:
     from django_otp.oath import totp
 
     device = TOTPDevice.objects.get(user__email=email, confirmed=True)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"

@@ -7,10 +7,16 @@ from django.template.loader import render_to_string
 
 
 def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    body = render_to_string("error.html", {
-        "status": status, "title": title, "message": message,
-        "request_id": getattr(request, "request_id", ""),
-    }, request=request if status != 500 else None)
+    body = render_to_string(
+        "error.html",
+        {
+            "status": status,
+            "title": title,
+            "message": message,
+            "request_id": getattr(request, "request_id", ""),
+        },
+        request=request if status != 500 else None,
+    )
     return HttpResponse(body, status=status)
 
 
@@ -19,9 +25,12 @@ def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return _page(request, 403, "Not allowed",
-                 "Your role does not include this page. Ask your Practice Administrator if you "
-                 "need it.")
+    return _page(
+        request,
+        403,
+        "Not allowed",
+        "Your role does not include this page. Ask your Practice Administrator if you need it.",
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
@@ -29,6 +38,10 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _page(request, 500, "Something went wrong",
-                 "The error was logged. Please try again; if it keeps happening, tell support "
-                 "the request id below.")
+    return _page(
+        request,
+        500,
+        "Something went wrong",
+        "The error was logged. Please try again; if it keeps happening, tell support "
+        "the request id below.",
+    )

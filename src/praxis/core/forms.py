@@ -50,7 +50,8 @@ class InviteUserForm(forms.Form):
     full_name = forms.CharField(max_length=128)
     email = forms.EmailField(label="E-mail")
     roles = forms.MultipleChoiceField(
-        choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple,
+        choices=ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one role."},
     )
 
@@ -58,7 +59,8 @@ class InviteUserForm(forms.Form):
 class EditUserForm(forms.Form):
     full_name = forms.CharField(max_length=128)
     roles = forms.MultipleChoiceField(
-        choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple,
+        choices=ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one role."},
     )
 
@@ -75,8 +77,18 @@ class PracticeForm(_PhoneCleaning, forms.ModelForm):
     class Meta:
         model = Practice
         fields = [
-            "name", "legal_name", "group_npi", "tin", "taxonomy_code", "phone",
-            "address_line1", "address_line2", "city", "state", "postal_code", "time_zone",
+            "name",
+            "legal_name",
+            "group_npi",
+            "tin",
+            "taxonomy_code",
+            "phone",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "time_zone",
         ]
 
     def clean_tin(self) -> str:
@@ -88,8 +100,16 @@ class LocationForm(_PhoneCleaning, forms.ModelForm):
     class Meta:
         model = Location
         fields = [
-            "name", "place_of_service", "phone", "address_line1", "address_line2", "city",
-            "state", "postal_code", "time_zone", "is_active",
+            "name",
+            "place_of_service",
+            "phone",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "time_zone",
+            "is_active",
         ]
 
 
@@ -98,9 +118,14 @@ class RoomForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=64, help_text="Where the token will be used, e.g. 'EHR sync'.")
+    name = forms.CharField(
+        max_length=64, help_text="Where the token will be used, e.g. 'EHR sync'."
+    )
     expires_in_days = forms.IntegerField(
-        required=False, min_value=1, max_value=366, label="Expires after (days)",
+        required=False,
+        min_value=1,
+        max_value=366,
+        label="Expires after (days)",
         help_text="Leave empty for a token that lasts until revoked.",
     )
 
@@ -120,7 +145,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, practice: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = User.objects.filter(practice=practice).order_by("full_name")
+        actor_field = self.fields["actor"]
+        assert isinstance(actor_field, forms.ModelChoiceField)
+        actor_field.queryset = User.objects.filter(practice=practice).order_by("full_name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

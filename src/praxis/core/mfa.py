@@ -26,7 +26,22 @@ def has_confirmed_device(user: object) -> bool:
 
 
 def mfa_state(request: HttpRequest) -> Literal["ok", "verify", "enroll"]:
-    """What stands between a signed-in user and the app: nothing, the code step, or enrolment."""
+    """What stands between a signed-in user and the app: nothing, the code step, or enrolment.
+    Asked by the access middleware and the navigation on every page: answered once a request."""
+    cached = getattr(request, "_praxis_mfa_state", None)
+    if cached is not None and cached[0] is request.user:
+        return cached[1]  # type: ignore[no-any-return]
+    state = _mfa_state(request)
+    request._praxis_mfa_state = (request.user, state)  # type: ignore[attr-defined]
+    return state
+
+
+def forget_state(request: HttpRequest) -> None:
+    """After the MFA step succeeded within this request, the cached answer is stale."""
+    request.__dict__.pop("_praxis_mfa_state", None)
+
+
+def _mfa_state(request: HttpRequest) -> Literal["ok", "verify", "enroll"]:
     user = request.user
     # Right after login() in the same request, request.user lacks OTPMiddleware's is_verified.
     is_verified = getattr(user, "is_verified", None)
@@ -53,7 +68,7 @@ def pending_totp_device(request: HttpRequest) -> TOTPDevice:
 
 
 def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
-    """Save the pending device if ``token`` is its current code (one step of clock drift allowed)."""
+    """Save the pending device if ``token`` is its current code (one step of drift allowed)."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     try:
@@ -75,7 +90,7 @@ def qr_svg(data: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode()
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def issue_recovery_codes(user: object) -> list[str]:

@@ -177,6 +177,9 @@ class UserSession(models.Model):
     class Meta:
         default_permissions = ()
 
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"
+
 
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 of the secret is kept; the secret is shown once."""
@@ -255,3 +258,6 @@ class DailyJobRun(models.Model):
             models.UniqueConstraint(fields=["job", "run_date"], name="daily_job_once_per_day")
         ]
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.run_date}"

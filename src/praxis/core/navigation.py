@@ -29,6 +29,7 @@ def items_for(user: object) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     return [
-        item for item in NAVIGATION
+        item
+        for item in NAVIGATION
         if item.permission is None or user.has_perm(item.permission)  # type: ignore[attr-defined]
     ]

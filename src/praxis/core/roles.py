@@ -49,7 +49,14 @@ COMPLIANCE = Role(
 )
 
 ROLES: tuple[Role, ...] = (
-    ADMINISTRATOR, MANAGER, FRONT_DESK, BILLER, PROVIDER, CLINICAL, HR, COMPLIANCE,
+    ADMINISTRATOR,
+    MANAGER,
+    FRONT_DESK,
+    BILLER,
+    PROVIDER,
+    CLINICAL,
+    HR,
+    COMPLIANCE,
 )
 ROLES_BY_SLUG = {role.slug: role for role in ROLES}
 ROLES_BY_LABEL = {role.label: role for role in ROLES}

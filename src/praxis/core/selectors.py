@@ -37,7 +37,9 @@ def audit_event_search(filters: AuditFilters) -> QuerySet[AuditEvent]:
     if filters.date_from:
         events = events.filter(occurred_at__gte=_local_day_start(filters.date_from))
     if filters.date_to:
-        events = events.filter(occurred_at__lt=_local_day_start(filters.date_to + timedelta(days=1)))
+        events = events.filter(
+            occurred_at__lt=_local_day_start(filters.date_to + timedelta(days=1))
+        )
     if filters.actor_id:
         events = events.filter(actor_id=filters.actor_id)
     if filters.patient_id:
@@ -87,7 +89,7 @@ def last_daily_run(job: str) -> DailyJobRun | None:
 def security_figures(practice: Practice | None) -> dict[str, Any]:
     since = timezone.now() - timedelta(hours=24)
     users = list(practice_users(practice).filter(is_active=True))
-    lacking_mfa = [u for u in users if not u.has_mfa and mfa_required_for(u)]
+    lacking_mfa = [u for u in users if not u.has_mfa and mfa_required_for(u)]  # type: ignore[attr-defined]
     recent = AuditEvent.objects.filter(occurred_at__gte=since)
     return {
         "failed_logins_24h": recent.filter(action="praxis.auth.login.failed").count(),
@@ -103,7 +105,9 @@ def people_figures(practice: Practice | None) -> dict[str, Any]:
     return {
         "active_users": users.filter(is_active=True).count(),
         "deactivated_users": users.filter(is_active=False).count(),
-        "pending_invitations": users.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX).count(),
+        "pending_invitations": users.filter(
+            is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+        ).count(),
         "role_counts": _role_counts(practice),
     }
 

@@ -31,6 +31,7 @@ class ServiceError(ValidationError):
 
 # --- practice and locations -------------------------------------------------------------------
 
+
 def _changed_fields(instance: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if getattr(instance, k) != v}
 
@@ -93,6 +94,7 @@ def room_set_active(*, room: Room, active: bool) -> Room:
 
 # --- users -----------------------------------------------------------------------------------
 
+
 def _role_groups(roles: Iterable[Role]) -> list[Group]:
     labels = [role.label for role in roles]
     groups = list(Group.objects.filter(name__in=labels))
@@ -115,7 +117,12 @@ def invitation_path(user: User) -> str:
 
 
 def user_invite(
-    *, practice: Practice, email: str, full_name: str, roles: Iterable[Role], invited_by: User | None
+    *,
+    practice: Practice,
+    email: str,
+    full_name: str,
+    roles: Iterable[Role],
+    invited_by: User | None,
 ) -> User:
     """Create an account with no usable password and e-mail a link to choose one."""
     from .tasks import send_invitation
@@ -129,12 +136,16 @@ def user_invite(
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                email, full_name=full_name.strip(), practice=practice,
-                invited_at=timezone.now(), invited_by=invited_by,
+                email,
+                full_name=full_name.strip(),
+                practice=practice,
+                invited_at=timezone.now(),
+                invited_by=invited_by,
             )
             user.groups.set(_role_groups(roles))
             audit.record(
-                "praxis.core.user.invited", obj=user,
+                "praxis.core.user.invited",
+                obj=user,
                 details={"roles": [r.slug for r in roles]},
             )
             transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk))
@@ -174,7 +185,8 @@ def user_update(*, user: User, full_name: str, roles: Iterable[Role], changed_by
         user.groups.set(_role_groups(roles))
         after = sorted(r.label for r in roles)
         audit.record(
-            "praxis.core.user.updated", obj=user,
+            "praxis.core.user.updated",
+            obj=user,
             details={"roles_before": before, "roles_after": after},
         )
     return user
@@ -185,8 +197,9 @@ def _guard_last_administrator(user: User, *, keeps_admin: bool) -> None:
     if keeps_admin or not user.groups.filter(name="Practice Administrator").exists():
         return
     others = (
-        User.objects.filter(practice=user.practice, is_active=True,
-                            groups__name="Practice Administrator")
+        User.objects.filter(
+            practice=user.practice, is_active=True, groups__name="Practice Administrator"
+        )
         .exclude(pk=user.pk)
         .select_for_update()
     )
@@ -215,7 +228,8 @@ def user_deactivate(*, user: User, deactivated_by: User) -> User:
             revoked_at=timezone.now()
         )
         audit.record(
-            "praxis.core.user.deactivated", obj=user,
+            "praxis.core.user.deactivated",
+            obj=user,
             details={"sessions_ended": ended, "tokens_revoked": revoked},
         )
     return user
@@ -240,6 +254,7 @@ def user_reset_mfa(*, user: User) -> int:
 
 
 # --- sessions --------------------------------------------------------------------------------
+
 
 def session_started(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
     UserSession.objects.update_or_create(
@@ -277,7 +292,10 @@ def api_token_create(*, user: User, name: str, expires_at: datetime | None = Non
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=secret[:12], token_hash=hash_token(secret),
+            user=user,
+            name=name,
+            prefix=secret[:12],
+            token_hash=hash_token(secret),
             expires_at=expires_at,
         )
         audit.record("praxis.auth.token.created", obj=token, details={"name": name})

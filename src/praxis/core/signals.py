@@ -41,15 +41,21 @@ def _on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
 
 
 @receiver(user_login_failed)
-def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
-                     **kwargs: Any) -> None:
+def _on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     attempted = str(credentials.get("username", ""))[:254]
     audit.record("praxis.auth.login.failed", details={"email": attempted})
 
 
 @receiver(user_locked_out)
-def _on_locked_out(sender: Any, request: Any = None, username: str | None = None,
-                   ip_address: str | None = None, **kwargs: Any) -> None:
+def _on_locked_out(
+    sender: Any,
+    request: Any = None,
+    username: str | None = None,
+    ip_address: str | None = None,
+    **kwargs: Any,
+) -> None:
     audit.record("praxis.auth.login.locked_out", details={"email": (username or "")[:254]})
 
 

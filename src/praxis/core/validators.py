@@ -45,8 +45,25 @@ def validate_tin(value: str) -> None:
     digits = normalize_tin(value)
     if not re.fullmatch(r"\d{9}", digits):
         raise ValidationError("A TIN (EIN) is 9 digits, e.g. 12-3456789.", code="tin_format")
-    if digits[:2] in {"00", "07", "08", "09", "17", "18", "19", "28", "29", "49", "69", "70",
-                      "78", "79", "89", "96", "97"}:
+    if digits[:2] in {
+        "00",
+        "07",
+        "08",
+        "09",
+        "17",
+        "18",
+        "19",
+        "28",
+        "29",
+        "49",
+        "69",
+        "70",
+        "78",
+        "79",
+        "89",
+        "96",
+        "97",
+    }:
         raise ValidationError("This EIN prefix is not issued by the IRS.", code="tin_prefix")
 
 

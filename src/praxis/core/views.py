@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from . import audit, mfa, selectors, services
-from .access import mfa_step, public, requires, signed_in
+from .access import mfa_step, practice_of, public, requires, signed_in
 from .exports import csv_response
 from .forms import (
     ApiTokenForm,
@@ -41,10 +41,7 @@ from .roles import roles_of
 
 
 def _practice(request: HttpRequest) -> Practice:
-    practice = request.user.practice  # type: ignore[union-attr]
-    if practice is None:
-        raise Http404("No practice is set up for this account.")
-    return practice
+    return practice_of(request.user)
 
 
 def _safe_next(request: HttpRequest, fallback: str = "core:home") -> str:
@@ -65,6 +62,7 @@ def _form_error(form: Any, error: services.ServiceError) -> None:
 
 # --- sign-in ---------------------------------------------------------------------------------
 
+
 @public
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -81,9 +79,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if state == "enroll":
             return redirect("core:mfa_enroll")
         return redirect(_safe_next(request))
-    return render(request, "core/login.html", {
-        "form": form, "next": request.GET.get("next", ""), "expired": expired,
-    })
+    return render(
+        request,
+        "core/login.html",
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "expired": expired,
+        },
+    )
 
 
 def _url(name: str) -> str:
@@ -115,11 +119,14 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["otp_token"])
         if device is not None:
             otp_login(request, device)
+            mfa.forget_state(request)
             audit.record("praxis.auth.mfa.verified", details={"device": device.__class__.__name__})
             return redirect(_safe_next(request))
         audit.record("praxis.auth.mfa.failed")
         form.add_error("otp_token", "That code is not valid. Codes change every 30 seconds.")
-    return render(request, "core/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "core/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @mfa_step
@@ -136,22 +143,28 @@ def mfa_enroll(request: HttpRequest) -> HttpResponse:
         if mfa.confirm_totp_device(request, device, form.cleaned_data["otp_token"]):
             codes = mfa.issue_recovery_codes(user)
             otp_login(request, device)
+            mfa.forget_state(request)
             audit.record("praxis.auth.mfa.enrolled", obj=user)
             return render(request, "core/mfa_recovery_codes.html", {"codes": codes})
         form.add_error("otp_token", "That code does not match. Check the time on your phone.")
-    return render(request, "core/mfa_enroll.html", {
-        "form": form,
-        "qr_svg": mfa.qr_svg(device.config_url),
-        "secret": _base32(device.bin_key),
-        "required": mfa.mfa_required_for(user),  # type: ignore[arg-type]
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "core/mfa_enroll.html",
+        {
+            "form": form,
+            "qr_svg": mfa.qr_svg(device.config_url),
+            "secret": _base32(device.bin_key),
+            "required": mfa.mfa_required_for(user),  # type: ignore[arg-type]
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _base32(key: bytes) -> str:
     import base64
 
     text = base64.b32encode(key).decode().rstrip("=")
-    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 @public
@@ -180,6 +193,7 @@ def _user_from_invitation(uidb64: str, token: str) -> User | None:
 
 # --- homes -----------------------------------------------------------------------------------
 
+
 @signed_in
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -196,10 +210,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    return render(request, "core/my_home.html", {
-        "roles": roles_of(user),  # type: ignore[arg-type]
-        "recent": audit_recent_for(user),
-    })
+    return render(
+        request,
+        "core/my_home.html",
+        {
+            "roles": roles_of(user),  # type: ignore[arg-type]
+            "recent": audit_recent_for(user),
+        },
+    )
 
 
 def audit_recent_for(user: Any) -> Any:
@@ -207,6 +225,7 @@ def audit_recent_for(user: Any) -> Any:
 
 
 # --- users -----------------------------------------------------------------------------------
+
 
 @requires("core.manage_users")
 @require_GET
@@ -250,7 +269,8 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(
-                user=subject, full_name=form.cleaned_data["full_name"],
+                user=subject,
+                full_name=form.cleaned_data["full_name"],
                 roles=services.roles_from_slugs(form.cleaned_data["roles"]),
                 changed_by=request.user,  # type: ignore[arg-type]
             )
@@ -260,9 +280,16 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.success(request, f"Saved {subject}.")
             return redirect("core:user_detail", user_id=subject.pk)
     status = 400 if form.errors else 200
-    return render(request, "core/user_detail.html", {
-        "subject": subject, "form": form, "has_mfa": mfa.has_confirmed_device(subject),
-    }, status=status)
+    return render(
+        request,
+        "core/user_detail.html",
+        {
+            "subject": subject,
+            "form": form,
+            "has_mfa": mfa.has_confirmed_device(subject),
+        },
+        status=status,
+    )
 
 
 @requires("core.manage_users")
@@ -270,7 +297,10 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse:
     subject = _practice_user(request, user_id)
     actions = {
-        "deactivate": lambda: services.user_deactivate(user=subject, deactivated_by=request.user),
+        "deactivate": lambda: services.user_deactivate(
+            user=subject,
+            deactivated_by=request.user,  # type: ignore[arg-type]
+        ),
         "reactivate": lambda: services.user_reactivate(user=subject),
         "reset-mfa": lambda: services.user_reset_mfa(user=subject),
         "resend-invitation": lambda: services.user_resend_invitation(user=subject),
@@ -288,6 +318,7 @@ def user_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse
 
 # --- practice and locations -------------------------------------------------------------------
 
+
 @requires("core.manage_practice")
 @require_http_methods(["GET", "POST"])
 def practice_settings(request: HttpRequest) -> HttpResponse:
@@ -297,8 +328,9 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
         services.practice_update(practice=practice, values=form.cleaned_data)
         messages.success(request, "Practice settings saved.")
         return redirect("core:practice_settings")
-    return render(request, "core/practice_settings.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "core/practice_settings.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @requires("core.manage_locations")
@@ -328,9 +360,16 @@ def location_edit(request: HttpRequest, location_id: int | None = None) -> HttpR
             services.location_update(location=location, values=values)
         messages.success(request, f"Saved {location.name}.")
         return redirect("core:location_edit", location_id=location.pk)
-    return render(request, "core/location_edit.html", {
-        "form": form, "location": location, "room_form": RoomForm(),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "core/location_edit.html",
+        {
+            "form": form,
+            "location": location,
+            "room_form": RoomForm(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @requires("core.manage_locations")
@@ -346,25 +385,38 @@ def room_add(request: HttpRequest, location_id: int) -> HttpResponse:
         else:
             form = RoomForm()
     status = 400 if form.errors else 200
-    return render(request, "core/location_edit.html#rooms", {
-        "location": location, "room_form": form,
-    }, status=status)
+    return render(
+        request,
+        "core/location_edit.html#rooms",
+        {
+            "location": location,
+            "room_form": form,
+        },
+        status=status,
+    )
 
 
 @requires("core.manage_locations")
 @require_POST
 def room_toggle(request: HttpRequest, room_id: int) -> HttpResponse:
     room = get_object_or_404(
-        Room.objects.select_related("location"), pk=room_id,
+        Room.objects.select_related("location"),
+        pk=room_id,
         location__practice=_practice(request),
     )
     services.room_set_active(room=room, active=not room.is_active)
-    return render(request, "core/location_edit.html#rooms", {
-        "location": room.location, "room_form": RoomForm(),
-    })
+    return render(
+        request,
+        "core/location_edit.html#rooms",
+        {
+            "location": room.location,
+            "room_form": RoomForm(),
+        },
+    )
 
 
 # --- API tokens ------------------------------------------------------------------------------
+
 
 @requires("core.use_api")
 @require_http_methods(["GET", "POST"])
@@ -375,16 +427,23 @@ def token_list(request: HttpRequest) -> HttpResponse:
         try:
             issued = services.api_token_create(
                 user=request.user,  # type: ignore[arg-type]
-                name=form.cleaned_data["name"], expires_at=form.expires_at(),
+                name=form.cleaned_data["name"],
+                expires_at=form.expires_at(),
             )
         except services.ServiceError as error:
             _form_error(form, error)
         else:
             form = ApiTokenForm()
-    return render(request, "core/tokens.html", {
-        "tokens": selectors.user_tokens(request.user),  # type: ignore[arg-type]
-        "form": form, "issued": issued,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "core/tokens.html",
+        {
+            "tokens": selectors.user_tokens(request.user),  # type: ignore[arg-type]
+            "form": form,
+            "issued": issued,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @requires("core.use_api")
@@ -405,15 +464,23 @@ AUDIT_PAGE_SIZE = 50
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, practice=_practice(request))
-    events = selectors.audit_event_search(form.filters() if form.is_valid() else
-                                          selectors.AuditFilters())
+    events = selectors.audit_event_search(
+        form.filters() if form.is_valid() else selectors.AuditFilters()
+    )
     if request.GET and not form.is_valid():
         events = events.none()
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "core/audit.html#results" if request.htmx else "core/audit.html"  # type: ignore[attr-defined]
-    return render(request, template, {
-        "form": form, "page": page, "query": _query_without_page(request),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -424,30 +491,65 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @requires("core.view_audit")
 @require_POST
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     """CSV of the filtered events. A POST because the export itself is audited."""
     form = AuditFilterForm(request.POST, practice=_practice(request))
     if not form.is_valid():
-        return render(request, "core/audit.html", {
-            "form": form, "page": None, "query": "",
-        }, status=400)
+        return render(
+            request,
+            "core/audit.html",
+            {
+                "form": form,
+                "page": None,
+                "query": "",
+            },
+            status=400,
+        )
     filters = form.filters()
-    audit.record("praxis.audit.exported", details={
-        "filters": {k: str(v) for k, v in vars(filters).items() if v},
-    })
+    audit.record(
+        "praxis.audit.exported",
+        details={
+            "filters": {k: str(v) for k, v in vars(filters).items() if v},
+        },
+    )
     events = selectors.audit_event_search(filters)
     rows = (
-        (e.id, e.occurred_at.isoformat(), e.actor_email, e.action, e.object_type, e.object_id,
-         e.patient_id, e.ip or "", e.request_id, e.details, e.hash)
+        (
+            e.id,
+            e.occurred_at.isoformat(),
+            e.actor_email,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.patient_id,
+            e.ip or "",
+            e.request_id,
+            e.details,
+            e.hash,
+        )
         for e in events.iterator(chunk_size=2000)
     )
-    return csv_response("audit-events.csv", [
-        "id", "occurred_at_utc", "user", "action", "object_type", "object_id", "patient_id",
-        "ip", "request_id", "details", "hash",
-    ], rows)
+    return csv_response(
+        "audit-events.csv",
+        [
+            "id",
+            "occurred_at_utc",
+            "user",
+            "action",
+            "object_type",
+            "object_id",
+            "patient_id",
+            "ip",
+            "request_id",
+            "details",
+            "hash",
+        ],
+        rows,
+    )
 
 
 # --- health ----------------------------------------------------------------------------------
+
 
 @public
 @require_GET

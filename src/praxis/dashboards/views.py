@@ -6,29 +6,37 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from praxis.core import selectors
-from praxis.core.access import requires
+from praxis.core.access import practice_of, requires
 
 
 @requires("core.view_admin_home")
 @require_GET
 def administrator_home(request: HttpRequest) -> HttpResponse:
-    practice = request.user.practice  # type: ignore[union-attr]
-    return render(request, "dashboards/administrator.html", {
-        "practice": practice,
-        "people": selectors.people_figures(practice),
-        "security": selectors.security_figures(practice),
-        "facility": selectors.facility_figures(practice),
-    })
+    practice = practice_of(request.user)
+    return render(
+        request,
+        "dashboards/administrator.html",
+        {
+            "practice": practice,
+            "people": selectors.people_figures(practice),
+            "security": selectors.security_figures(practice),
+            "facility": selectors.facility_figures(practice),
+        },
+    )
 
 
 @requires("core.view_manager_home")
 @require_GET
 def manager_home(request: HttpRequest) -> HttpResponse:
-    practice = request.user.practice  # type: ignore[union-attr]
-    return render(request, "dashboards/manager.html", {
-        "practice": practice,
-        "people": selectors.people_figures(practice),
-        "facility": selectors.facility_figures(practice),
-        "locations": selectors.practice_locations(practice).filter(is_active=True),
-        "background": selectors.background_figures(),
-    })
+    practice = practice_of(request.user)
+    return render(
+        request,
+        "dashboards/manager.html",
+        {
+            "practice": practice,
+            "people": selectors.people_figures(practice),
+            "facility": selectors.facility_figures(practice),
+            "locations": selectors.practice_locations(practice).filter(is_active=True),
+            "background": selectors.background_figures(),
+        },
+    )

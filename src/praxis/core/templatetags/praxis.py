@@ -22,7 +22,7 @@ def widget(field: BoundField) -> SafeString:
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}_help")
-    attrs = {"class": css + (" is-invalid" if field.errors else "")}
+    attrs: dict[str, str | bool] = {"class": css + (" is-invalid" if field.errors else "")}
     if field.errors:
         attrs["aria-invalid"] = "true"
         described.insert(0, f"{field.auto_id}_error")

@@ -58,7 +58,7 @@ class RoomFactory(factory.django.DjangoModelFactory):
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """``UserFactory(roles=[MANAGER], password="...")``: groups must exist (they do after migrate)."""
+    """``UserFactory(roles=[MANAGER], password="...")``; the role groups exist after migrate."""
 
     class Meta:
         model = User

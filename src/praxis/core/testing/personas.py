@@ -32,9 +32,12 @@ PERSONAS: dict[str, tuple[str, roles.Role | None]] = {
 
 def make_persona(name: str, practice: Practice) -> User:
     full_name, role = PERSONAS[name]
-    user = UserFactory(
-        email=f"{name}@example.org", full_name=full_name, practice=practice,
-        password=PASSWORD, roles=[role] if role else [],
+    user: User = UserFactory.create(
+        email=f"{name}@example.org",
+        full_name=full_name,
+        practice=practice,
+        password=PASSWORD,
+        roles=[role] if role else [],
     )
     if role is not None and role.mfa_required:
         TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)

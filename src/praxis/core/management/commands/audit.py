@@ -16,9 +16,12 @@ class Command(BaseCommand):
         if report.problem is not None:
             raise CommandError(
                 f"audit chain BROKEN after checking {report.checked} events: "
-                f"{report.problem.kind} at event {report.problem.event_id}: {report.problem.message}"
+                f"{report.problem.kind} at event {report.problem.event_id}: "
+                f"{report.problem.message}"
             )
         self.stdout.write(
             f"audit chain intact: {report.checked} events, head {report.head_hash[:16]}…"
         )
-        self.stdout.write("Keep the head hash somewhere else to detect truncation of the newest events.")
+        self.stdout.write(
+            "Keep the head hash somewhere else to detect truncation of the newest events."
+        )

@@ -8,8 +8,10 @@ from praxis.core.roles import ADMINISTRATOR
 
 
 class Command(BaseCommand):
-    help = ("First start of a new installation: create the practice and its first Administrator "
-            "and print the link where they choose a password.")
+    help = (
+        "First start of a new installation: create the practice and its first Administrator "
+        "and print the link where they choose a password."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--practice", required=True, help="the practice's name")
@@ -20,15 +22,25 @@ class Command(BaseCommand):
         if User.objects.exists():
             raise CommandError("This installation already has users; invite more from the app.")
         practice = Practice(
-            name=options["practice"], legal_name=options["practice"], group_npi="",
-            tin="", taxonomy_code="", phone="", address_line1="", city="", state="",
+            name=options["practice"],
+            legal_name=options["practice"],
+            group_npi="",
+            tin="",
+            taxonomy_code="",
+            phone="",
+            address_line1="",
+            city="",
+            state="",
             postal_code="",
         )
         # Identity fields are completed on the Practice settings page after the first sign-in.
         practice.save()
         user = services.user_invite(
-            practice=practice, email=options["email"], full_name=options["name"],
-            roles=[ADMINISTRATOR], invited_by=None,
+            practice=practice,
+            email=options["email"],
+            full_name=options["name"],
+            roles=[ADMINISTRATOR],
+            invited_by=None,
         )
         from django.conf import settings
 

@@ -18,7 +18,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD!r}):")
         for role, email, needs_code in demo_logins():
-            note = f"  + code: PRAXIS_PROFILE=demo .venv/bin/praxis demo-code {email}" if needs_code else ""
+            note = (
+                f"  + code: PRAXIS_PROFILE=demo .venv/bin/praxis demo-code {email}"
+                if needs_code
+                else ""
+            )
             self.stdout.write(f"  {role:<24} {email}{note}")
         self.stdout.write("")
         self.stdout.write("Open http://127.0.0.1:8000/ and sign in.")

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +9,9 @@ from praxis.core.models import ApiToken, User
 
 
 class Command(BaseCommand):
-    help = "API tokens: `praxis token create EMAIL [--name N] [--days D]`, `list EMAIL`, `revoke ID`."
+    help = (
+        "API tokens: `praxis token create EMAIL [--name N] [--days D]`, `list EMAIL`, `revoke ID`."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -25,13 +28,17 @@ class Command(BaseCommand):
         if action == "create":
             user = self._user(options["email"])
             days = options["days"]
-            expires = timezone.now() + timezone.timedelta(days=days) if days else None
+            expires = timezone.now() + timedelta(days=days) if days else None
             try:
-                issued = services.api_token_create(user=user, name=options["name"], expires_at=expires)
+                issued = services.api_token_create(
+                    user=user, name=options["name"], expires_at=expires
+                )
             except services.ServiceError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
             self.stdout.write(issued.secret)
-            self.stderr.write(f"token {issued.token.pk} for {user.email}; it will not be shown again")
+            self.stderr.write(
+                f"token {issued.token.pk} for {user.email}; it will not be shown again"
+            )
         elif action == "list":
             for t in ApiToken.objects.filter(user=self._user(options["email"])):
                 state = "revoked" if t.revoked_at else ("expired" if not t.is_usable else "active")

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-daily", action="store_true", help="do not run daily jobs here")
         parser.add_argument("--batch", action="store_true", help="exit when the queue is empty")
 
-    def handle(self, *args: Any, no_daily: bool = False, batch: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, no_daily: bool = False, batch: bool = False, **options: Any
+    ) -> None:
         if not no_daily:
             # Daily jobs are claimed in the database, so running this in every worker is safe.
             threading.Thread(target=self._daily_loop, name="praxis-daily", daemon=True).start()

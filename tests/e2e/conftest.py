@@ -1,5 +1,5 @@
-"""Browser fixtures: one headless Debian Chromium per session (Playwright's sync API), a fresh
-context and page per test, and pytest-django's ``live_server`` for the pages.
+"""Browser fixtures: one headless Debian Chromium for this package (Playwright's sync API), a
+fresh context and page per test, and pytest-django's ``live_server`` for the pages.
 
 Playwright is never asked to download a browser: it drives /usr/bin/chromium. Without it the
 browser tests skip, unless PRAXIS_REQUIRE_BROWSER=1 (CI), where they fail instead.
@@ -8,11 +8,6 @@ browser tests skip, unless PRAXIS_REQUIRE_BROWSER=1 (CI), where they fail instea
 from __future__ import annotations
 
 import os
-
-# Playwright's sync API runs an asyncio event loop in this thread, and the tests create database
-# rows from this thread; without this Django would refuse ("SynchronousOnlyOperation").
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,17 +35,33 @@ def _no_browser(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Any]:
+    """Playwright's sync API keeps an asyncio event loop running in this thread, and the tests
+    create database rows from this thread: Django refuses that ("SynchronousOnlyOperation")
+    unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set only while Playwright runs (package
+    scope), never for the whole process: ``check --deploy`` in a subprocess of another test
+    would inherit it and fail with async.E001."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _no_browser("the playwright package is not installed: pip install playwright")
-    with sync_playwright() as pw:
-        yield pw
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ.setdefault(ASYNC_UNSAFE, "true")
+    try:
+        with sync_playwright() as pw:
+            yield pw
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Any) -> Iterator[Any]:
     if not CHROMIUM.exists():
         _no_browser(f"{CHROMIUM} not found: apt-get install -y chromium (never playwright install)")

@@ -66,7 +66,7 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, practice):
 
 @pytest.fixture
 def a_week_in_june(admin_ada, manager_max, frontdesk_fay):  # type: ignore[no-untyped-def]
-    """Events around 10–11 June 2026, in the practice's own time zone (New York, UTC-4)."""
+    """Events around 10 and 11 June 2026, in the practice's own time zone (New York, UTC-4)."""
     june = lambda day, hour, minute=0: datetime(2026, 6, day, hour, minute, tzinfo=NEW_YORK)  # noqa: E731
     return {
         "before": record_at(june(9, 23, 59), "praxis.scheduling.appointment.booked",
@@ -151,7 +151,8 @@ def test_a_user_of_another_practice_is_not_a_valid_filter(
 
 
 @pytest.mark.parametrize("query, message", [
-    ({"date_from": "2026-06-11", "date_to": "2026-06-10"}, "The end date is before the start date."),
+    ({"date_from": "2026-06-11", "date_to": "2026-06-10"},
+     "The end date is before the start date."),
     ({"date_from": "last tuesday"}, "Enter a valid date."),
     ({"date_to": "2026-02-30"}, "Enter a valid date."),
 ])

@@ -108,9 +108,8 @@ def test_the_next_day_it_runs_again(db):
     assert run_due_jobs(now=june(2, 6, 30), jobs=jobs) == ["send_reminders"]
 
     assert body.runs == 2
-    assert sorted(d.isoformat() for d in DailyJobRun.objects.values_list("run_date", flat=True)) == [
-        "2026-06-01", "2026-06-02",
-    ]
+    run_dates = DailyJobRun.objects.order_by("run_date").values_list("run_date", flat=True)
+    assert [d.isoformat() for d in run_dates] == ["2026-06-01", "2026-06-02"]
 
 
 def test_a_failing_job_is_recorded_as_failed_and_not_retried_that_day(db, caplog):

@@ -24,7 +24,8 @@ def refusal_codes(password: str, user: User | None = None) -> set[str]:
 @pytest.mark.parametrize("password, reason", [
     ("short1!", "password_too_short"),
     ("password", "password_too_common"),
-    ("baseball1234", "password_too_common"),
+    ("jesuslovesme", "password_too_common"),
+    ("counterstrike", "password_too_common"),
     ("Password2024!", "password_breached"),
     ("P@ssw0rd2024!!", "password_breached"),
     ("Summer2024!!!", "password_breached"),

@@ -19,6 +19,21 @@ from praxis.core.validators import (
 )
 
 
+def full_width(text: str) -> str:
+    """'12' -> '\uff11\uff12': what a Japanese or Chinese keyboard types for digits."""
+    return "".join(chr(0xFF10 + int(c)) if c in "0123456789" else c for c in text)
+
+
+def arabic_indic(text: str) -> str:
+    return "".join(chr(0x0660 + int(c)) if c in "0123456789" else c for c in text)
+
+
+NON_ASCII_DIGITS = pytest.mark.xfail(strict=True, reason=(
+    "BUG: the validators use \\d, which in Python also matches full-width and Arabic-Indic "
+    "digits; use [0-9]"
+))
+
+
 def rejection(validator, value) -> ValidationError:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError) as caught:
         validator(value)
@@ -46,7 +61,10 @@ def test_valid_npis(npi):
     ("", "npi_format", "exactly 10 digits"),
     ("12345678A3", "npi_format", "exactly 10 digits"),
     ("1234 67893", "npi_format", "exactly 10 digits"),
-    ("１２３４５６７８９３", "npi_format", "exactly 10 digits"),  # full-width digits
+    pytest.param(full_width("1234567893"), "npi_format", "exactly 10 digits",
+                 marks=NON_ASCII_DIGITS, id="full-width-digits"),
+    pytest.param("1" + arabic_indic("234567893"), "npi_format", "exactly 10 digits",
+                 marks=NON_ASCII_DIGITS, id="arabic-indic-digits"),
     ("3234567899", "npi_format", "starts with 1 or 2"),  # check digit right, prefix wrong
     ("0234567893", "npi_format", "starts with 1 or 2"),
 ])
@@ -68,7 +86,7 @@ def test_the_check_digit_uses_the_80840_prefix():
 @pytest.mark.parametrize("tin", ["12-3456789", "123456789", "12 3456789", " 12-345-6789 "])
 def test_valid_tins(tin):
     validate_tin(tin)
-    assert normalize_tin(tin) in {"123456789"}
+    assert normalize_tin(tin) == "123456789"
 
 
 @pytest.mark.parametrize("tin, code", [
@@ -81,6 +99,7 @@ def test_valid_tins(tin):
     ("07-1234567", "tin_prefix"),
     ("89-1234567", "tin_prefix"),
     ("96-1234567", "tin_prefix"),
+    pytest.param(full_width("12-3456789"), "tin_format", marks=NON_ASCII_DIGITS, id="full-width"),
 ])
 def test_invalid_tins(tin, code):
     assert rejection(validate_tin, tin).code == code
@@ -101,6 +120,7 @@ def test_valid_taxonomy_codes(code):
     "207Q00000XX",
     " 207Q00000X",
     "",
+    pytest.param(full_width("207") + "Q00000X", marks=NON_ASCII_DIGITS, id="full-width"),
 ])
 def test_invalid_taxonomy_codes(code):
     error = rejection(validate_taxonomy, code)
@@ -119,7 +139,9 @@ def test_valid_time_zones(zone):
     validate_time_zone(zone)
 
 
-@pytest.mark.parametrize("zone", ["america/new_york", "Eastern", "EDT", "Mars/Olympus", "", "+05:00"])
+@pytest.mark.parametrize("zone", [
+    "america/new_york", "Eastern", "EDT", "Mars/Olympus", "", "+05:00",
+])
 def test_invalid_time_zones(zone):
     error = rejection(validate_time_zone, zone)
 
@@ -177,6 +199,7 @@ def test_valid_zip_codes(zip_code):
 
 @pytest.mark.parametrize("zip_code", [
     "5401", "054011", "054011234", "05401-12", "05401 1234", "ABCDE", " 05401", "05401-", "",
+    pytest.param(full_width("05401"), marks=NON_ASCII_DIGITS, id="full-width"),
 ])
 def test_invalid_zip_codes(zip_code):
     error = rejection(validate_postal_code, zip_code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,6 +21,7 @@ from .roles import (
     MANAGER,
     PROVIDER,
     Role,
+    sync_role_groups,
 )
 from .testing.factories import UserFactory
 
@@ -87,6 +89,7 @@ def email_of(person: DemoPerson) -> str:
 
 @transaction.atomic
 def seed_demo() -> Practice:
+    sync_role_groups()  # the role groups must exist before people are given roles
     practice, _ = Practice.objects.get_or_create(
         name="Riverbend Family Medicine",
         defaults={
@@ -126,6 +129,8 @@ def seed_demo() -> Practice:
             password=DEMO_PASSWORD,
             roles=list(person.roles),
         )
+        if found and not found.groups.exists():
+            found.groups.set(Group.objects.filter(name__in=[r.label for r in person.roles]))
         if any(r.mfa_required for r in person.roles):
             _ensure_demo_totp(user)
     return practice

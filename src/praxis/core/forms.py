@@ -140,7 +140,10 @@ class AuditFilterForm(forms.Form):
     actor = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="User")
     patient_id = forms.CharField(required=False, max_length=64, label="Patient id")
     action = forms.CharField(
-        required=False, max_length=128, help_text="A dotted prefix, e.g. praxis.auth"
+        required=False,
+        max_length=128,
+        label="Action (prefix)",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. praxis.auth"}),
     )
 
     def __init__(self, *args: Any, practice: Any = None, **kwargs: Any) -> None:

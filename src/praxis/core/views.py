@@ -139,6 +139,7 @@ def mfa_enroll(request: HttpRequest) -> HttpResponse:
         return redirect("core:mfa_verify" if mfa.mfa_state(request) == "verify" else "core:home")
     device = mfa.pending_totp_device(request)
     form = OtpForm(request.POST or None)
+    form.fields["otp_token"].help_text = "The 6-digit code your authenticator app shows now."
     if request.method == "POST" and form.is_valid():
         if mfa.confirm_totp_device(request, device, form.cleaned_data["otp_token"]):
             codes = mfa.issue_recovery_codes(user)

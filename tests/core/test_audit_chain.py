@@ -136,10 +136,6 @@ def test_who_and_where_are_taken_from_the_request_context(db, manager_max):
     assert audit.verify_chain().ok
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: audit._normalize_ip hashes '::ffff:a00:1' but GenericIPAddressField stores "
-    "'::ffff:10.0.0.1', so every event from an IPv4 client on a dual-stack socket reads as edited"
-))
 def test_an_ipv4_client_seen_through_a_dual_stack_socket_still_verifies(db):
     with context.acting(ip="::ffff:10.0.0.1"):
         audit.record("praxis.auth.login.succeeded")
@@ -147,13 +143,7 @@ def test_an_ipv4_client_seen_through_a_dual_stack_socket_still_verifies(db):
     assert audit.verify_chain().ok
 
 
-def test_large_floats_in_details_still_verify(db, request):
-    if connection.vendor == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "BUG: jsonb gives 1e+20 back as the integer 100000000000000000000, so the hash "
-            "computed over the float no longer matches"
-        )))
-
+def test_large_floats_in_details_still_verify(db):
     audit.record("praxis.finance.report.run", details={"rows_scanned": 1e20})
 
     assert audit.verify_chain().ok
@@ -291,10 +281,6 @@ def test_a_forged_row_before_the_first_event_is_caught(db):
     assert report.problem.event_id in {trail[0].id - 1, trail[0].id}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: _explain_break looks up prev_hash == GENESIS as a row, finds none and reports "
-    "'deleted'; a second chain start is an insertion"
-))
 def test_a_forged_row_before_the_first_event_is_named_an_insertion(db):
     trail = a_day_at_the_front_desk(3)
 

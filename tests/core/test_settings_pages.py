@@ -269,10 +269,11 @@ def test_renaming_a_location_onto_another_is_refused(manager_max, location, prac
                                                      client_for):
     other = LocationFactory(practice=practice, name="Hill Road Clinic")
     before = row(other)
+    max_ = client_for(manager_max)
     mark = audit_mark()
 
-    response = client_for(manager_max).post(reverse("core:location_edit", args=[other.pk]),
-                                            location_form_data(name="main street clinic"))
+    response = max_.post(reverse("core:location_edit", args=[other.pk]),
+                         location_form_data(name="main street clinic"))
 
     assert response.status_code == 400
     assert "already" in page_text(response)

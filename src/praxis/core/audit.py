@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -28,18 +29,34 @@ GENESIS = "0" * 64
 _CHAIN_LOCK_KEY = 0x50524158  # "PRAX": the advisory lock id for the audit chain head
 
 
+def _json_number(text: str) -> float | int:
+    # PostgreSQL's jsonb gives 1e+20 back as 100000000000000000000: store such whole floats as
+    # the integers they are, so the hash covers what the column returns.
+    value = float(text)
+    if "e" in text.lower() and value.is_integer():
+        return int(Decimal(text))
+    return value
+
+
 def _normalize_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
     # What is hashed must be exactly what the JSON column gives back later.
-    return json.loads(json.dumps(dict(details or {}), cls=DjangoJSONEncoder))
+    encoded = json.dumps(dict(details or {}), cls=DjangoJSONEncoder, allow_nan=False)
+    return json.loads(encoded, parse_float=_json_number)  # type: ignore[no-any-return]
 
 
 def _normalize_ip(ip: str | None) -> str | None:
     if not ip:
         return None
     try:
-        return ipaddress.ip_address(ip).compressed
+        # Drop an IPv6 zone id ("fe80::1%eth0"); the database column cannot hold it.
+        address = ipaddress.ip_address(ip.split("%", 1)[0])
     except ValueError:
         return None
+    # An IPv4 client seen through a dual-stack socket: keep the IPv4 form, which is also what
+    # the database column would turn "::ffff:10.0.0.1" into.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.compressed
 
 
 def _timestamp(value: datetime) -> str:
@@ -167,8 +184,12 @@ def verify_chain() -> ChainReport:
 
 
 def _explain_break(event: AuditEvent, previous: AuditEvent | None) -> ChainProblem:
-    linked_id = AuditEvent.objects.filter(hash=event.prev_hash).values_list("id", flat=True).first()
     after = f"after event {previous.id}" if previous else "at the start"
+    if event.prev_hash == GENESIS and previous is not None:
+        return ChainProblem(
+            "inserted", event.id, f"event {event.id} starts a second chain {after}: it was inserted"
+        )
+    linked_id = AuditEvent.objects.filter(hash=event.prev_hash).values_list("id", flat=True).first()
     if linked_id is None:
         return ChainProblem(
             "deleted",

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 def npi_check_digit_ok(npi: str) -> bool:
     """Luhn over the NPI with the 80840 health-industry prefix (CMS NPI check-digit rule)."""
-    if not re.fullmatch(r"\d{10}", npi):
+    if not re.fullmatch(r"[0-9]{10}", npi):
         return False
     digits = [int(c) for c in "80840" + npi[:-1]]
     total = 0
@@ -27,7 +27,7 @@ def npi_check_digit_ok(npi: str) -> bool:
 
 
 def validate_npi(value: str) -> None:
-    if not re.fullmatch(r"\d{10}", value or ""):
+    if not re.fullmatch(r"[0-9]{10}", value or ""):
         raise ValidationError("An NPI is exactly 10 digits.", code="npi_format")
     if value[0] not in "12":
         raise ValidationError("An NPI starts with 1 or 2.", code="npi_format")
@@ -43,7 +43,7 @@ def normalize_tin(value: str) -> str:
 
 def validate_tin(value: str) -> None:
     digits = normalize_tin(value)
-    if not re.fullmatch(r"\d{9}", digits):
+    if not re.fullmatch(r"[0-9]{9}", digits):
         raise ValidationError("A TIN (EIN) is 9 digits, e.g. 12-3456789.", code="tin_format")
     if digits[:2] in {
         "00",
@@ -68,7 +68,7 @@ def validate_tin(value: str) -> None:
 
 
 def validate_taxonomy(value: str) -> None:
-    if not re.fullmatch(r"\d{3}[0-9A-Z]{6}X", value or ""):
+    if not re.fullmatch(r"[0-9]{3}[0-9A-Z]{6}X", value or ""):
         raise ValidationError(
             "A taxonomy code has 10 characters and ends in X, e.g. 207Q00000X.",
             code="taxonomy_format",
@@ -77,7 +77,8 @@ def validate_taxonomy(value: str) -> None:
 
 @lru_cache(maxsize=1)
 def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    # available_timezones() also lists files of the system's zoneinfo that are not zone names.
+    return frozenset(zoneinfo.available_timezones()) - {"localtime", "Factory", "posixrules"}
 
 
 def validate_time_zone(value: str) -> None:
@@ -95,6 +96,10 @@ def normalize_phone(value: str, region: str = "US") -> str:
         raise ValidationError("Enter a phone number such as (555) 201-3344.", code="phone") from exc
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError("This is not a valid phone number.", code="phone")
+    if parsed.extension:
+        raise ValidationError(
+            "Extensions cannot be stored here; enter the main number.", code="phone_extension"
+        )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -104,5 +109,5 @@ def validate_phone(value: str) -> None:
 
 
 def validate_postal_code(value: str) -> None:
-    if not re.fullmatch(r"\d{5}(-\d{4})?", value or ""):
+    if not re.fullmatch(r"[0-9]{5}(-[0-9]{4})?", value or ""):
         raise ValidationError("A ZIP code is 5 digits or ZIP+4 (12345-6789).", code="zip")

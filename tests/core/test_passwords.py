@@ -83,3 +83,12 @@ def test_the_sign_up_page_explains_the_rules():
 
     assert "Your password must contain at least 12 characters." in help_texts
     assert BreachedLookingPasswordValidator().get_help_text() in help_texts
+
+
+@pytest.mark.parametrize("password", ["1234567890ab", "letmein!letmein!", "abcabcabcabc", "zyxwvutsrqpo1"])
+def test_runs_and_repeats_dressed_up_are_refused(password):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password(password)

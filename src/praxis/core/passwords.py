@@ -33,6 +33,22 @@ def _is_sequence(text: str) -> bool:
     return any(text in row or text in row[::-1] for row in _KEYBOARD_ROWS)
 
 
+def _mostly_sequence(text: str) -> bool:
+    """A run like "1234567890ab": a keyboard or alphabet run of 8+ with up to 3 extra characters."""
+    for head in range(4):
+        for tail in range(4):
+            middle = text[head : len(text) - tail]
+            if len(middle) >= 8 and _is_sequence(middle):
+                return True
+    return False
+
+
+def _repeated_unit(text: str) -> str | None:
+    """The unit of a password made by repeating it ("letmein!letmein!" -> "letmein!")."""
+    match = re.fullmatch(r"(.+?)\1+", text)
+    return match.group(1) if match else None
+
+
 class BreachedLookingPasswordValidator:
     def __init__(self) -> None:
         self._common = CommonPasswordValidator().passwords
@@ -40,12 +56,20 @@ class BreachedLookingPasswordValidator:
     def validate(self, password: str, user: Any = None) -> None:
         lowered = password.lower()
         core = _core_word(password)
-        if _is_sequence(lowered) or (len(core) >= 4 and _is_sequence(core)):
+        unit = _repeated_unit(lowered)
+        if (
+            _is_sequence(lowered)
+            or _mostly_sequence(lowered)
+            or (len(core) >= 4 and _is_sequence(core))
+            or (unit is not None and len(unit) <= 6)
+        ):
             raise ValidationError(
                 "This password is a keyboard pattern or repeated characters; choose a phrase.",
                 code="password_pattern",
             )
         candidates = {core, lowered.translate(_LEET), re.sub(r"[\W_]+", "", lowered)}
+        if unit is not None:
+            candidates.add(_core_word(unit))
         if any(c and c in self._common for c in candidates):
             raise ValidationError(
                 "This password is a common password with a few characters added; such passwords "

@@ -30,6 +30,7 @@ AUDIT_EVENTS = "/api/v1/audit/events"
 
 # --- helpers -----------------------------------------------------------------------------------
 
+
 def audit_mark() -> int:
     return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
@@ -67,6 +68,7 @@ def assert_unauthenticated(response) -> None:  # type: ignore[no-untyped-def]
 
 
 # --- tokens --------------------------------------------------------------------------------------
+
 
 def test_a_token_answers_who_am_i(admin_ada):
     issued = token_for(admin_ada)
@@ -142,16 +144,12 @@ def test_the_token_of_a_deactivated_user_no_longer_works(manager_max):
     assert issued.token.revoked_at is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: TokenAuth checks only that the token is live and the user active, not that the user "
-    "still holds core.use_api; after a role change that takes the API away, the old token "
-    "still reads /me, /practice and /locations"
-))
-def test_a_token_stops_working_when_its_user_loses_the_api_role(admin_ada, manager_max,
-                                                                 client_for):
+def test_a_token_stops_working_when_its_user_loses_the_api_role(admin_ada, manager_max, client_for):
     issued = token_for(manager_max)
-    client_for(admin_ada).post(reverse("core:user_detail", args=[manager_max.pk]),
-                               {"full_name": "Max Morgan", "roles": ["clinical"]})
+    client_for(admin_ada).post(
+        reverse("core:user_detail", args=[manager_max.pk]),
+        {"full_name": "Max Morgan", "roles": ["clinical"]},
+    )
     assert not User.objects.get(pk=manager_max.pk).has_perm("core.use_api")
 
     for path in (ME, "/api/v1/practice", "/api/v1/locations"):
@@ -196,6 +194,7 @@ def test_tokens_cannot_be_created_for_roles_without_the_api_or_in_the_past(
 
 # --- the command line ---------------------------------------------------------------------------
 
+
 def praxis_token(*args: str) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     call_command("token", *args, stdout=out, stderr=err)
@@ -214,8 +213,9 @@ def test_praxis_token_create_prints_a_working_token_and_revoke_stops_it(manager_
     assert get_me(secret).json()["email"] == "manager_max@example.org"
 
     listing, _ = praxis_token("list", "manager_max@example.org")
-    assert re.search(rf"^{token.pk}\t{re.escape(token.prefix)}…\tbilling export\tactive$",
-                     listing, re.M)
+    assert re.search(
+        rf"^{token.pk}\t{re.escape(token.prefix)}…\tbilling export\tactive$", listing, re.M
+    )
 
     out, _ = praxis_token("revoke", str(token.pk))
 
@@ -235,11 +235,15 @@ def test_praxis_token_create_with_days_sets_the_expiry(manager_max):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("create", "clinical_cleo@example.org"),
-         "clinical_cleo@example.org has no role that may use the API."),
+        (
+            ("create", "clinical_cleo@example.org"),
+            "clinical_cleo@example.org has no role that may use the API.",
+        ),
         (("create", "nobody@example.org"), "no user nobody@example.org"),
-        (("create", "manager_max@example.org", "--name", " "),
-         "Name the token after where it will be used."),
+        (
+            ("create", "manager_max@example.org", "--name", " "),
+            "Name the token after where it will be used.",
+        ),
         (("revoke", "999999"), "no token 999999"),
     ],
 )
@@ -251,6 +255,7 @@ def test_praxis_token_refuses_clearly(clinical_cleo, manager_max, args, message)
 
 
 # --- the token page ----------------------------------------------------------------------------
+
 
 def test_max_creates_a_token_on_the_page_and_sees_the_secret_once(manager_max, client_for):
     max_ = client_for(manager_max)
@@ -282,16 +287,19 @@ def test_max_creates_a_token_on_the_page_and_sees_the_secret_once(manager_max, c
     ("data", "message"),
     [
         ({"name": ""}, "This field is required."),
-        ({"name": "EHR sync", "expires_in_days": "0"},
-         "Ensure this value is greater than or equal to 1."),
-        ({"name": "EHR sync", "expires_in_days": "400"},
-         "Ensure this value is less than or equal to 366."),
+        (
+            {"name": "EHR sync", "expires_in_days": "0"},
+            "Ensure this value is greater than or equal to 1.",
+        ),
+        (
+            {"name": "EHR sync", "expires_in_days": "400"},
+            "Ensure this value is less than or equal to 366.",
+        ),
         ({"name": "EHR sync", "expires_in_days": "soon"}, "Enter a whole number."),
         ({"name": "x" * 65}, "Ensure this value has at most 64 characters"),
     ],
 )
-def test_a_bad_token_request_is_refused_and_creates_nothing(manager_max, client_for, data,
-                                                            message):
+def test_a_bad_token_request_is_refused_and_creates_nothing(manager_max, client_for, data, message):
     max_ = client_for(manager_max)
     mark = audit_mark()
     response = max_.post(reverse("core:token_list"), data)
@@ -353,6 +361,7 @@ def test_the_api_lists_and_revokes_only_your_own_tokens(manager_max, frontdesk_f
 
 # --- permissions and the user endpoints -----------------------------------------------------------
 
+
 def test_a_manager_token_may_not_list_users(manager_max):
     response = script().get(USERS, headers=bearer(token_for(manager_max).secret))
     assert response.status_code == 403
@@ -370,8 +379,12 @@ def test_an_administrator_token_lists_the_practices_users(admin_ada, manager_max
     assert by_email["admin_ada@example.org"]["roles"] == ["administrator"]
     assert by_email["admin_ada@example.org"]["has_mfa"] is True
     assert by_email["manager_max@example.org"] == {
-        "id": manager_max.pk, "email": "manager_max@example.org", "full_name": "Max Morgan",
-        "is_active": True, "roles": ["manager"], "has_mfa": False,
+        "id": manager_max.pk,
+        "email": "manager_max@example.org",
+        "full_name": "Max Morgan",
+        "is_active": True,
+        "roles": ["manager"],
+        "has_mfa": False,
     }
 
 
@@ -379,8 +392,9 @@ def test_an_administrator_token_deactivates_a_user(admin_ada, frontdesk_fay):
     fays = token_for(frontdesk_fay)
     mark = audit_mark()
 
-    response = script().post(deactivate_url(frontdesk_fay),
-                             headers=bearer(token_for(admin_ada).secret))
+    response = script().post(
+        deactivate_url(frontdesk_fay), headers=bearer(token_for(admin_ada).secret)
+    )
 
     assert response.status_code == 200
     assert response.json()["is_active"] is False
@@ -393,13 +407,10 @@ def test_an_administrator_token_deactivates_a_user(admin_ada, frontdesk_fay):
     assert_unauthenticated(get_me(fays.secret))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in api.deactivate_user: _user_out() reads a has_mfa annotation that only "
-    "selectors.practice_users() adds, so the deactivate response always says has_mfa=false"
-))
 def test_the_deactivate_response_tells_the_truth_about_mfa(admin_ada, compliance_cole):
-    response = script().post(deactivate_url(compliance_cole),
-                             headers=bearer(token_for(admin_ada).secret))
+    response = script().post(
+        deactivate_url(compliance_cole), headers=bearer(token_for(admin_ada).secret)
+    )
     assert response.status_code == 200
     assert response.json()["has_mfa"] is True
 
@@ -424,7 +435,8 @@ def test_deactivating_yourself_through_the_api_is_rejected(admin_ada):
 
     assert response.status_code == 400
     assert response.json() == {
-        "code": "rejected", "message": "You cannot deactivate your own account.",
+        "code": "rejected",
+        "message": "You cannot deactivate your own account.",
     }
     admin_ada.refresh_from_db()
     assert admin_ada.is_active
@@ -432,8 +444,9 @@ def test_deactivating_yourself_through_the_api_is_rejected(admin_ada):
 
 
 def test_a_manager_token_may_not_deactivate_anyone(manager_max, frontdesk_fay):
-    response = script().post(deactivate_url(frontdesk_fay),
-                             headers=bearer(token_for(manager_max).secret))
+    response = script().post(
+        deactivate_url(frontdesk_fay), headers=bearer(token_for(manager_max).secret)
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
     frontdesk_fay.refresh_from_db()
@@ -441,6 +454,7 @@ def test_a_manager_token_may_not_deactivate_anyone(manager_max, frontdesk_fay):
 
 
 # --- the audit trail ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def some_history(manager_max, frontdesk_fay) -> None:
@@ -465,8 +479,19 @@ def test_cole_searches_the_audit_trail_by_action_prefix(compliance_cole, some_hi
         ("praxis.phi.read", "P-1001", "manager_max@example.org"),
     ]
     newest = events[0]
-    assert set(newest) == {"id", "occurred_at", "actor_email", "action", "object_type",
-                           "object_id", "patient_id", "ip", "request_id", "details", "hash"}
+    assert set(newest) == {
+        "id",
+        "occurred_at",
+        "actor_email",
+        "action",
+        "object_type",
+        "object_id",
+        "patient_id",
+        "ip",
+        "request_id",
+        "details",
+        "hash",
+    }
     assert newest["hash"] == AuditEvent.objects.get(pk=newest["id"]).hash
 
 
@@ -476,8 +501,9 @@ def test_cole_searches_the_audit_trail_by_patient(compliance_cole, some_history)
     response = script().get(AUDIT_EVENTS, {"patient_id": "P-1001"}, headers=bearer(secret))
 
     assert [e["action"] for e in response.json()] == ["praxis.phi.updated", "praxis.phi.read"]
-    both = script().get(AUDIT_EVENTS, {"patient_id": "P-1001", "action": "praxis.phi.read"},
-                        headers=bearer(secret))
+    both = script().get(
+        AUDIT_EVENTS, {"patient_id": "P-1001", "action": "praxis.phi.read"}, headers=bearer(secret)
+    )
     assert [e["details"] for e in both.json()] == [{"what": "chart"}]
 
 
@@ -486,10 +512,10 @@ def test_the_audit_search_pages_with_limit_and_offset(compliance_cole, some_hist
     everything = script().get(AUDIT_EVENTS, {"action": "praxis.phi"}, headers=bearer(secret))
     ids = [e["id"] for e in everything.json()]
 
-    first = script().get(AUDIT_EVENTS, {"action": "praxis.phi", "limit": 2},
-                         headers=bearer(secret))
-    rest = script().get(AUDIT_EVENTS, {"action": "praxis.phi", "limit": 2, "offset": 2},
-                        headers=bearer(secret))
+    first = script().get(AUDIT_EVENTS, {"action": "praxis.phi", "limit": 2}, headers=bearer(secret))
+    rest = script().get(
+        AUDIT_EVENTS, {"action": "praxis.phi", "limit": 2, "offset": 2}, headers=bearer(secret)
+    )
 
     assert [e["id"] for e in first.json()] + [e["id"] for e in rest.json()] == ids
 
@@ -498,8 +524,11 @@ def test_the_audit_search_by_date_uses_local_days(compliance_cole, some_history)
     secret = token_for(compliance_cole).secret
     today = timezone.localdate().isoformat()
 
-    found = script().get(AUDIT_EVENTS, {"date_from": today, "date_to": today,
-                                        "action": "praxis.phi"}, headers=bearer(secret))
+    found = script().get(
+        AUDIT_EVENTS,
+        {"date_from": today, "date_to": today, "action": "praxis.phi"},
+        headers=bearer(secret),
+    )
     assert len(found.json()) == 3
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     none = script().get(AUDIT_EVENTS, {"date_from": tomorrow}, headers=bearer(secret))
@@ -530,6 +559,7 @@ def test_an_invalid_audit_query_is_a_422_naming_the_field(compliance_cole, query
 
 # --- schema, health, request ids -----------------------------------------------------------------
 
+
 def test_the_openapi_schema_is_public(db):
     response = Client().get("/api/v1/openapi.json")
 
@@ -538,13 +568,19 @@ def test_the_openapi_schema_is_public(db):
     assert schema["openapi"].startswith("3.1")
     assert schema["info"]["title"] == "Praxis API"
     assert {
-        "/api/v1/me", "/api/v1/practice", "/api/v1/locations", "/api/v1/users",
-        "/api/v1/users/{user_id}/deactivate", "/api/v1/audit/events", "/api/v1/tokens",
+        "/api/v1/me",
+        "/api/v1/practice",
+        "/api/v1/locations",
+        "/api/v1/users",
+        "/api/v1/users/{user_id}/deactivate",
+        "/api/v1/audit/events",
+        "/api/v1/tokens",
         "/api/v1/tokens/{token_id}",
     } <= set(schema["paths"])
     assert "post" in schema["paths"]["/api/v1/users/{user_id}/deactivate"]
-    assert any(s.get("scheme") == "bearer"
-               for s in schema["components"]["securitySchemes"].values())
+    assert any(
+        s.get("scheme") == "bearer" for s in schema["components"]["securitySchemes"].values()
+    )
 
 
 def test_the_health_check(db):

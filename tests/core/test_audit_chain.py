@@ -28,11 +28,17 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 # --- helpers -----------------------------------------------------------------------------------
 
+
 def a_day_at_the_front_desk(steps: int) -> list[AuditEvent]:
     """Record ``steps`` ordinary events, the way services do."""
     return [
-        audit.record("praxis.scheduling.appointment.booked", object_type="scheduling.appointment",
-                     object_id=100 + step, patient_id=7, details={"step": step})
+        audit.record(
+            "praxis.scheduling.appointment.booked",
+            object_type="scheduling.appointment",
+            object_id=100 + step,
+            patient_id=7,
+            details={"step": step},
+        )
         for step in range(steps)
     ]
 
@@ -59,8 +65,13 @@ def renumber(from_id: int, to_id: int) -> None:
 def forged_event(*, event_id: int, prev_hash: str, action: str) -> AuditEvent:
     """A row an intruder writes with a hash that is correct for its own fields."""
     forged = AuditEvent(
-        id=event_id, occurred_at=datetime(2026, 6, 1, 9, 0, tzinfo=NEW_YORK), action=action,
-        object_type="patients.patient", object_id="7", patient_id="7", details={},
+        id=event_id,
+        occurred_at=datetime(2026, 6, 1, 9, 0, tzinfo=NEW_YORK),
+        action=action,
+        object_type="patients.patient",
+        object_id="7",
+        patient_id="7",
+        details={},
         prev_hash=prev_hash,
     )
     forged.hash = audit.compute_hash(forged, prev_hash)
@@ -69,6 +80,7 @@ def forged_event(*, event_id: int, prev_hash: str, action: str) -> AuditEvent:
 
 
 # --- the chain as the application writes it ------------------------------------------------------
+
 
 def test_each_event_chains_to_the_one_before_it_starting_from_genesis(db):
     assert not AuditEvent.objects.exists(), "a new installation starts with an empty trail"
@@ -97,27 +109,36 @@ def test_details_with_datetimes_decimals_and_ids_still_verify_after_a_reload(db)
     charge_posted = datetime(2026, 6, 1, 9, 30, 15, 123456, tzinfo=NEW_YORK)
     batch = uuid.UUID("12345678-1234-5678-1234-567812345678")
 
-    event = audit.record("praxis.billing.charge.posted", object_id=42, patient_id=7, details={
-        "posted_at": charge_posted,
-        "service_date": date(2026, 5, 29),
-        "amount": Decimal("125.50"),
-        "adjustment": Decimal("-0.10"),
-        "batch": batch,
-        "codes": ("99213", "36415"),
-        "note": "Zoë's co-pay — paid in full",
-    })
+    event = audit.record(
+        "praxis.billing.charge.posted",
+        object_id=42,
+        patient_id=7,
+        details={
+            "posted_at": charge_posted,
+            "service_date": date(2026, 5, 29),
+            "amount": Decimal("125.50"),
+            "adjustment": Decimal("-0.10"),
+            "batch": batch,
+            "codes": ("99213", "36415"),
+            "note": "Zoë's co-pay — paid in full",
+        },
+    )
 
     reloaded = AuditEvent.objects.get(pk=event.pk)
     # What was hashed is exactly what the JSON column gives back.
-    assert reloaded.details == event.details == {
-        "posted_at": "2026-06-01T09:30:15.123-04:00",
-        "service_date": "2026-05-29",
-        "amount": "125.50",
-        "adjustment": "-0.10",
-        "batch": str(batch),
-        "codes": ["99213", "36415"],
-        "note": "Zoë's co-pay — paid in full",
-    }
+    assert (
+        reloaded.details
+        == event.details
+        == {
+            "posted_at": "2026-06-01T09:30:15.123-04:00",
+            "service_date": "2026-05-29",
+            "amount": "125.50",
+            "adjustment": "-0.10",
+            "batch": str(batch),
+            "codes": ["99213", "36415"],
+            "note": "Zoë's co-pay — paid in full",
+        }
+    )
     assert reloaded.object_id == "42"
     assert reloaded.patient_id == "7"
     assert audit.compute_hash(reloaded, reloaded.prev_hash) == reloaded.hash
@@ -150,6 +171,7 @@ def test_large_floats_in_details_still_verify(db):
 
 
 # --- tampering ---------------------------------------------------------------------------------
+
 
 def test_an_edited_row_is_reported_as_edited_at_that_row(db):
     trail = a_day_at_the_front_desk(5)
@@ -291,6 +313,7 @@ def test_a_forged_row_before_the_first_event_is_named_an_insertion(db):
 
 # --- the verify command ------------------------------------------------------------------------
 
+
 def test_audit_verify_says_intact_on_a_good_chain(db):
     a_day_at_the_front_desk(3)
     out = StringIO()
@@ -313,6 +336,7 @@ def test_audit_verify_fails_and_names_the_row_on_a_broken_chain(db):
 
 
 # --- the table refuses changes -----------------------------------------------------------------
+
 
 def test_the_orm_cannot_update_an_event(db):
     event = audit.record("praxis.phi.read", patient_id=7)
@@ -386,8 +410,11 @@ def test_concurrent_writers_take_turns_at_the_chain_head():
         try:
             start_together.wait(timeout=30)
             for step in range(EVENTS_EACH):
-                audit.record("praxis.phi.read", patient_id=terminal,
-                             details={"terminal": terminal, "step": step})
+                audit.record(
+                    "praxis.phi.read",
+                    patient_id=terminal,
+                    details={"terminal": terminal, "step": step},
+                )
         except BaseException as exc:  # collected and re-raised in the test's thread
             errors.append(exc)
         finally:
@@ -414,14 +441,13 @@ def test_concurrent_writers_take_turns_at_the_chain_head():
 
 # --- PHI reads ---------------------------------------------------------------------------------
 
+
 def test_looking_at_a_patient_records_a_phi_read_by_the_requests_user(db, frontdesk_fay):
     request = RequestFactory().get(reverse("core:my_home"))
     request.user = frontdesk_fay
     request.resolver_match = resolve(request.path)
 
-    event = audit.audit_phi_read(
-        request, patient_id=7, what="demographics", section="insurance"
-    )
+    event = audit.audit_phi_read(request, patient_id=7, what="demographics", section="insurance")
 
     reloaded = AuditEvent.objects.get(pk=event.pk)
     assert reloaded.action == "praxis.phi.read"
@@ -429,7 +455,9 @@ def test_looking_at_a_patient_records_a_phi_read_by_the_requests_user(db, frontd
     assert reloaded.actor == frontdesk_fay
     assert reloaded.actor_email == "frontdesk_fay@example.org"
     assert reloaded.details == {
-        "path_name": "core:my_home", "what": "demographics", "section": "insurance",
+        "path_name": "core:my_home",
+        "what": "demographics",
+        "section": "insurance",
     }
     assert audit.verify_chain().ok
 

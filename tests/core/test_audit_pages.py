@@ -37,6 +37,7 @@ def listed(response) -> set[int]:  # type: ignore[no-untyped-def]
 
 # --- who may look --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", ["compliance_cole", "admin_ada"])
 def test_the_compliance_officer_and_the_administrator_read_the_trail(client_for, persona, who):
     response = client_for(persona(who)).get(AUDIT_URL)
@@ -64,21 +65,29 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, practice):
 
 # --- filters -----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def a_week_in_june(admin_ada, manager_max, frontdesk_fay):  # type: ignore[no-untyped-def]
     """Events around 10 and 11 June 2026, in the practice's own time zone (New York, UTC-4)."""
     june = lambda day, hour, minute=0: datetime(2026, 6, day, hour, minute, tzinfo=NEW_YORK)  # noqa: E731
     return {
-        "before": record_at(june(9, 23, 59), "praxis.scheduling.appointment.booked",
-                            actor=frontdesk_fay, patient_id=7),
-        "first_morning": record_at(june(10, 0, 0), "praxis.phi.read",
-                                   actor=frontdesk_fay, patient_id=7),
+        "before": record_at(
+            june(9, 23, 59),
+            "praxis.scheduling.appointment.booked",
+            actor=frontdesk_fay,
+            patient_id=7,
+        ),
+        "first_morning": record_at(
+            june(10, 0, 0), "praxis.phi.read", actor=frontdesk_fay, patient_id=7
+        ),
         "midday": record_at(june(10, 12), "praxis.auth.login.succeeded", actor=manager_max),
         # Late evening in New York is already the next day in UTC: still the 11th here.
-        "late_evening": record_at(june(11, 23, 30), "praxis.phi.read",
-                                  actor=manager_max, patient_id=8),
-        "after": record_at(june(12, 0, 30), "praxis.auth.login.failed",
-                           details={"email": "someone@example.org"}),
+        "late_evening": record_at(
+            june(11, 23, 30), "praxis.phi.read", actor=manager_max, patient_id=8
+        ),
+        "after": record_at(
+            june(12, 0, 30), "praxis.auth.login.failed", details={"email": "someone@example.org"}
+        ),
         "admin": record_at(june(11, 9), "praxis.core.practice.updated", actor=admin_ada),
     }
 
@@ -115,10 +124,15 @@ def test_filter_by_action_prefix(client_for, compliance_cole, a_week_in_june):
 
 
 def test_filters_combine(client_for, compliance_cole, manager_max, a_week_in_june):
-    response = client_for(compliance_cole).get(AUDIT_URL, {
-        "date_from": "2026-06-11", "date_to": "2026-06-11",
-        "action": "praxis.phi", "actor": manager_max.pk,
-    })
+    response = client_for(compliance_cole).get(
+        AUDIT_URL,
+        {
+            "date_from": "2026-06-11",
+            "date_to": "2026-06-11",
+            "action": "praxis.phi",
+            "actor": manager_max.pk,
+        },
+    )
 
     assert listed(response) == {a_week_in_june["late_evening"].id}
     assert b"praxis.phi.read" in response.content
@@ -150,12 +164,17 @@ def test_a_user_of_another_practice_is_not_a_valid_filter(
     assert listed(response) == set()
 
 
-@pytest.mark.parametrize("query, message", [
-    ({"date_from": "2026-06-11", "date_to": "2026-06-10"},
-     "The end date is before the start date."),
-    ({"date_from": "last tuesday"}, "Enter a valid date."),
-    ({"date_to": "2026-02-30"}, "Enter a valid date."),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        (
+            {"date_from": "2026-06-11", "date_to": "2026-06-10"},
+            "The end date is before the start date.",
+        ),
+        ({"date_from": "last tuesday"}, "Enter a valid date."),
+        ({"date_to": "2026-02-30"}, "Enter a valid date."),
+    ],
+)
 def test_a_bad_filter_is_explained_and_shows_nothing(
     client_for, compliance_cole, a_week_in_june, query, message
 ):
@@ -172,8 +191,13 @@ AUDIT_PAGE_QUERIES = 12
 
 @pytest.mark.parametrize("events", [5, 60])
 def test_the_list_costs_the_same_queries_however_long_the_trail(
-    client_for, compliance_cole, admin_ada, manager_max, frontdesk_fay,
-    django_assert_max_num_queries, events,
+    client_for,
+    compliance_cole,
+    admin_ada,
+    manager_max,
+    frontdesk_fay,
+    django_assert_max_num_queries,
+    events,
 ):
     people = [admin_ada, manager_max, frontdesk_fay, compliance_cole]
     for n in range(events):
@@ -193,6 +217,7 @@ def test_the_list_costs_the_same_queries_however_long_the_trail(
 
 # --- CSV export ----------------------------------------------------------------------------------
 
+
 def export(client: Client, **filters: str) -> list[dict[str, str]]:
     response = client.post(EXPORT_URL, filters)
     assert response.status_code == 200
@@ -206,7 +231,8 @@ def test_the_export_is_a_csv_of_the_filtered_events(client_for, compliance_cole,
     rows = export(client_for(compliance_cole), patient_id="7")
 
     assert [int(r["id"]) for r in rows] == [
-        a_week_in_june["first_morning"].id, a_week_in_june["before"].id,
+        a_week_in_june["first_morning"].id,
+        a_week_in_june["before"].id,
     ]
     assert rows[0]["user"] == "frontdesk_fay@example.org"
     assert rows[0]["action"] == "praxis.phi.read"
@@ -216,7 +242,7 @@ def test_the_export_is_a_csv_of_the_filtered_events(client_for, compliance_cole,
 
 ATTACKS = [
     "=cmd|' /C calc'!A0",
-    "+HYPERLINK(\"http://evil.example\")",
+    '+HYPERLINK("http://evil.example")',
     "-2+3+cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
@@ -226,8 +252,12 @@ ATTACKS = [
 
 def test_formula_cells_are_defused_in_the_export(client_for, compliance_cole):
     for payload in ATTACKS:
-        audit.record("praxis.patients.patient.imported", object_type="patients.patient",
-                     object_id=payload, patient_id=payload)
+        audit.record(
+            "praxis.patients.patient.imported",
+            object_type="patients.patient",
+            object_id=payload,
+            patient_id=payload,
+        )
     with context.acting(request_id="=HYPERLINK(1)"):
         audit.record("praxis.patients.patient.imported", object_id="plain-42")
 
@@ -299,25 +329,29 @@ def test_the_export_works_with_the_pages_csrf_token(compliance_cole):
 
 # --- csv_safe ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, cell", [
-    ("=1+1", "'=1+1"),
-    ("+1-555-0100", "'+1-555-0100"),
-    ("-5", "'-5"),
-    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
-    ("\tTAB", "'\tTAB"),
-    ("\rCR", "'\rCR"),
-    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
-    ("plain text", "plain text"),
-    ("a=b", "a=b"),
-    (" =1+1", " =1+1"),
-    ("'=already quoted", "'=already quoted"),
-    ("", ""),
-    (None, ""),
-    (42, "42"),
-    (-42, "'-42"),
-    (Decimal("-12.50"), "'-12.50"),
-    (Decimal("12.50"), "12.50"),
-    ({"k": "=1"}, "{'k': '=1'}"),
-])
+
+@pytest.mark.parametrize(
+    "value, cell",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1-555-0100", "'+1-555-0100"),
+        ("-5", "'-5"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\tTAB", "'\tTAB"),
+        ("\rCR", "'\rCR"),
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("plain text", "plain text"),
+        ("a=b", "a=b"),
+        (" =1+1", " =1+1"),
+        ("'=already quoted", "'=already quoted"),
+        ("", ""),
+        (None, ""),
+        (42, "42"),
+        (-42, "'-42"),
+        (Decimal("-12.50"), "'-12.50"),
+        (Decimal("12.50"), "12.50"),
+        ({"k": "=1"}, "{'k': '=1'}"),
+    ],
+)
 def test_csv_safe(value, cell):
     assert csv_safe(value) == cell

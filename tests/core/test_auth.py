@@ -50,7 +50,9 @@ class TestPasswordSignIn:
         before = client.session.session_key
         sign_in_with_password(client, manager_max.email)
         assert client.session.session_key != before
-        assert UserSession.objects.filter(user=manager_max, session_key=client.session.session_key).exists()
+        assert UserSession.objects.filter(
+            user=manager_max, session_key=client.session.session_key
+        ).exists()
 
     def test_a_wrong_password_is_refused_and_audited(self, client, manager_max):
         response = sign_in_with_password(client, manager_max.email, "not the password at all")
@@ -61,7 +63,9 @@ class TestPasswordSignIn:
         assert "_auth_user_id" not in client.session
 
     def test_next_must_stay_on_this_site(self, client, manager_max):
-        response = sign_in_with_password(client, manager_max.email, next_url="https://evil.example/")
+        response = sign_in_with_password(
+            client, manager_max.email, next_url="https://evil.example/"
+        )
         assert response["Location"] == reverse("core:home")
 
     def test_signing_out_is_a_post_and_is_audited(self, client, manager_max):
@@ -78,7 +82,7 @@ class TestLockout:
         from datetime import timedelta
 
         assert settings.AXES_FAILURE_LIMIT == 10
-        assert settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
+        assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
 
     def test_the_account_locks_after_the_configured_failures(self, client, settings, manager_max):
         settings.AXES_FAILURE_LIMIT = 3
@@ -105,7 +109,9 @@ class TestTwoStepSignIn:
         response = sign_in_with_password(client, admin.email)
         assert response["Location"] == reverse("core:mfa_enroll")
         # Every other page sends them back to enrolment.
-        assert client.get(reverse("dashboards:administrator"))["Location"] == reverse("core:mfa_enroll")
+        assert client.get(reverse("dashboards:administrator"))["Location"] == reverse(
+            "core:mfa_enroll"
+        )
         assert client.get("/api/v1/me").status_code == 401
 
         page = client.get(reverse("core:mfa_enroll"))
@@ -140,8 +146,10 @@ class TestTwoStepSignIn:
 
         device = TOTPDevice.objects.get(user=admin_ada)
         device.throttle_reset()
-        ok = client.post(reverse("core:mfa_verify") + "?next=/audit/",
-                         {"otp_token": current_code(device), "next": "/audit/"})
+        ok = client.post(
+            reverse("core:mfa_verify") + "?next=/audit/",
+            {"otp_token": current_code(device), "next": "/audit/"},
+        )
         assert ok["Location"] == "/audit/"
         assert client.get(reverse("dashboards:administrator")).status_code == 200
         assert "praxis.auth.mfa.verified" in actions()
@@ -250,7 +258,10 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     env.pop("PRAXIS_DATABASE_URL", None)
     result = subprocess.run(
         [str(praxis), "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -262,10 +273,15 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     from pathlib import Path
 
     praxis = Path(sys.executable).parent / "praxis"
-    env = {**os.environ, "PRAXIS_PROFILE": "production", "PRAXIS_DATA_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "praxis.config.settings"}
+    env = {
+        **os.environ,
+        "PRAXIS_PROFILE": "production",
+        "PRAXIS_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "praxis.config.settings",
+    }
     env.pop("PRAXIS_SECRET_KEY", None)
-    result = subprocess.run([str(praxis), "check"], env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [str(praxis), "check"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "PRAXIS_SECRET_KEY must be set" in result.stderr

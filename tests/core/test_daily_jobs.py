@@ -50,6 +50,7 @@ def reminders_at_six(body: CountingJob) -> dict[str, DailyJob]:
 
 # --- once a day --------------------------------------------------------------------------------
 
+
 def test_a_job_is_not_due_before_its_time(db):
     body = CountingJob()
 
@@ -140,7 +141,8 @@ def test_one_failing_job_does_not_stop_the_others(db):
     assert run_due_jobs(now=june(1, 6), jobs=jobs) == ["broken", "healthy"]
 
     assert dict(DailyJobRun.objects.values_list("job", "outcome")) == {
-        "broken": "failed", "healthy": "ok",
+        "broken": "failed",
+        "healthy": "ok",
     }
 
 
@@ -187,6 +189,7 @@ def test_two_workers_at_the_same_moment_run_the_job_once():
 
 # --- the core app's own jobs -------------------------------------------------------------------
 
+
 def core_job(name: str) -> dict[str, DailyJob]:
     return {name: REGISTRY[name]}
 
@@ -197,8 +200,9 @@ def test_the_core_jobs_are_registered_for_the_small_hours():
 
 
 def test_both_core_jobs_run_in_the_night(db):
-    ran = run_due_jobs(now=june(1, 3, 30), jobs=core_job("audit_chain_verify")
-                       | core_job("clear_expired_sessions"))
+    ran = run_due_jobs(
+        now=june(1, 3, 30), jobs=core_job("audit_chain_verify") | core_job("clear_expired_sessions")
+    )
 
     assert ran == ["audit_chain_verify", "clear_expired_sessions"]
     assert set(DailyJobRun.objects.values_list("outcome", flat=True)) == {"ok"}
@@ -239,9 +243,11 @@ def test_the_nightly_audit_check_tells_the_administrators_about_a_broken_chain(d
 
 def test_the_nightly_session_sweep_removes_expired_sessions_and_their_index(db, manager_max):
     now = timezone.now()
-    for key, expires in [("expired1", now - timedelta(hours=1)),
-                         ("expired2", now - timedelta(days=3)),
-                         ("alive", now + timedelta(hours=1))]:
+    for key, expires in [
+        ("expired1", now - timedelta(hours=1)),
+        ("expired2", now - timedelta(days=3)),
+        ("alive", now + timedelta(hours=1)),
+    ]:
         Session.objects.create(session_key=key, session_data="", expire_date=expires)
         UserSession.objects.create(user=manager_max, session_key=key)
     UserSession.objects.create(user=manager_max, session_key="already-gone")

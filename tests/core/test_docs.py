@@ -31,7 +31,8 @@ def test_every_declared_permission_is_in_the_matrix():
 
     declared = {
         f"{model._meta.app_label}.{code}"
-        for config in apps.get_app_configs() if config.name.startswith("praxis.")
+        for config in apps.get_app_configs()
+        if config.name.startswith("praxis.")
         for model in config.get_models()
         for code, _ in model._meta.permissions
     }

@@ -21,33 +21,39 @@ def refusal_codes(password: str, user: User | None = None) -> set[str]:
     return {error.code for error in caught.value.error_list}
 
 
-@pytest.mark.parametrize("password, reason", [
-    ("short1!", "password_too_short"),
-    ("password", "password_too_common"),
-    ("jesuslovesme", "password_too_common"),
-    ("counterstrike", "password_too_common"),
-    ("Password2024!", "password_breached"),
-    ("P@ssw0rd2024!!", "password_breached"),
-    ("Summer2024!!!", "password_breached"),
-    ("letmein12345", "password_breached"),
-    ("monkey123456", "password_breached"),
-    ("qwertyuiop12", "password_pattern"),
-    ("aaaaaaaaaaaa", "password_pattern"),
-    ("abcdefghijkl", "password_pattern"),
-    ("ababababababab", "password_pattern"),
-    ("!!!!!!!!!!!!", "password_pattern"),
-    ("123456789012", "password_entirely_numeric"),
-])
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("short1!", "password_too_short"),
+        ("password", "password_too_common"),
+        ("jesuslovesme", "password_too_common"),
+        ("counterstrike", "password_too_common"),
+        ("Password2024!", "password_breached"),
+        ("P@ssw0rd2024!!", "password_breached"),
+        ("Summer2024!!!", "password_breached"),
+        ("letmein12345", "password_breached"),
+        ("monkey123456", "password_breached"),
+        ("qwertyuiop12", "password_pattern"),
+        ("aaaaaaaaaaaa", "password_pattern"),
+        ("abcdefghijkl", "password_pattern"),
+        ("ababababababab", "password_pattern"),
+        ("!!!!!!!!!!!!", "password_pattern"),
+        ("123456789012", "password_entirely_numeric"),
+    ],
+)
 def test_weak_passwords_are_refused(password, reason):
     assert reason in refusal_codes(password)
 
 
-@pytest.mark.parametrize("phrase", [
-    "violet canoe marble orbit",
-    "lanterns drift over quiet harbors",
-    "the fox naps under my desk",
-    "mountain river 7 lanterns",
-])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "violet canoe marble orbit",
+        "lanterns drift over quiet harbors",
+        "the fox naps under my desk",
+        "mountain river 7 lanterns",
+    ],
+)
 def test_a_long_phrase_is_accepted(phrase):
     validate_password(phrase)
 
@@ -85,7 +91,9 @@ def test_the_sign_up_page_explains_the_rules():
     assert BreachedLookingPasswordValidator().get_help_text() in help_texts
 
 
-@pytest.mark.parametrize("password", ["1234567890ab", "letmein!letmein!", "abcabcabcabc", "zyxwvutsrqpo1"])
+@pytest.mark.parametrize(
+    "password", ["1234567890ab", "letmein!letmein!", "abcabcabcabc", "zyxwvutsrqpo1"]
+)
 def test_runs_and_repeats_dressed_up_are_refused(password):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError

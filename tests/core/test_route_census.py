@@ -147,7 +147,7 @@ class _WriteRecorder:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona_name", ROLE_PERSONAS + ["outsider_otto"])
+@pytest.mark.parametrize("persona_name", [*ROLE_PERSONAS, "outsider_otto"])
 def test_each_role_gets_exactly_what_the_matrix_says(persona, persona_name: str):
     user = persona(persona_name)
     client = Client()
@@ -167,7 +167,7 @@ def test_each_role_gets_exactly_what_the_matrix_says(persona, persona_name: str)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona_name", ROLE_PERSONAS + ["outsider_otto"])
+@pytest.mark.parametrize("persona_name", [*ROLE_PERSONAS, "outsider_otto"])
 def test_each_role_gets_exactly_what_the_matrix_says_in_the_api(persona, persona_name: str):
     user = persona(persona_name)
     client = Client()
@@ -195,8 +195,9 @@ def test_post_without_csrf_token_is_refused(admin_ada, route: Route):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("op", [o for o in API_OPERATIONS if o.method != "GET"],
-                         ids=lambda o: f"{o.method} {o.url}")
+@pytest.mark.parametrize(
+    "op", [o for o in API_OPERATIONS if o.method != "GET"], ids=lambda o: f"{o.method} {o.url}"
+)
 def test_api_writes_with_a_session_need_the_csrf_token(admin_ada, op: ApiOperation):
     client = Client(enforce_csrf_checks=True)
     sign_in(client, admin_ada)

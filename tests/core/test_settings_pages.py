@@ -7,7 +7,6 @@ and after, and the audit trail and record history are checked for stray writes."
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.forms.models import model_to_dict
 from django.test import Client
@@ -23,6 +22,7 @@ LOCATION_MANAGERS = ["admin_ada", "manager_max"]
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
 
 def audit_mark() -> int:
     return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -53,9 +53,15 @@ def practice_form_data(practice: Practice, **changes: str) -> dict[str, str]:
 
 def location_form_data(**changes: str) -> dict[str, str]:
     data = {
-        "name": "Hill Road Clinic", "place_of_service": "11", "phone": "(802) 555-0142",
-        "address_line1": "200 Hill Road", "address_line2": "", "city": "Montpelier",
-        "state": "VT", "postal_code": "05602", "time_zone": "America/New_York",
+        "name": "Hill Road Clinic",
+        "place_of_service": "11",
+        "phone": "(802) 555-0142",
+        "address_line1": "200 Hill Road",
+        "address_line2": "",
+        "city": "Montpelier",
+        "state": "VT",
+        "postal_code": "05602",
+        "time_zone": "America/New_York",
         "is_active": "on",
     }
     data.update(changes)
@@ -71,16 +77,23 @@ HTMX = {"HX-Request": "true"}
 
 # --- practice settings -------------------------------------------------------------------------
 
+
 def test_ada_edits_the_practice_identity(admin_ada, practice, client_for):
     ada = client_for(admin_ada)
     history_before = practice.history.count()
     new_npi = valid_npi(4_242_424)
     mark = audit_mark()
 
-    response = ada.post(reverse("core:practice_settings"), practice_form_data(
-        practice, name="Riverbend Family Health", group_npi=new_npi, tin="987654321",
-        phone="(802) 555-0199",
-    ))
+    response = ada.post(
+        reverse("core:practice_settings"),
+        practice_form_data(
+            practice,
+            name="Riverbend Family Health",
+            group_npi=new_npi,
+            tin="987654321",
+            phone="(802) 555-0199",
+        ),
+    )
 
     assert response.status_code == 302
     assert response.url == reverse("core:practice_settings")
@@ -102,8 +115,10 @@ def test_saving_the_practice_unchanged_writes_no_audit_event(admin_ada, practice
     ada = client_for(admin_ada)
     mark = audit_mark()
     # The stored forms (12-3456789, +18025550100) and the typed forms normalize to the same.
-    response = ada.post(reverse("core:practice_settings"),
-                        practice_form_data(practice, tin="123456789", phone="802-555-0100"))
+    response = ada.post(
+        reverse("core:practice_settings"),
+        practice_form_data(practice, tin="123456789", phone="802-555-0100"),
+    )
     assert response.status_code == 302
     assert actions_since(mark) == []
 
@@ -111,26 +126,39 @@ def test_saving_the_practice_unchanged_writes_no_audit_event(admin_ada, practice
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
-        pytest.param("group_npi", "1234567890",
-                     "This NPI fails the check-digit test; please re-check each digit.",
-                     id="npi-check-digit"),
+        pytest.param(
+            "group_npi",
+            "1234567890",
+            "This NPI fails the check-digit test; please re-check each digit.",
+            id="npi-check-digit",
+        ),
         pytest.param("group_npi", "123456789", "An NPI is exactly 10 digits.", id="npi-9-digits"),
         pytest.param("group_npi", "", "This field is required.", id="npi-missing"),
-        pytest.param("tin", "00-1234567", "This EIN prefix is not issued by the IRS.",
-                     id="tin-prefix"),
-        pytest.param("tin", "12-34567", "A TIN (EIN) is 9 digits, e.g. 12-3456789.",
-                     id="tin-short"),
-        pytest.param("taxonomy_code", "207Q0000",
-                     "A taxonomy code has 10 characters and ends in X, e.g. 207Q00000X.",
-                     id="taxonomy"),
+        pytest.param(
+            "tin", "00-1234567", "This EIN prefix is not issued by the IRS.", id="tin-prefix"
+        ),
+        pytest.param(
+            "tin", "12-34567", "A TIN (EIN) is 9 digits, e.g. 12-3456789.", id="tin-short"
+        ),
+        pytest.param(
+            "taxonomy_code",
+            "207Q0000",
+            "A taxonomy code has 10 characters and ends in X, e.g. 207Q00000X.",
+            id="taxonomy",
+        ),
         pytest.param("phone", "12345", "This is not a valid phone number.", id="phone"),
-        pytest.param("phone", "call me", "Enter a phone number such as (555) 201-3344.",
-                     id="phone-words"),
-        pytest.param("postal_code", "5401", "A ZIP code is 5 digits or ZIP+4 (12345-6789).",
-                     id="zip"),
-        pytest.param("time_zone", "Mars/Base",
-                     "Unknown time zone; use an IANA name such as America/New_York.",
-                     id="time-zone"),
+        pytest.param(
+            "phone", "call me", "Enter a phone number such as (555) 201-3344.", id="phone-words"
+        ),
+        pytest.param(
+            "postal_code", "5401", "A ZIP code is 5 digits or ZIP+4 (12345-6789).", id="zip"
+        ),
+        pytest.param(
+            "time_zone",
+            "Mars/Base",
+            "Unknown time zone; use an IANA name such as America/New_York.",
+            id="time-zone",
+        ),
         pytest.param("state", "XX", "Select a valid choice.", id="state"),
     ],
 )
@@ -143,8 +171,10 @@ def test_bad_practice_identity_is_refused_and_nothing_is_saved(
     mark = audit_mark()
 
     # Ada also changed the name: that must not be saved either.
-    response = ada.post(reverse("core:practice_settings"),
-                        practice_form_data(practice, name="Half-saved name", **{field: typed}))
+    response = ada.post(
+        reverse("core:practice_settings"),
+        practice_form_data(practice, name="Half-saved name", **{field: typed}),
+    )
 
     assert response.status_code == 400
     assert shows(response, message)
@@ -158,13 +188,15 @@ def test_bad_practice_identity_is_refused_and_nothing_is_saved(
 @pytest.mark.parametrize("who", ["manager_max", "frontdesk_fay"])
 def test_only_the_administrator_edits_the_practice(practice, persona, client_for, who):
     before = row(practice)
-    response = client_for(persona(who)).post(reverse("core:practice_settings"),
-                                             practice_form_data(practice, name="Taken over"))
+    response = client_for(persona(who)).post(
+        reverse("core:practice_settings"), practice_form_data(practice, name="Taken over")
+    )
     assert response.status_code == 403
     assert row(practice) == before
 
 
 # --- locations ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", LOCATION_MANAGERS)
 def test_a_new_location_is_created(practice, persona, client_for, who):
@@ -191,8 +223,12 @@ def test_editing_a_location_audits_the_changed_fields(manager_max, location, cli
 
     response = max_.post(
         reverse("core:location_edit", args=[location.pk]),
-        location_form_data(name="Main Street Clinic", address_line1="3 Main Street",
-                           time_zone="America/Chicago", is_active=None),
+        location_form_data(
+            name="Main Street Clinic",
+            address_line1="3 Main Street",
+            time_zone="America/Chicago",
+            is_active=None,
+        ),
     )
 
     assert response.status_code == 302
@@ -210,12 +246,16 @@ def test_editing_a_location_audits_the_changed_fields(manager_max, location, cli
     ("field", "typed", "message"),
     [
         pytest.param("name", "", "This field is required.", id="no-name"),
-        pytest.param("postal_code", "5401", "A ZIP code is 5 digits or ZIP+4 (12345-6789).",
-                     id="zip"),
+        pytest.param(
+            "postal_code", "5401", "A ZIP code is 5 digits or ZIP+4 (12345-6789).", id="zip"
+        ),
         pytest.param("phone", "12345", "This is not a valid phone number.", id="phone"),
-        pytest.param("time_zone", "Mars/Base",
-                     "Unknown time zone; use an IANA name such as America/New_York.",
-                     id="time-zone"),
+        pytest.param(
+            "time_zone",
+            "Mars/Base",
+            "Unknown time zone; use an IANA name such as America/New_York.",
+            id="time-zone",
+        ),
         pytest.param("place_of_service", "99", "Select a valid choice.", id="place-of-service"),
     ],
 )
@@ -228,8 +268,9 @@ def test_bad_location_input_is_refused_and_nothing_is_saved(
     mark = audit_mark()
 
     created = max_.post(reverse("core:location_new"), location_form_data(**{field: typed}))
-    edited = max_.post(reverse("core:location_edit", args=[location.pk]),
-                       location_form_data(**{field: typed}))
+    edited = max_.post(
+        reverse("core:location_edit", args=[location.pk]), location_form_data(**{field: typed})
+    )
 
     for response in (created, edited):
         assert response.status_code == 400
@@ -239,19 +280,8 @@ def test_bad_location_input_is_refused_and_nothing_is_saved(
     assert actions_since(mark) == []
 
 
-DUPLICATE_LOCATION_BUG = pytest.mark.xfail(
-    strict=True, raises=ValidationError,
-    reason="bug: the form skips the (practice, lower(name)) constraint because `practice` is not "
-    "a form field; the service's full_clean() then raises a ValidationError the view does not "
-    "catch, so a duplicate name is a 500 instead of a form error",
-)
-
-
-@DUPLICATE_LOCATION_BUG
 @pytest.mark.parametrize("typed", ["Main Street Clinic", "MAIN STREET clinic"])
-def test_a_second_location_with_the_same_name_is_refused(
-    manager_max, location, client_for, typed
-):
+def test_a_second_location_with_the_same_name_is_refused(manager_max, location, client_for, typed):
     max_ = client_for(manager_max)
     locations_before = Location.objects.count()
     mark = audit_mark()
@@ -264,16 +294,16 @@ def test_a_second_location_with_the_same_name_is_refused(
     assert actions_since(mark) == []
 
 
-@DUPLICATE_LOCATION_BUG
-def test_renaming_a_location_onto_another_is_refused(manager_max, location, practice,
-                                                     client_for):
+def test_renaming_a_location_onto_another_is_refused(manager_max, location, practice, client_for):
     other = LocationFactory(practice=practice, name="Hill Road Clinic")
     before = row(other)
     max_ = client_for(manager_max)
     mark = audit_mark()
 
-    response = max_.post(reverse("core:location_edit", args=[other.pk]),
-                         location_form_data(name="main street clinic"))
+    response = max_.post(
+        reverse("core:location_edit", args=[other.pk]),
+        location_form_data(name="main street clinic"),
+    )
 
     assert response.status_code == 400
     assert "already" in page_text(response)
@@ -281,14 +311,16 @@ def test_renaming_a_location_onto_another_is_refused(manager_max, location, prac
     assert actions_since(mark) == []
 
 
-def test_the_same_location_name_is_fine_in_another_practice(manager_max, other_practice,
-                                                            client_for):
+def test_the_same_location_name_is_fine_in_another_practice(
+    manager_max, other_practice, client_for
+):
     LocationFactory(practice=other_practice, name="Hill Road Clinic")
     response = client_for(manager_max).post(reverse("core:location_new"), location_form_data())
     assert response.status_code == 302
 
 
 # --- rooms -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", LOCATION_MANAGERS)
 def test_a_room_is_added_with_htmx_and_the_rooms_list_comes_back(
@@ -297,8 +329,9 @@ def test_a_room_is_added_with_htmx_and_the_rooms_list_comes_back(
     client = client_for(persona(who))
     mark = audit_mark()
 
-    response = client.post(reverse("core:room_add", args=[location.pk]), {"name": " Exam 2 "},
-                           headers=HTMX)
+    response = client.post(
+        reverse("core:room_add", args=[location.pk]), {"name": " Exam 2 "}, headers=HTMX
+    )
 
     assert response.status_code == 200
     html = page_text(response)
@@ -316,8 +349,9 @@ def test_a_duplicate_room_name_is_refused(manager_max, location, client_for, typ
     client = client_for(manager_max)
     mark = audit_mark()
 
-    response = client.post(reverse("core:room_add", args=[location.pk]), {"name": typed},
-                           headers=HTMX)
+    response = client.post(
+        reverse("core:room_add", args=[location.pk]), {"name": typed}, headers=HTMX
+    )
 
     assert response.status_code == 400
     assert '<div id="rooms">' in page_text(response)
@@ -328,14 +362,18 @@ def test_a_duplicate_room_name_is_refused(manager_max, location, client_for, typ
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("", "This field is required."), ("   ", "This field is required."),
-     ("x" * 65, "Ensure this value has at most 64 characters")],
+    [
+        ("", "This field is required."),
+        ("   ", "This field is required."),
+        ("x" * 65, "Ensure this value has at most 64 characters"),
+    ],
 )
 def test_a_room_needs_a_sensible_name(manager_max, location, client_for, typed, message):
     client = client_for(manager_max)
     mark = audit_mark()
-    response = client.post(reverse("core:room_add", args=[location.pk]), {"name": typed},
-                           headers=HTMX)
+    response = client.post(
+        reverse("core:room_add", args=[location.pk]), {"name": typed}, headers=HTMX
+    )
     assert response.status_code == 400
     assert shows(response, message)
     assert Room.objects.filter(location=location).count() == 1
@@ -375,10 +413,10 @@ def test_another_practices_locations_and_rooms_are_not_found(
 
     responses = [
         client.get(reverse("core:location_edit", args=[theirs.pk])),
-        client.post(reverse("core:location_edit", args=[theirs.pk]),
-                    location_form_data(name="Hijacked")),
-        client.post(reverse("core:room_add", args=[theirs.pk]), {"name": "Closet"},
-                    headers=HTMX),
+        client.post(
+            reverse("core:location_edit", args=[theirs.pk]), location_form_data(name="Hijacked")
+        ),
+        client.post(reverse("core:room_add", args=[theirs.pk]), {"name": "Closet"}, headers=HTMX),
         client.post(reverse("core:room_toggle", args=[their_room.pk]), headers=HTMX),
     ]
 
@@ -403,6 +441,7 @@ def test_room_changes_are_posts_only(manager_max, location, client_for):
 
 # --- the locations page ------------------------------------------------------------------------
 
+
 def test_the_locations_page_counts_active_rooms(manager_max, location, client_for):
     RoomFactory(location=location, name="Exam 2")
     RoomFactory(location=location, name="Storage", is_active=False)
@@ -410,8 +449,8 @@ def test_the_locations_page_counts_active_rooms(manager_max, location, client_fo
 
     html = page_text(client_for(manager_max).get(reverse("core:location_list")))
 
-    main_row = html[html.index("Main Street Clinic"):]
-    main_row = main_row[:main_row.index("</tr>")]
+    main_row = html[html.index("Main Street Clinic") :]
+    main_row = main_row[: main_row.index("</tr>")]
     assert "<td>2</td>" in main_row
     assert "open" in main_row
     assert html.index("Main Street Clinic") < html.index("Old Annex")  # open ones first

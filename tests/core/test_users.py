@@ -31,6 +31,7 @@ GOOD_PASSWORD = "heron lantern quarry velvet"
 
 # --- helpers -----------------------------------------------------------------------------------
 
+
 def audit_mark() -> int:
     """The id of the newest audit event: what a test wrote is everything after it."""
     return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -84,6 +85,7 @@ def user_action(client: Client, user: User, action: str, **kwargs):  # type: ign
 
 
 # --- invitations -------------------------------------------------------------------------------
+
 
 def test_ada_invites_nina_who_chooses_a_password_and_signs_in(
     admin_ada, client_for, django_capture_on_commit_callbacks
@@ -150,22 +152,26 @@ def test_ada_invites_nina_who_chooses_a_password_and_signs_in(
     reused = Client().get(link)
     assert reused.status_code == 400
     assert "This link is no longer valid" in page_text(reused)
-    again = Client().post(link, {"new_password1": "another fine phrase here",
-                                 "new_password2": "another fine phrase here"})
+    again = Client().post(
+        link,
+        {"new_password1": "another fine phrase here", "new_password2": "another fine phrase here"},
+    )
     assert again.status_code == 400
     nina.refresh_from_db()
     assert nina.check_password(GOOD_PASSWORD)
 
 
-def test_a_tampered_invitation_link_is_refused(admin_ada, client_for,
-                                                django_capture_on_commit_callbacks):
+def test_a_tampered_invitation_link_is_refused(
+    admin_ada, client_for, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         invite(client_for(admin_ada))
     link = invitation_path_from(mail.outbox[0])
     uidb64, token = link.strip("/").split("/")[1:3]
 
-    tampered = reverse("core:invitation_accept",
-                       kwargs={"uidb64": uidb64, "token": token[:-2] + "zz"})
+    tampered = reverse(
+        "core:invitation_accept", kwargs={"uidb64": uidb64, "token": token[:-2] + "zz"}
+    )
     assert Client().get(tampered).status_code == 400
     unknown_user = reverse("core:invitation_accept", kwargs={"uidb64": "OTk5OTk5", "token": token})
     assert Client().get(unknown_user).status_code == 400
@@ -176,14 +182,21 @@ def test_a_tampered_invitation_link_is_refused(admin_ada, client_for,
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        pytest.param({"email": "FRONTDESK_FAY@example.ORG"}, "There is already an account for",
-                     id="duplicate-email-other-case"),
-        pytest.param({"email": "frontdesk_fay@example.org"}, "There is already an account for",
-                     id="duplicate-email"),
+        pytest.param(
+            {"email": "FRONTDESK_FAY@example.ORG"},
+            "There is already an account for",
+            id="duplicate-email-other-case",
+        ),
+        pytest.param(
+            {"email": "frontdesk_fay@example.org"},
+            "There is already an account for",
+            id="duplicate-email",
+        ),
         pytest.param({"roles": []}, "Choose at least one role.", id="no-roles"),
         pytest.param({"roles": ["wizard"]}, "Select a valid choice.", id="unknown-role"),
-        pytest.param({"email": "nina-at-example.org"}, "Enter a valid email address.",
-                     id="invalid-email"),
+        pytest.param(
+            {"email": "nina-at-example.org"}, "Enter a valid email address.", id="invalid-email"
+        ),
         pytest.param({"email": ""}, "This field is required.", id="missing-email"),
         pytest.param({"full_name": ""}, "This field is required.", id="missing-name"),
     ],
@@ -217,12 +230,15 @@ def test_the_duplicate_message_names_the_existing_account(admin_ada, frontdesk_f
 
 # --- roles -------------------------------------------------------------------------------------
 
+
 def test_ada_changes_max_roles_and_the_change_is_audited(admin_ada, manager_max, client_for):
     ada = client_for(admin_ada)
     mark = audit_mark()
 
-    response = ada.post(reverse("core:user_detail", args=[manager_max.pk]),
-                        {"full_name": "Max Morgan-Lee", "roles": ["manager", "hr"]})
+    response = ada.post(
+        reverse("core:user_detail", args=[manager_max.pk]),
+        {"full_name": "Max Morgan-Lee", "roles": ["manager", "hr"]},
+    )
 
     assert response.status_code == 302
     manager_max.refresh_from_db()
@@ -230,16 +246,19 @@ def test_ada_changes_max_roles_and_the_change_is_audited(admin_ada, manager_max,
     assert role_labels(manager_max) == {"Practice Manager", "HR"}
     [updated] = events_since(mark, "praxis.core.user.updated")
     assert updated.actor == admin_ada
-    assert updated.details == {"roles_before": ["Practice Manager"],
-                               "roles_after": ["HR", "Practice Manager"]}
+    assert updated.details == {
+        "roles_before": ["Practice Manager"],
+        "roles_after": ["HR", "Practice Manager"],
+    }
     assert actions_since(mark) == ["praxis.core.user.updated"]
 
 
 def test_a_user_without_any_role_is_refused(admin_ada, manager_max, client_for):
     ada = client_for(admin_ada)
     mark = audit_mark()
-    response = ada.post(reverse("core:user_detail", args=[manager_max.pk]),
-                        {"full_name": "Max Morgan", "roles": []})
+    response = ada.post(
+        reverse("core:user_detail", args=[manager_max.pk]), {"full_name": "Max Morgan", "roles": []}
+    )
     assert response.status_code == 400
     assert "Choose at least one role." in page_text(response)
     assert role_labels(manager_max) == {"Practice Manager"}
@@ -250,8 +269,10 @@ def test_the_last_active_administrator_cannot_give_up_the_role(admin_ada, client
     ada = client_for(admin_ada)
     mark = audit_mark()
 
-    response = ada.post(reverse("core:user_detail", args=[admin_ada.pk]),
-                        {"full_name": "Ada Alvarez", "roles": ["manager"]})
+    response = ada.post(
+        reverse("core:user_detail", args=[admin_ada.pk]),
+        {"full_name": "Ada Alvarez", "roles": ["manager"]},
+    )
 
     assert response.status_code == 400
     assert shows(response, "This is the practice's last active Administrator; keep the role.")
@@ -261,16 +282,20 @@ def test_the_last_active_administrator_cannot_give_up_the_role(admin_ada, client
 
 def test_a_deactivated_administrator_does_not_count_as_a_successor(admin_ada, practice, client_for):
     UserFactory(practice=practice, email="bea@example.org", roles=[ADMINISTRATOR], is_active=False)
-    response = client_for(admin_ada).post(reverse("core:user_detail", args=[admin_ada.pk]),
-                                          {"full_name": "Ada Alvarez", "roles": ["manager"]})
+    response = client_for(admin_ada).post(
+        reverse("core:user_detail", args=[admin_ada.pk]),
+        {"full_name": "Ada Alvarez", "roles": ["manager"]},
+    )
     assert response.status_code == 400
     assert role_labels(admin_ada) == {ADMINISTRATOR.label}
 
 
 def test_with_a_second_administrator_ada_may_step_down(admin_ada, practice, client_for):
     UserFactory(practice=practice, email="bea@example.org", roles=[ADMINISTRATOR])
-    response = client_for(admin_ada).post(reverse("core:user_detail", args=[admin_ada.pk]),
-                                          {"full_name": "Ada Alvarez", "roles": ["manager"]})
+    response = client_for(admin_ada).post(
+        reverse("core:user_detail", args=[admin_ada.pk]),
+        {"full_name": "Ada Alvarez", "roles": ["manager"]},
+    )
     assert response.status_code == 302
     assert role_labels(admin_ada) == {MANAGER.label}
 
@@ -278,8 +303,9 @@ def test_with_a_second_administrator_ada_may_step_down(admin_ada, practice, clie
 def test_the_last_active_administrator_cannot_be_deactivated(admin_ada, practice, client_for):
     # Only an Administrator may deactivate users, and no one may deactivate themselves, so the
     # one caller who can reach this rule is a support superuser who is not an Administrator.
-    support = UserFactory(practice=practice, email="support@example.org", is_superuser=True,
-                          password=PASSWORD)
+    support = UserFactory(
+        practice=practice, email="support@example.org", is_superuser=True, password=PASSWORD
+    )
     TOTPDevice.objects.create(user=support, name="Authenticator app", confirmed=True)
     client = Client()
     sign_in(client, support)
@@ -313,6 +339,7 @@ def test_an_administrator_cannot_deactivate_themselves(admin_ada, practice, clie
 
 
 # --- deactivation, reactivation, MFA reset, resending --------------------------------------------
+
 
 def test_deactivating_fay_ends_all_her_sessions_and_revokes_her_tokens(
     admin_ada, frontdesk_fay, client_for
@@ -348,8 +375,9 @@ def test_deactivating_fay_ends_all_her_sessions_and_revokes_her_tokens(
     # Ada's own session is untouched.
     assert ada.get(reverse("core:user_list")).status_code == 200
     # And Fay cannot sign in again.
-    refused = Client().post(reverse("core:login"),
-                            {"username": frontdesk_fay.email, "password": PASSWORD})
+    refused = Client().post(
+        reverse("core:login"), {"username": frontdesk_fay.email, "password": PASSWORD}
+    )
     assert refused.status_code == 200
     assert "That e-mail and password do not match an active account." in page_text(refused)
 
@@ -399,12 +427,9 @@ def test_resetting_cole_mfa_removes_his_devices_and_ends_his_sessions(
     assert TOTPDevice.objects.filter(user=admin_ada).exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in core.mfa.remove_devices: QuerySet.delete() counts the cascaded StaticTokens, so "
-    "an authenticator plus 10 recovery codes is audited as 12 devices removed"
-))
-def test_the_mfa_reset_audit_counts_devices_not_recovery_codes(admin_ada, compliance_cole,
-                                                               client_for):
+def test_the_mfa_reset_audit_counts_devices_not_recovery_codes(
+    admin_ada, compliance_cole, client_for
+):
     mfa.issue_recovery_codes(compliance_cole)  # one device holding 10 codes
     ada = client_for(admin_ada)
     mark = audit_mark()
@@ -443,16 +468,16 @@ def test_no_invitation_is_resent_to_someone_who_has_a_password(
     assert actions_since(mark) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in services.user_resend_invitation: it does not refuse a deactivated user; the task "
-    "then sends nothing, yet the page says 'resend invitation done' and the audit trail says "
-    "the invitation was resent"
-))
 def test_no_invitation_is_resent_to_a_deactivated_user(
     admin_ada, practice, client_for, django_capture_on_commit_callbacks
 ):
-    nina = services.user_invite(practice=practice, email="nina@example.org",
-                                full_name="Nina Novak", roles=[FRONT_DESK], invited_by=admin_ada)
+    nina = services.user_invite(
+        practice=practice,
+        email="nina@example.org",
+        full_name="Nina Novak",
+        roles=[FRONT_DESK],
+        invited_by=admin_ada,
+    )
     ada = client_for(admin_ada)
     user_action(ada, nina, "deactivate")
     mail.outbox.clear()
@@ -466,19 +491,18 @@ def test_no_invitation_is_resent_to_a_deactivated_user(
     assert actions_since(mark) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: UserSession indexes a session by its key, but a password change rotates the key "
-    "(update_session_auth_hash -> cycle_key) without updating the index, so end_all_sessions() "
-    "misses that session: it survives an MFA reset (and is sent to *enrol a new authenticator*) "
-    "and survives deactivation, coming back to life on reactivation"
-))
 def test_a_session_that_changed_its_password_still_ends_on_mfa_reset(
     admin_ada, compliance_cole, client_for
 ):
     cole = client_for(compliance_cole)
-    changed = cole.post(reverse("core:password_change"), {
-        "old_password": PASSWORD, "new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD,
-    })
+    changed = cole.post(
+        reverse("core:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": GOOD_PASSWORD,
+            "new_password2": GOOD_PASSWORD,
+        },
+    )
     assert changed.status_code == 302
     ada = client_for(admin_ada)
 
@@ -507,10 +531,16 @@ def test_user_actions_do_not_run_on_get(admin_ada, frontdesk_fay, client_for):
 
 # --- another practice's users --------------------------------------------------------------------
 
+
 @pytest.fixture
 def stranger(other_practice) -> User:
-    return UserFactory(practice=other_practice, email="stranger@elsewhere.org",
-                       full_name="Sam Stranger", password=PASSWORD, roles=[FRONT_DESK])
+    return UserFactory(
+        practice=other_practice,
+        email="stranger@elsewhere.org",
+        full_name="Sam Stranger",
+        password=PASSWORD,
+        roles=[FRONT_DESK],
+    )
 
 
 def test_another_practices_user_is_not_found(admin_ada, stranger, client_for):
@@ -519,10 +549,14 @@ def test_another_practices_user_is_not_found(admin_ada, stranger, client_for):
 
     pages = [
         ada.get(reverse("core:user_detail", args=[stranger.pk])),
-        ada.post(reverse("core:user_detail", args=[stranger.pk]),
-                 {"full_name": "Hijacked", "roles": ["administrator"]}),
-        *(user_action(ada, stranger, action)
-          for action in ("deactivate", "reactivate", "reset-mfa", "resend-invitation")),
+        ada.post(
+            reverse("core:user_detail", args=[stranger.pk]),
+            {"full_name": "Hijacked", "roles": ["administrator"]},
+        ),
+        *(
+            user_action(ada, stranger, action)
+            for action in ("deactivate", "reactivate", "reset-mfa", "resend-invitation")
+        ),
     ]
 
     for page in pages:
@@ -539,11 +573,23 @@ def test_another_practices_user_is_not_found(admin_ada, stranger, client_for):
 
 # --- the users page ----------------------------------------------------------------------------
 
+
 def test_the_users_page_lists_status_roles_and_mfa(admin_ada, manager_max, practice, client_for):
-    services.user_invite(practice=practice, email="nina@example.org", full_name="Nina Novak",
-                         roles=[FRONT_DESK], invited_by=admin_ada)
-    UserFactory(practice=practice, email="gone@example.org", full_name="Gus Gone",
-                password=PASSWORD, roles=[FRONT_DESK], is_active=False)
+    services.user_invite(
+        practice=practice,
+        email="nina@example.org",
+        full_name="Nina Novak",
+        roles=[FRONT_DESK],
+        invited_by=admin_ada,
+    )
+    UserFactory(
+        practice=practice,
+        email="gone@example.org",
+        full_name="Gus Gone",
+        password=PASSWORD,
+        roles=[FRONT_DESK],
+        is_active=False,
+    )
 
     response = client_for(admin_ada).get(reverse("core:user_list"))
 
@@ -589,4 +635,3 @@ def test_the_users_page_needs_the_same_few_queries_for_3_or_30_users(
     assert with_30 == with_3
     with django_assert_max_num_queries(12):
         ada.get(reverse("core:user_list"))
-

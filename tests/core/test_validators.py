@@ -40,32 +40,44 @@ def rejection(validator, value) -> ValidationError:  # type: ignore[no-untyped-d
 
 # --- NPI -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("npi", [
-    "1234567893",  # the CMS example
-    "1245319599",
-    "1003000126",
-    "2234567891",  # a type 2 (organization) NPI
-])
+
+@pytest.mark.parametrize(
+    "npi",
+    [
+        "1234567893",  # the CMS example
+        "1245319599",
+        "1003000126",
+        "2234567891",  # a type 2 (organization) NPI
+    ],
+)
 def test_valid_npis(npi):
     validate_npi(npi)
     assert npi_check_digit_ok(npi)
 
 
-@pytest.mark.parametrize("npi, code, message", [
-    ("1234567890", "npi_check", "fails the check-digit test"),
-    ("1234567839", "npi_check", "fails the check-digit test"),  # two digits swapped
-    ("123456789", "npi_format", "exactly 10 digits"),
-    ("12345678931", "npi_format", "exactly 10 digits"),
-    ("", "npi_format", "exactly 10 digits"),
-    ("12345678A3", "npi_format", "exactly 10 digits"),
-    ("1234 67893", "npi_format", "exactly 10 digits"),
-    pytest.param(full_width("1234567893"), "npi_format", "exactly 10 digits",
-                id="full-width-digits"),
-    pytest.param("1" + arabic_indic("234567893"), "npi_format", "exactly 10 digits",
-                id="arabic-indic-digits"),
-    ("3234567899", "npi_format", "starts with 1 or 2"),  # check digit right, prefix wrong
-    ("0234567893", "npi_format", "starts with 1 or 2"),
-])
+@pytest.mark.parametrize(
+    "npi, code, message",
+    [
+        ("1234567890", "npi_check", "fails the check-digit test"),
+        ("1234567839", "npi_check", "fails the check-digit test"),  # two digits swapped
+        ("123456789", "npi_format", "exactly 10 digits"),
+        ("12345678931", "npi_format", "exactly 10 digits"),
+        ("", "npi_format", "exactly 10 digits"),
+        ("12345678A3", "npi_format", "exactly 10 digits"),
+        ("1234 67893", "npi_format", "exactly 10 digits"),
+        pytest.param(
+            full_width("1234567893"), "npi_format", "exactly 10 digits", id="full-width-digits"
+        ),
+        pytest.param(
+            "1" + arabic_indic("234567893"),
+            "npi_format",
+            "exactly 10 digits",
+            id="arabic-indic-digits",
+        ),
+        ("3234567899", "npi_format", "starts with 1 or 2"),  # check digit right, prefix wrong
+        ("0234567893", "npi_format", "starts with 1 or 2"),
+    ],
+)
 def test_invalid_npis(npi, code, message):
     error = rejection(validate_npi, npi)
 
@@ -81,45 +93,53 @@ def test_the_check_digit_uses_the_80840_prefix():
 
 # --- TIN (EIN) -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("tin", ["12-3456789", "123456789", "12 3456789", " 12-345-6789 "])
 def test_valid_tins(tin):
     validate_tin(tin)
     assert normalize_tin(tin) == "123456789"
 
 
-@pytest.mark.parametrize("tin, code", [
-    ("12-345678", "tin_format"),
-    ("12-34567890", "tin_format"),
-    ("AB-CDEFGHI", "tin_format"),
-    ("12/3456789", "tin_format"),
-    ("", "tin_format"),
-    ("00-1234567", "tin_prefix"),
-    ("07-1234567", "tin_prefix"),
-    ("89-1234567", "tin_prefix"),
-    ("96-1234567", "tin_prefix"),
-    pytest.param(full_width("12-3456789"), "tin_format", id="full-width"),
-])
+@pytest.mark.parametrize(
+    "tin, code",
+    [
+        ("12-345678", "tin_format"),
+        ("12-34567890", "tin_format"),
+        ("AB-CDEFGHI", "tin_format"),
+        ("12/3456789", "tin_format"),
+        ("", "tin_format"),
+        ("00-1234567", "tin_prefix"),
+        ("07-1234567", "tin_prefix"),
+        ("89-1234567", "tin_prefix"),
+        ("96-1234567", "tin_prefix"),
+        pytest.param(full_width("12-3456789"), "tin_format", id="full-width"),
+    ],
+)
 def test_invalid_tins(tin, code):
     assert rejection(validate_tin, tin).code == code
 
 
 # --- taxonomy ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("code", ["207Q00000X", "363LF0000X", "261QP2300X", "208D00000X"])
 def test_valid_taxonomy_codes(code):
     validate_taxonomy(code)
 
 
-@pytest.mark.parametrize("code", [
-    "207q00000x",  # lower case
-    "207Q00000",  # nine characters
-    "207Q000000",  # no trailing X
-    "2O7Q00000X",  # letter O among the three leading digits
-    "207Q00000XX",
-    " 207Q00000X",
-    "",
-    pytest.param(full_width("207") + "Q00000X", id="full-width"),
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "207q00000x",  # lower case
+        "207Q00000",  # nine characters
+        "207Q000000",  # no trailing X
+        "2O7Q00000X",  # letter O among the three leading digits
+        "207Q00000XX",
+        " 207Q00000X",
+        "",
+        pytest.param(full_width("207") + "Q00000X", id="full-width"),
+    ],
+)
 def test_invalid_taxonomy_codes(code):
     error = rejection(validate_taxonomy, code)
 
@@ -129,17 +149,33 @@ def test_invalid_taxonomy_codes(code):
 
 # --- time zone -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("zone", [
-    "America/New_York", "America/Chicago", "America/Phoenix", "Pacific/Honolulu",
-    "America/Puerto_Rico", "UTC",
-])
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "America/New_York",
+        "America/Chicago",
+        "America/Phoenix",
+        "Pacific/Honolulu",
+        "America/Puerto_Rico",
+        "UTC",
+    ],
+)
 def test_valid_time_zones(zone):
     validate_time_zone(zone)
 
 
-@pytest.mark.parametrize("zone", [
-    "america/new_york", "Eastern", "EDT", "Mars/Olympus", "", "+05:00",
-])
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "america/new_york",
+        "Eastern",
+        "EDT",
+        "Mars/Olympus",
+        "",
+        "+05:00",
+    ],
+)
 def test_invalid_time_zones(zone):
     error = rejection(validate_time_zone, zone)
 
@@ -149,30 +185,37 @@ def test_invalid_time_zones(zone):
 
 # --- phone ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed, e164", [
-    ("(802) 865-4321", "+18028654321"),
-    ("802.865.4321", "+18028654321"),
-    ("802 865 4321", "+18028654321"),
-    ("1-802-865-4321", "+18028654321"),
-    ("+1 802 865 4321", "+18028654321"),
-    ("+18028654321", "+18028654321"),
-    ("(802) 555-0100", "+18025550100"),
-    ("+1 800 555 0199", "+18005550199"),
-    ("+44 20 7946 0958", "+442079460958"),
-])
+
+@pytest.mark.parametrize(
+    "typed, e164",
+    [
+        ("(802) 865-4321", "+18028654321"),
+        ("802.865.4321", "+18028654321"),
+        ("802 865 4321", "+18028654321"),
+        ("1-802-865-4321", "+18028654321"),
+        ("+1 802 865 4321", "+18028654321"),
+        ("+18028654321", "+18028654321"),
+        ("(802) 555-0100", "+18025550100"),
+        ("+1 800 555 0199", "+18005550199"),
+        ("+44 20 7946 0958", "+442079460958"),
+    ],
+)
 def test_phone_numbers_are_stored_in_e164(typed, e164):
     assert normalize_phone(typed) == e164
     validate_phone(typed)
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("555-1234", "This is not a valid phone number."),  # no area code
-    ("123", "This is not a valid phone number."),
-    ("(802) 065-4321", "This is not a valid phone number."),  # exchange cannot start with 0
-    ("802-865-43210", "This is not a valid phone number."),
-    ("call the front desk", "Enter a phone number such as (555) 201-3344."),
-    ("", "Enter a phone number such as (555) 201-3344."),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("555-1234", "This is not a valid phone number."),  # no area code
+        ("123", "This is not a valid phone number."),
+        ("(802) 065-4321", "This is not a valid phone number."),  # exchange cannot start with 0
+        ("802-865-43210", "This is not a valid phone number."),
+        ("call the front desk", "Enter a phone number such as (555) 201-3344."),
+        ("", "Enter a phone number such as (555) 201-3344."),
+    ],
+)
 def test_bad_phone_numbers(typed, message):
     error = rejection(normalize_phone, typed)
 
@@ -190,15 +233,27 @@ def test_a_bad_phone_number_is_refused_by_the_validator_too():
 
 # --- ZIP -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("zip_code", ["05401", "05401-1234", "99501", "00601"])
 def test_valid_zip_codes(zip_code):
     validate_postal_code(zip_code)
 
 
-@pytest.mark.parametrize("zip_code", [
-    "5401", "054011", "054011234", "05401-12", "05401 1234", "ABCDE", " 05401", "05401-", "",
-    pytest.param(full_width("05401"), id="full-width"),
-])
+@pytest.mark.parametrize(
+    "zip_code",
+    [
+        "5401",
+        "054011",
+        "054011234",
+        "05401-12",
+        "05401 1234",
+        "ABCDE",
+        " 05401",
+        "05401-",
+        "",
+        pytest.param(full_width("05401"), id="full-width"),
+    ],
+)
 def test_invalid_zip_codes(zip_code):
     error = rejection(validate_postal_code, zip_code)
 

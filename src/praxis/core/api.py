@@ -157,7 +157,7 @@ def users(request: HttpRequest) -> list[UserOut]:
 )
 @permission("core.manage_users")
 def deactivate_user(request: HttpRequest, user_id: int) -> UserOut:
-    subject = get_object_or_404(User, pk=user_id, practice=_practice(request))
+    subject = get_object_or_404(selectors.practice_users(_practice(request)), pk=user_id)
     services.user_deactivate(user=subject, deactivated_by=request.auth)  # type: ignore[attr-defined]
     return _user_out(subject)
 

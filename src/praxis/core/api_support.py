@@ -41,6 +41,8 @@ class TokenAuth(HttpBearer):
         found = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
         if found is None or not found.is_usable or not found.user.is_active:
             return None
+        if not found.user.has_perm("core.use_api"):  # the role that allowed it was taken away
+            return None
         now = timezone.now()
         if (
             found.last_used_at is None

@@ -74,6 +74,9 @@ class _PhoneCleaning:
 
 
 class PracticeForm(_PhoneCleaning, forms.ModelForm):
+    # Wider than the column: people type "12 345 6789" or "12-345-6789"; clean_tin normalizes.
+    tin = forms.CharField(label="Tax id (EIN)", max_length=14, help_text="e.g. 12-3456789")
+
     class Meta:
         model = Practice
         fields = [

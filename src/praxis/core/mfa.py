@@ -103,6 +103,7 @@ def issue_recovery_codes(user: object) -> list[str]:
 
 
 def remove_devices(user: object) -> int:
-    removed, _ = TOTPDevice.objects.filter(user=user).delete()
-    removed_static, _ = StaticDevice.objects.filter(user=user).delete()
-    return removed + removed_static
+    # delete() also counts cascaded rows (each recovery code); count the devices only.
+    _, totp = TOTPDevice.objects.filter(user=user).delete()
+    _, static = StaticDevice.objects.filter(user=user).delete()
+    return totp.get(TOTPDevice._meta.label, 0) + static.get(StaticDevice._meta.label, 0)

@@ -53,7 +53,17 @@ def practice_update(*, practice: Practice, values: Mapping[str, Any]) -> Practic
     return practice
 
 
+def _guard_location_name(practice: Practice, name: str, *, location: Location | None) -> None:
+    # The form cannot check the (practice, lower(name)) constraint: practice is not a form field.
+    taken = Location.objects.filter(practice=practice, name__iexact=name.strip())
+    if location is not None:
+        taken = taken.exclude(pk=location.pk)
+    if taken.exists():
+        raise ServiceError(f"{practice.name} already has a location called {name.strip()!r}.")
+
+
 def location_create(*, practice: Practice, values: Mapping[str, Any]) -> Location:
+    _guard_location_name(practice, values.get("name", ""), location=None)
     with transaction.atomic():
         location = Location(practice=practice, **values)
         location.full_clean()
@@ -63,6 +73,7 @@ def location_create(*, practice: Practice, values: Mapping[str, Any]) -> Locatio
 
 
 def location_update(*, location: Location, values: Mapping[str, Any]) -> Location:
+    _guard_location_name(location.practice, values.get("name", location.name), location=location)
     with transaction.atomic():
         changed = _apply(location, values)
         if changed:
@@ -157,6 +168,8 @@ def user_invite(
 def user_resend_invitation(*, user: User) -> None:
     from .tasks import send_invitation
 
+    if not user.is_active:
+        raise ServiceError("This user is deactivated; reactivate them to resend the invitation.")
     if user.has_usable_password():
         raise ServiceError("This user has already chosen a password.")
     with transaction.atomic():
@@ -196,13 +209,13 @@ def _guard_last_administrator(user: User, *, keeps_admin: bool) -> None:
     """A practice must always keep one active Administrator, or nobody can manage users."""
     if keeps_admin or not user.groups.filter(name="Practice Administrator").exists():
         return
-    others = (
-        User.objects.filter(
-            practice=user.practice, is_active=True, groups__name="Practice Administrator"
-        )
-        .exclude(pk=user.pk)
-        .select_for_update()
-    )
+    # Two Administrators demoting each other at once must not both pass: lock the practice row
+    # (one lock, so no deadlock), then count with a fresh snapshot.
+    if user.practice_id is not None:
+        Practice.objects.select_for_update().filter(pk=user.practice_id).first()
+    others = User.objects.filter(
+        practice=user.practice_id, is_active=True, groups__name="Practice Administrator"
+    ).exclude(pk=user.pk)
     if not others.exists():
         raise ServiceError("This is the practice's last active Administrator; keep the role.")
 

@@ -36,7 +36,7 @@ from .forms import (
     RoomForm,
 )
 from .middleware import SESSION_EXPIRED_FLAG
-from .models import ApiToken, Location, Practice, Room, User
+from .models import ApiToken, Location, Practice, Room, User, UserSession
 from .roles import roles_of
 
 
@@ -179,7 +179,12 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
         services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
         messages.success(request, "Your password is set. Sign in to continue.")
         return redirect("core:login")
-    return render(request, "core/invitation_accept.html", {"form": form, "invitee": user})
+    return render(
+        request,
+        "core/invitation_accept.html",
+        {"form": form, "invitee": user},
+        status=400 if form.errors else 200,
+    )
 
 
 def _user_from_invitation(uidb64: str, token: str) -> User | None:
@@ -355,12 +360,16 @@ def location_edit(request: HttpRequest, location_id: int | None = None) -> HttpR
     )
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items()}
-        if location is None:
-            location = services.location_create(practice=practice, values=values)
+        try:
+            if location is None:
+                location = services.location_create(practice=practice, values=values)
+            else:
+                services.location_update(location=location, values=values)
+        except services.ServiceError as error:
+            form.add_error("name", error.messages[0])
         else:
-            services.location_update(location=location, values=values)
-        messages.success(request, f"Saved {location.name}.")
-        return redirect("core:location_edit", location_id=location.pk)
+            messages.success(request, f"Saved {location.name}.")
+            return redirect("core:location_edit", location_id=location.pk)
     return render(
         request,
         "core/location_edit.html",
@@ -569,7 +578,11 @@ class _PasswordChangeView(auth_views.PasswordChangeView):
     success_url = "/"
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # update_session_auth_hash() rotates the key
+        UserSession.objects.filter(session_key=old_key).update(
+            session_key=self.request.session.session_key
+        )
         audit.record("praxis.auth.password.changed", obj=self.request.user)
         messages.success(self.request, "Your password was changed.")
         return response

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "praxis.core",
+    "praxis.patients",
+    "praxis.scheduling",
     "praxis.dashboards",
 ]
 

@@ -72,6 +72,12 @@ MATRIX: dict[str, frozenset[Role]] = {
     "core.manage_locations": frozenset({MANAGER}),
     "core.view_audit": frozenset({COMPLIANCE}),
     "core.use_api": frozenset({MANAGER, FRONT_DESK, BILLER, PROVIDER, HR, COMPLIANCE}),
+    # patients: the people who schedule, bill or treat see patients; HR and Compliance do not
+    # (minimum necessary: an investigation is done with the Administrator).
+    "patients.view_patient": frozenset({MANAGER, FRONT_DESK, BILLER, PROVIDER, CLINICAL}),
+    "patients.manage_patient": frozenset({MANAGER, FRONT_DESK, BILLER}),
+    "patients.merge_patient": frozenset(),
+    "patients.manage_payers": frozenset({MANAGER, BILLER}),
 }
 
 

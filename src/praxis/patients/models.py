@@ -1,0 +1,169 @@
+"""Patients, their insurance coverages and the payers behind them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from praxis.core.models import Practice, User
+from praxis.core.constants import US_STATES
+from praxis.core.validators import validate_phone, validate_postal_code
+
+
+class Payer(models.Model):
+    class Kind(models.TextChoices):
+        COMMERCIAL = "commercial", "Commercial"
+        MEDICARE = "medicare", "Medicare"
+        MEDICAID = "medicaid", "Medicaid"
+        SELF_PAY = "self_pay", "Self-pay"
+        OTHER = "other", "Other"
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="payers")
+    name = models.CharField(max_length=128)
+    edi_payer_id = models.CharField("EDI payer id", max_length=20, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COMMERCIAL)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        default_permissions = ()
+        permissions = [("manage_payers", "Maintain the list of payers")]
+        constraints = [models.UniqueConstraint("practice", Lower("name"), name="payer_name_unique")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Patient(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        DECEASED = "deceased", "Deceased"
+
+    class Sex(models.TextChoices):  # administrative sex, as payers require it
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+        UNKNOWN = "U", "Unknown"
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
+    mrn = models.CharField("MRN", max_length=20)
+    legal_first_name = models.CharField("legal first name", max_length=64)
+    legal_middle_name = models.CharField("middle name", max_length=64, blank=True)
+    legal_last_name = models.CharField("legal last name", max_length=64)
+    preferred_name = models.CharField(max_length=64, blank=True)
+    # Folded (lower case, accents removed) "last first preferred" for accent-insensitive search,
+    # kept by the service that writes names; an index serves prefix searches on both databases.
+    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    date_of_birth = models.DateField(db_index=True)
+    sex = models.CharField("sex (administrative)", max_length=1, choices=Sex.choices)
+    gender_identity = models.CharField(max_length=64, blank=True)
+    phone = models.CharField(max_length=20, blank=True, validators=[validate_phone], db_index=True)
+    email = models.EmailField(blank=True)
+    address_line1 = models.CharField("address", max_length=128, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=128, blank=True)
+    city = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=2, choices=US_STATES, blank=True)
+    postal_code = models.CharField(
+        "ZIP code", max_length=10, blank=True, validators=[validate_postal_code]
+    )
+    preferred_language = models.CharField(max_length=32, default="English")
+    consent_sms = models.BooleanField("may text", default=False)
+    consent_email = models.BooleanField("may e-mail", default=False)
+    consent_voicemail = models.BooleanField("may leave voicemail", default=False)
+    consents_recorded_at = models.DateTimeField(null=True, blank=True)
+    emergency_contact_name = models.CharField(max_length=128, blank=True)
+    emergency_contact_phone = models.CharField(
+        max_length=20, blank=True, validators=[validate_phone]
+    )
+    emergency_contact_relationship = models.CharField(max_length=32, blank=True)
+    guarantor_name = models.CharField(
+        "responsible party", max_length=128, blank=True, help_text="Leave empty for self."
+    )
+    guarantor_relationship = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    referral_source = models.CharField(max_length=128, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        default_permissions = ()
+        permissions = [
+            ("view_patient", "Find and view patients"),
+            ("manage_patient", "Register patients, edit demographics and coverage"),
+            ("merge_patient", "Merge duplicate patient records"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "mrn"], name="patient_mrn_unique"),
+        ]
+        indexes = [models.Index(fields=["practice", "search_name"], name="patient_search")]
+        ordering = ["legal_last_name", "legal_first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.mrn})"
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.legal_first_name
+        return f"{first} {self.legal_last_name}"
+
+
+class Coverage(models.Model):
+    class Priority(models.IntegerChoices):
+        PRIMARY = 1, "Primary"
+        SECONDARY = 2, "Secondary"
+        TERTIARY = 3, "Tertiary"
+
+    class Relationship(models.TextChoices):  # X12 individual relationship codes
+        SELF = "18", "Self"
+        SPOUSE = "01", "Spouse"
+        CHILD = "19", "Child"
+        OTHER = "G8", "Other"
+
+    class Eligibility(models.TextChoices):
+        UNVERIFIED = "unverified", "Not verified"
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        UNKNOWN = "unknown", "Could not determine"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="coverages")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="coverages")
+    member_id = models.CharField(max_length=40)
+    group_number = models.CharField(max_length=40, blank=True)
+    subscriber_name = models.CharField(max_length=128, blank=True)
+    subscriber_relationship = models.CharField(
+        max_length=2, choices=Relationship.choices, default=Relationship.SELF
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.PRIMARY)
+    effective_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    eligibility_status = models.CharField(
+        max_length=16, choices=Eligibility.choices, default=Eligibility.UNVERIFIED
+    )
+    eligibility_checked_at = models.DateTimeField(null=True, blank=True)
+    eligibility_checked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    eligibility_note = models.CharField(max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["priority", "-effective_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("effective_date")),
+                name="coverage_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer} {self.member_id}"

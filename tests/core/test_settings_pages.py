@@ -12,37 +12,22 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.html import escape
 
 from praxis.core.forms import LocationForm, PracticeForm
-from praxis.core.models import AuditEvent, Location, Practice, Room
+from praxis.core.models import Location, Practice, Room
+from praxis.core.testing.assertions import (
+    actions_since,
+    audit_mark,
+    events_since,
+    page_text,
+    shows,
+)
 from praxis.core.testing.factories import LocationFactory, RoomFactory, valid_npi
 
 LOCATION_MANAGERS = ["admin_ada", "manager_max"]
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def audit_mark() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def actions_since(mark: int) -> list[str]:
-    events = AuditEvent.objects.filter(id__gt=mark).order_by("id")
-    return list(events.values_list("action", flat=True))
-
-
-def events_since(mark: int, action: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=mark, action=action).order_by("id"))
-
-
-def page_text(response) -> str:  # type: ignore[no-untyped-def]
-    return response.content.decode()
-
-
-def shows(response, message: str) -> bool:  # type: ignore[no-untyped-def]
-    return escape(message) in page_text(response)
 
 
 def practice_form_data(practice: Practice, **changes: str) -> dict[str, str]:

@@ -16,13 +16,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.html import escape
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from praxis.core import mfa, services
-from praxis.core.models import ApiToken, AuditEvent, User, UserSession
+from praxis.core.models import ApiToken, User, UserSession
 from praxis.core.roles import ADMINISTRATOR, FRONT_DESK, MANAGER
+from praxis.core.testing.assertions import (
+    actions_since,
+    audit_mark,
+    events_since,
+    page_text,
+    shows,
+)
 from praxis.core.testing.factories import UserFactory
 from praxis.core.testing.personas import PASSWORD, sign_in
 
@@ -30,29 +36,6 @@ GOOD_PASSWORD = "heron lantern quarry velvet"
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def audit_mark() -> int:
-    """The id of the newest audit event: what a test wrote is everything after it."""
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def actions_since(mark: int) -> list[str]:
-    events = AuditEvent.objects.filter(id__gt=mark).order_by("id")
-    return list(events.values_list("action", flat=True))
-
-
-def events_since(mark: int, action: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=mark, action=action).order_by("id"))
-
-
-def page_text(response) -> str:  # type: ignore[no-untyped-def]
-    return response.content.decode()
-
-
-def shows(response, message: str) -> bool:  # type: ignore[no-untyped-def]
-    """The message appears on the page as the template renders it (HTML-escaped)."""
-    return escape(message) in page_text(response)
 
 
 def invitation_path_from(message: mail.EmailMessage) -> str:

@@ -6,6 +6,8 @@ from praxis import __version__
 from praxis.core.access import public
 from praxis.core.api import router as core_router
 from praxis.core.api_support import AUTH, install_error_handlers
+from praxis.patients.api import router as patients_router
+from praxis.scheduling.api import router as scheduling_router
 
 api = NinjaAPI(
     title="Praxis API",
@@ -18,6 +20,8 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", core_router)
+api.add_router("/scheduling", scheduling_router)
+api.add_router("/patients", patients_router)
 
 
 def api_urls() -> tuple[list, str, str]:  # type: ignore[type-arg]

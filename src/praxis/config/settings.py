@@ -199,7 +199,13 @@ STATICFILES_DIRS = [SRC_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DATA_DIR / "files")},
+        # Uploaded documents hold PHI: readable by the service account only, never served as
+        # static files (views check access and send them as attachments).
+        "OPTIONS": {
+            "location": str(DATA_DIR / "files"),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -207,6 +213,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Patient documents (insurance cards, photo ids, consent forms): PDF, PNG or JPEG up to this size.
+PRAXIS_UPLOAD_MAX_MB = env_int("PRAXIS_UPLOAD_MAX_MB", 10, minimum=1)
 # Outside production, serve static files straight from the packages (no collectstatic step).
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 if not IS_PRODUCTION:
@@ -236,6 +244,11 @@ EMAIL_USE_TLS = env_bool("PRAXIS_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("PRAXIS_DEFAULT_FROM_EMAIL", "praxis@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PRAXIS_BASE_URL = env_str("PRAXIS_BASE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000")
+
+# Scheduling: how far ahead a slot must start to be offered, and how close to the start a
+# cancellation counts as late.
+PRAXIS_BOOKING_MIN_NOTICE_MINUTES = env_int("PRAXIS_BOOKING_MIN_NOTICE_MINUTES", 60, minimum=0)
+PRAXIS_LATE_CANCEL_HOURS = env_int("PRAXIS_LATE_CANCEL_HOURS", 24, minimum=0)
 
 # Background work: a durable queue in the same database (enqueue commits with the data).
 TASKS = {

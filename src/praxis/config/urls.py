@@ -10,5 +10,7 @@ handler500 = "praxis.core.errors.server_error"
 urlpatterns = [
     path("", include("praxis.core.urls")),
     path("home/", include("praxis.dashboards.urls")),
+    path("patients/", include("praxis.patients.urls")),
+    path("scheduling/", include("praxis.scheduling.urls")),
     path("api/v1/", api_urls()),
 ]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -122,7 +122,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ServiceError)
     def _rejected(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-        return _error(api, request, 400, "rejected", " ".join(exc.messages))
+        extra = {}
+        if hasattr(exc, "error_dict"):  # refusals about one field name it, as 422s do
+            extra["errors"] = [
+                {"field": None if field == NON_FIELD_ERRORS else field, "message": message}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        return _error(api, request, 400, "rejected", " ".join(exc.messages), **extra)
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -133,6 +133,12 @@ def seed_demo() -> Practice:
             found.groups.set(Group.objects.filter(name__in=[r.label for r in person.roles]))
         if any(r.mfa_required for r in person.roles):
             _ensure_demo_totp(user)
+    # The apps build on core, not the reverse: import them here.
+    from praxis.patients.demo import seed_patients
+    from praxis.scheduling.demo import seed_schedule
+
+    seed_patients(practice)  # skips a practice that already has patients
+    seed_schedule(practice)  # skips a practice that already has providers
     return practice
 
 

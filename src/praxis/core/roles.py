@@ -78,6 +78,12 @@ MATRIX: dict[str, frozenset[Role]] = {
     "patients.manage_patient": frozenset({MANAGER, FRONT_DESK, BILLER}),
     "patients.merge_patient": frozenset(),
     "patients.manage_payers": frozenset({MANAGER, BILLER}),
+    # scheduling: whoever books, bills or treats sees the calendar; only the desk books.
+    "scheduling.view_schedule": frozenset({MANAGER, FRONT_DESK, BILLER, PROVIDER, CLINICAL}),
+    "scheduling.book_appointment": frozenset({MANAGER, FRONT_DESK}),
+    "scheduling.update_appointment_status": frozenset({MANAGER, FRONT_DESK, PROVIDER, CLINICAL}),
+    "scheduling.manage_scheduling_setup": frozenset({MANAGER}),
+    "scheduling.view_readiness_board": frozenset({MANAGER, FRONT_DESK}),
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import Http404
 
-from .models import Patient
+from .models import Coverage, Patient, PatientDocument
 
 
 def patients_visible_to(user: Any) -> Any:
@@ -24,12 +24,42 @@ def patients_visible_to(user: Any) -> Any:
     return Patient.objects.filter(practice_id=user.practice_id)
 
 
-def access_patient_by_id(user: Any, patient_id: Any) -> Patient:
+def _pk(value: Any) -> int:
     try:
-        pk = int(patient_id)
+        return int(value)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
+
+
+def access_patient_by_id(user: Any, patient_id: Any) -> Patient:
+    pk = _pk(patient_id)
     patient = patients_visible_to(user).filter(pk=pk).first()
     if patient is None:
         raise Http404
     return patient  # type: ignore[no-any-return]
+
+
+def access_coverage_by_id(user: Any, coverage_id: Any) -> Coverage:
+    pk = _pk(coverage_id)
+    coverage = (
+        Coverage.objects.select_related("patient", "payer")
+        .filter(pk=pk)
+        .filter(patient__in=patients_visible_to(user))
+        .first()
+    )
+    if coverage is None:
+        raise Http404
+    return coverage
+
+
+def access_document_by_id(user: Any, document_id: Any) -> PatientDocument:
+    pk = _pk(document_id)
+    document = (
+        PatientDocument.objects.select_related("patient")
+        .filter(pk=pk)
+        .filter(patient__in=patients_visible_to(user))
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return document

@@ -1,15 +1,40 @@
-"""Patients, their insurance coverages and the payers behind them."""
+"""Patients, their insurance coverages and the payers behind them, and the documents a
+practice scans for them (insurance cards, photo ids, signed consent forms)."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from praxis.core.models import Practice, User
 from praxis.core.constants import US_STATES
+from praxis.core.models import Practice, User
 from praxis.core.validators import validate_phone, validate_postal_code
+
+# MRNs are a per-practice sequence starting here: always at least six digits, and never a leading
+# zero for a spreadsheet to strip.
+FIRST_MRN = 100001
+OLDEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def validate_edi_payer_id(value: str) -> None:
+    if value and not re.fullmatch(r"[A-Z0-9]{2,20}", value):
+        raise ValidationError(
+            "An EDI payer id is 2 to 20 letters and digits, e.g. 00430 or SX107.",
+            code="edi_payer_id",
+        )
+
+
+def validate_birth_date(value: date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError("The date of birth is in the future.", code="dob_future")
+    if value < OLDEST_BIRTH_DATE:
+        raise ValidationError("Check the year of the date of birth.", code="dob_too_old")
 
 
 class Payer(models.Model):
@@ -22,7 +47,13 @@ class Payer(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="payers")
     name = models.CharField(max_length=128)
-    edi_payer_id = models.CharField("EDI payer id", max_length=20, blank=True)
+    edi_payer_id = models.CharField(
+        "EDI payer id",
+        max_length=20,
+        blank=True,
+        validators=[validate_edi_payer_id],
+        help_text="The id your clearinghouse uses for this payer; empty for paper claims.",
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COMMERCIAL)
     is_active = models.BooleanField(default=True)
 
@@ -48,7 +79,7 @@ class Patient(models.Model):
         UNKNOWN = "U", "Unknown"
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
-    mrn = models.CharField("MRN", max_length=20)
+    mrn = models.CharField("MRN", max_length=20, editable=False)
     legal_first_name = models.CharField("legal first name", max_length=64)
     legal_middle_name = models.CharField("middle name", max_length=64, blank=True)
     legal_last_name = models.CharField("legal last name", max_length=64)
@@ -56,7 +87,7 @@ class Patient(models.Model):
     # Folded (lower case, accents removed) "last first preferred" for accent-insensitive search,
     # kept by the service that writes names; an index serves prefix searches on both databases.
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
-    date_of_birth = models.DateField(db_index=True)
+    date_of_birth = models.DateField(db_index=True, validators=[validate_birth_date])
     sex = models.CharField("sex (administrative)", max_length=1, choices=Sex.choices)
     gender_identity = models.CharField(max_length=64, blank=True)
     phone = models.CharField(max_length=20, blank=True, validators=[validate_phone], db_index=True)
@@ -72,7 +103,9 @@ class Patient(models.Model):
     consent_sms = models.BooleanField("may text", default=False)
     consent_email = models.BooleanField("may e-mail", default=False)
     consent_voicemail = models.BooleanField("may leave voicemail", default=False)
-    consents_recorded_at = models.DateTimeField(null=True, blank=True)
+    # When the answers to the three consents were last recorded (at registration, and whenever
+    # one of them changes).
+    consents_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     emergency_contact_name = models.CharField(max_length=128, blank=True)
     emergency_contact_phone = models.CharField(
         max_length=20, blank=True, validators=[validate_phone]
@@ -85,7 +118,12 @@ class Patient(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     referral_source = models.CharField(max_length=128, blank=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -114,6 +152,31 @@ class Patient(models.Model):
         first = self.preferred_name or self.legal_first_name
         return f"{first} {self.legal_last_name}"
 
+    @property
+    def legal_name(self) -> str:
+        parts = (self.legal_first_name, self.legal_middle_name, self.legal_last_name)
+        return " ".join(p for p in parts if p)
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+
+class MrnSequence(models.Model):
+    """The last MRN handed out in a practice. One row per practice, bumped by a single
+    INSERT … ON CONFLICT DO UPDATE … RETURNING statement (``services.next_mrn``)."""
+
+    practice = models.OneToOneField(
+        Practice, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last_number = models.PositiveIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"MRN sequence of practice {self.practice_id}"
+
 
 class Coverage(models.Model):
     class Priority(models.IntegerChoices):
@@ -139,7 +202,13 @@ class Coverage(models.Model):
     group_number = models.CharField(max_length=40, blank=True)
     subscriber_name = models.CharField(max_length=128, blank=True)
     subscriber_relationship = models.CharField(
-        max_length=2, choices=Relationship.choices, default=Relationship.SELF
+        "patient's relationship to the subscriber",
+        max_length=2,
+        choices=Relationship.choices,
+        default=Relationship.SELF,
+    )
+    subscriber_date_of_birth = models.DateField(
+        null=True, blank=True, validators=[validate_birth_date]
     )
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.PRIMARY)
     effective_date = models.DateField()
@@ -152,6 +221,7 @@ class Coverage(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     eligibility_note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -162,8 +232,48 @@ class Coverage(models.Model):
                 condition=models.Q(end_date__isnull=True)
                 | models.Q(end_date__gte=models.F("effective_date")),
                 name="coverage_end_after_start",
+                violation_error_message="The end date is before the effective date.",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.payer} {self.member_id}"
+
+    def in_effect_on(self, day: date) -> bool:
+        return self.effective_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class PatientDocument(models.Model):
+    """A scanned file. The bytes live in the default storage (outside the web root) under a
+    generated name; the name the file had on the uploader's computer is kept for display only."""
+
+    class Kind(models.TextChoices):
+        INSURANCE_CARD_FRONT = "insurance_card_front", "Insurance card (front)"
+        INSURANCE_CARD_BACK = "insurance_card_back", "Insurance card (back)"
+        PHOTO_ID = "photo_id", "Photo ID"
+        CONSENT_FORM = "consent_form", "Consent form"
+        OTHER = "other", "Other"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    original_filename = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=32, unique=True, editable=False)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of patient {self.patient_id}"
+
+    @property
+    def storage_path(self) -> str:
+        return f"patient-documents/{self.stored_name}"

@@ -5,3 +5,16 @@ class SchedulingConfig(AppConfig):
     name = "praxis.scheduling"
     label = "scheduling"
     verbose_name = "Scheduling"
+
+    def ready(self) -> None:
+        from .services import move_appointments_on_merge
+
+        # The patients app sends `patient_merged` from its merge service; connect when it has it.
+        try:
+            from praxis.patients.signals import patient_merged
+        except ImportError:
+            try:
+                from praxis.patients.services import patient_merged  # type: ignore[attr-defined,no-redef]
+            except ImportError:
+                return
+        patient_merged.connect(move_appointments_on_merge, dispatch_uid="scheduling.merge")

@@ -1,0 +1,317 @@
+"""/api/v1/patients: find, register and update patients, their coverages and eligibility checks.
+Same services and selectors as the pages; every read of a patient is audited.
+
+Searches are POSTs with a JSON body, so names and dates of birth stay out of URLs and logs.
+No `from __future__ import annotations` here: ninja reads the annotations at import time.
+"""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+
+from praxis.core.access import practice_of
+from praxis.core.api_support import permission
+from praxis.core.audit import audit_phi_read
+
+from . import selectors, services
+from .access import access_coverage_by_id, access_patient_by_id
+from .models import Coverage, Patient, Payer
+from .phi import audit_patients_shown
+
+router = Router(tags=["patients"])
+
+VIEW = "patients.view_patient"
+MANAGE = "patients.manage_patient"
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class PatientSummaryOut(Schema):
+    id: int
+    mrn: str
+    legal_first_name: str
+    legal_last_name: str
+    preferred_name: str
+    date_of_birth: date
+    phone: str
+    status: str
+    merged_into_id: int | None
+
+
+class PatientOut(PatientSummaryOut):
+    legal_middle_name: str
+    sex: str
+    gender_identity: str
+    email: str
+    address_line1: str
+    address_line2: str
+    city: str
+    state: str
+    postal_code: str
+    preferred_language: str
+    consent_sms: bool
+    consent_email: bool
+    consent_voicemail: bool
+    consents_recorded_at: datetime | None
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    emergency_contact_relationship: str
+    guarantor_name: str
+    guarantor_relationship: str
+    referral_source: str
+    created_at: datetime
+
+
+Text64 = Field("", max_length=64)
+Text128 = Field("", max_length=128)
+
+
+class PatientIn(Schema):
+    legal_first_name: str = Field(..., max_length=64)
+    legal_middle_name: str = Text64
+    legal_last_name: str = Field(..., max_length=64)
+    preferred_name: str = Text64
+    date_of_birth: date
+    sex: Literal["F", "M", "U"]
+    gender_identity: str = Text64
+    phone: str = Field("", max_length=40, description="any format; stored as E.164")
+    email: str = Field("", max_length=254)
+    address_line1: str = Text128
+    address_line2: str = Text128
+    city: str = Text64
+    state: str = Field("", max_length=2)
+    postal_code: str = Field("", max_length=10)
+    preferred_language: str = Field("English", max_length=32)
+    consent_sms: bool = False
+    consent_email: bool = False
+    consent_voicemail: bool = False
+    emergency_contact_name: str = Text128
+    emergency_contact_phone: str = Field("", max_length=40)
+    emergency_contact_relationship: str = Field("", max_length=32)
+    guarantor_name: str = Text128
+    guarantor_relationship: str = Field("", max_length=32)
+    referral_source: str = Text128
+    confirm_duplicate: bool = Field(
+        False, description="true once the possible duplicates were checked: register anyway"
+    )
+
+
+class PatientPatch(Schema):
+    """Only the fields sent are changed."""
+
+    legal_first_name: str | None = Field(None, max_length=64)
+    legal_middle_name: str | None = Field(None, max_length=64)
+    legal_last_name: str | None = Field(None, max_length=64)
+    preferred_name: str | None = Field(None, max_length=64)
+    date_of_birth: date | None = None
+    sex: Literal["F", "M", "U"] | None = None
+    gender_identity: str | None = Field(None, max_length=64)
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
+    address_line1: str | None = Field(None, max_length=128)
+    address_line2: str | None = Field(None, max_length=128)
+    city: str | None = Field(None, max_length=64)
+    state: str | None = Field(None, max_length=2)
+    postal_code: str | None = Field(None, max_length=10)
+    preferred_language: str | None = Field(None, max_length=32)
+    consent_sms: bool | None = None
+    consent_email: bool | None = None
+    consent_voicemail: bool | None = None
+    emergency_contact_name: str | None = Field(None, max_length=128)
+    emergency_contact_phone: str | None = Field(None, max_length=40)
+    emergency_contact_relationship: str | None = Field(None, max_length=32)
+    guarantor_name: str | None = Field(None, max_length=128)
+    guarantor_relationship: str | None = Field(None, max_length=32)
+    referral_source: str | None = Field(None, max_length=128)
+    status: Literal["active", "inactive", "deceased"] | None = None
+
+
+class DuplicateOut(Schema):
+    code: str
+    message: str
+    candidates: list[int]
+
+
+class SearchIn(Schema):
+    query: str = Field(
+        "", max_length=200, description="name words, a date of birth, an MRN or a phone number"
+    )
+    limit: int = Field(50, ge=1, le=200)
+
+
+class ListQuery(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class PayerOut(Schema):
+    id: int
+    name: str
+    edi_payer_id: str
+    kind: str
+    is_active: bool
+
+
+class CoverageOut(Schema):
+    id: int
+    patient_id: int
+    payer_id: int
+    payer_name: str = Field(..., alias="payer.name")
+    member_id: str
+    group_number: str
+    subscriber_name: str
+    subscriber_relationship: str
+    subscriber_date_of_birth: date | None
+    priority: int
+    effective_date: date
+    end_date: date | None
+    eligibility_status: str
+    eligibility_checked_at: datetime | None
+    eligibility_checked_by_id: int | None
+    eligibility_note: str
+
+
+class CoverageIn(Schema):
+    payer_id: int
+    member_id: str = Field(..., max_length=40)
+    group_number: str = Field("", max_length=40)
+    subscriber_name: str = Field("", max_length=128)
+    subscriber_relationship: Literal["18", "01", "19", "G8"] = Field(
+        "18", description="X12 code: 18 self, 01 spouse, 19 child, G8 other"
+    )
+    subscriber_date_of_birth: date | None = None
+    priority: Literal[1, 2, 3] = 1
+    effective_date: date
+    end_date: date | None = None
+
+
+class EligibilityIn(Schema):
+    status: Literal["active", "inactive", "unknown"]
+    note: str = Field("", max_length=255)
+    checked_at: datetime | None = Field(None, description="when the check was made; default now")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+# --- patients --------------------------------------------------------------------------------
+
+
+@router.get("", response=list[PatientSummaryOut], summary="List patients, by name")
+@permission(VIEW)
+def list_patients(request: HttpRequest, query: Query[ListQuery]) -> list[Patient]:
+    patients = list(
+        selectors.patient_search(_user(request), "")[query.offset : query.offset + query.limit]
+    )
+    audit_patients_shown(request, patients, "patient_list")
+    return patients
+
+
+@router.post("/search", response=list[PatientSummaryOut], summary="Find patients")
+@permission(VIEW)
+def search_patients(request: HttpRequest, body: SearchIn) -> list[Patient]:
+    patients = list(selectors.patient_search(_user(request), body.query)[: body.limit])
+    audit_patients_shown(request, patients, "patient_search")
+    return patients
+
+
+@router.post(
+    "",
+    response={201: PatientOut, 409: DuplicateOut},
+    summary="Register a patient (409 possible_duplicate lists records to check first)",
+)
+@permission(MANAGE)
+def register_patient(request: HttpRequest, body: PatientIn) -> Status[Any]:
+    values = body.dict(exclude={"confirm_duplicate"})
+    try:
+        patient = services.patient_register(
+            practice=practice_of(_user(request)),
+            values=values,
+            registered_by=_user(request),
+            confirm_duplicate=body.confirm_duplicate,
+        )
+    except services.DuplicateWarning as warning:
+        return Status(
+            409,
+            {
+                "code": "possible_duplicate",
+                "message": warning.messages[0],
+                "candidates": [c.pk for c in warning.candidates],
+            },
+        )
+    return Status(201, patient)
+
+
+@router.get("/{int:patient_id}", response=PatientOut, summary="One patient")
+@permission(VIEW)
+def get_patient(request: HttpRequest, patient_id: int) -> Patient:
+    patient = access_patient_by_id(_user(request), patient_id)
+    audit_phi_read(request, patient_id=patient.pk, obj=patient)
+    return patient
+
+
+@router.patch("/{int:patient_id}", response=PatientOut, summary="Change a patient's details")
+@permission(MANAGE)
+def update_patient(request: HttpRequest, patient_id: int, body: PatientPatch) -> Patient:
+    patient = access_patient_by_id(_user(request), patient_id)
+    return services.patient_update(
+        patient=patient, values=body.dict(exclude_unset=True), updated_by=_user(request)
+    )
+
+
+# --- coverages -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{int:patient_id}/coverages", response=list[CoverageOut], summary="A patient's coverages"
+)
+@permission(VIEW)
+def list_coverages(request: HttpRequest, patient_id: int) -> list[Coverage]:
+    patient = access_patient_by_id(_user(request), patient_id)
+    audit_phi_read(request, patient_id=patient.pk, obj=patient, what="coverages")
+    return list(selectors.patient_coverages(patient))
+
+
+@router.post("/{int:patient_id}/coverages", response={201: CoverageOut}, summary="Add a coverage")
+@permission(MANAGE)
+def add_coverage(request: HttpRequest, patient_id: int, body: CoverageIn) -> Status[Coverage]:
+    patient = access_patient_by_id(_user(request), patient_id)
+    payer = get_object_or_404(Payer, pk=body.payer_id, practice=practice_of(_user(request)))
+    values = {**body.dict(exclude={"payer_id"}), "payer": payer}
+    return Status(
+        201, services.coverage_add(patient=patient, values=values, added_by=_user(request))
+    )
+
+
+@router.post(
+    "/coverages/{int:coverage_id}/eligibility",
+    response=CoverageOut,
+    summary="Record the outcome of an eligibility check",
+)
+@permission(MANAGE)
+def record_eligibility(request: HttpRequest, coverage_id: int, body: EligibilityIn) -> Coverage:
+    coverage = access_coverage_by_id(_user(request), coverage_id)
+    return services.coverage_record_eligibility(
+        coverage=coverage,
+        status=body.status,
+        note=body.note,
+        checked_at=body.checked_at,
+        checked_by=_user(request),
+    )
+
+
+# --- payers ----------------------------------------------------------------------------------
+
+
+@router.get("/payers", response=list[PayerOut], summary="The practice's payers")
+@permission(VIEW)
+def list_payers(request: HttpRequest) -> list[Payer]:
+    return list(selectors.practice_payers(practice_of(_user(request))))

@@ -1,0 +1,476 @@
+"""Patient pages: find, register, view, edit; coverages and eligibility checks; documents;
+payers; merging duplicates. Views are thin: access, one service, a page. Every page that shows a
+patient writes a PHI-read audit event; ids are the only patient data in URLs (the search box is
+sent as a POST)."""
+
+from __future__ import annotations
+
+import logging
+from copy import copy
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from praxis.core.access import practice_of, requires
+from praxis.core.audit import audit_phi_read
+from praxis.core.services import ServiceError
+
+from . import selectors, services, uploads
+from .access import (
+    access_coverage_by_id,
+    access_document_by_id,
+    access_patient_by_id,
+    patients_visible_to,
+)
+from .forms import (
+    CoverageEndForm,
+    CoverageForm,
+    DocumentForm,
+    EligibilityForm,
+    MergeForm,
+    PatientForm,
+    PayerForm,
+    RegisterForm,
+    SearchForm,
+    show_service_error,
+)
+from .models import Coverage, Patient, PatientDocument, Payer
+from .phi import audit_patients_shown
+
+logger = logging.getLogger("praxis.patients")
+
+VIEW = "patients.view_patient"
+MANAGE = "patients.manage_patient"
+PAGE_SIZE = 50
+SEARCH_LIMIT = 50
+
+
+def _status(*forms_: forms.BaseForm | None) -> int:
+    return 400 if any(f is not None and f.errors for f in forms_) else 200
+
+
+# --- find ------------------------------------------------------------------------------------
+
+
+@requires(VIEW)
+@require_GET
+def patient_list(request: HttpRequest) -> HttpResponse:
+    patients = selectors.patient_search(request.user, "")
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_patients_shown(request, list(page), "patient_list")
+    return render(
+        request,
+        "patients/list.html",
+        {"form": SearchForm(), "page": page, "results": None},
+    )
+
+
+@requires(VIEW)
+@require_POST
+def patient_search(request: HttpRequest) -> HttpResponse:
+    """The search box. A POST so that names and dates of birth stay out of URLs and logs."""
+    form = SearchForm(request.POST)
+    results: list[Patient] = []
+    more = False
+    if form.is_valid():
+        found = list(
+            selectors.patient_search(request.user, form.cleaned_data["q"])[: SEARCH_LIMIT + 1]
+        )
+        more = len(found) > SEARCH_LIMIT
+        results = found[:SEARCH_LIMIT]
+        audit_patients_shown(request, results, "patient_search")
+    template = "patients/list.html#results" if request.htmx else "patients/list.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {"form": form, "page": None, "results": results, "more": more, "searched": True},
+        status=_status(form),
+    )
+
+
+# --- register, view, edit --------------------------------------------------------------------
+
+
+def _open_patient(request: HttpRequest, patient_id: int) -> Patient:
+    """A patient whose record can still change: a record merged away is closed (404)."""
+    patient = access_patient_by_id(request.user, patient_id)
+    if patient.is_merged:
+        raise Http404
+    return patient
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def patient_register(request: HttpRequest) -> HttpResponse:
+    form = RegisterForm(request.POST or None)
+    form.fields["confirm_duplicate"].widget = forms.HiddenInput()
+    candidates: list[Patient] = []
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in services.DEMOGRAPHIC_FIELDS}
+        try:
+            patient = services.patient_register(
+                practice=practice_of(request.user),
+                values=values,
+                registered_by=request.user,  # type: ignore[arg-type]
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+            )
+        except services.DuplicateWarning as warning:
+            candidates = warning.candidates
+            form.add_error(None, warning.messages[0])
+            form.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+            audit_patients_shown(request, candidates, "duplicate_candidates")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, f"Registered {patient.display_name}, MRN {patient.mrn}.")
+            return redirect("patients:detail", patient_id=patient.pk)
+    return render(
+        request,
+        "patients/patient_form.html",
+        {"form": form, "patient": None, "candidates": candidates},
+        status=_status(form),
+    )
+
+
+def _detail(request: HttpRequest, patient: Patient, **forms_: Any) -> HttpResponse:
+    can_manage = request.user.has_perm(MANAGE)
+    upload_form = forms_.get("upload_form") or (DocumentForm() if can_manage else None)
+    return render(
+        request,
+        "patients/detail.html",
+        {
+            "patient": patient,
+            "coverages": selectors.patient_coverages(patient),
+            "documents": selectors.patient_documents(patient),
+            "upload_form": upload_form,
+            "can_manage": can_manage and not patient.is_merged,
+            "can_merge": request.user.has_perm("patients.merge_patient") and not patient.is_merged,
+        },
+        status=_status(upload_form),
+    )
+
+
+@requires(VIEW)
+@require_GET
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient_by_id(request.user, patient_id)
+    audit_phi_read(request, patient_id=patient.pk, obj=patient)
+    return _detail(request, patient)
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _open_patient(request, patient_id)
+    # The form works on a copy: the page header keeps the stored name while the form has errors.
+    form = PatientForm(request.POST or None, instance=copy(patient))
+    if request.method == "GET":
+        audit_phi_read(request, patient_id=patient.pk, obj=patient, what="edit")
+    elif form.is_valid():
+        values = {k: form.cleaned_data[k] for k in services.PATIENT_UPDATE_FIELDS}
+        try:
+            services.patient_update(patient=patient, values=values, updated_by=request.user)  # type: ignore[arg-type]
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("patients:detail", patient_id=patient.pk)
+    return render(
+        request,
+        "patients/patient_form.html",
+        {"form": form, "patient": patient, "candidates": []},
+        status=_status(form),
+    )
+
+
+# --- coverages -------------------------------------------------------------------------------
+
+
+def _coverage_page(
+    request: HttpRequest,
+    patient: Patient,
+    form: CoverageForm,
+    coverage: Coverage | None = None,
+    end_form: CoverageEndForm | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "patients/coverage_form.html",
+        {
+            "patient": patient,
+            "coverage": coverage,
+            "form": form,
+            "end_form": end_form or (CoverageEndForm() if coverage else None),
+        },
+        status=_status(form, end_form),
+    )
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def coverage_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _open_patient(request, patient_id)
+    payers = selectors.practice_payers(practice_of(request.user), active_only=True)
+    form = CoverageForm(request.POST or None, payers=payers)
+    if request.method == "GET":
+        audit_phi_read(request, patient_id=patient.pk, obj=patient, what="coverage_add")
+    elif form.is_valid():
+        values = {k: form.cleaned_data[k] for k in services.COVERAGE_FIELDS}
+        try:
+            services.coverage_add(patient=patient, values=values, added_by=request.user)  # type: ignore[arg-type]
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, "Coverage added.")
+            return redirect(reverse("patients:detail", args=[patient.pk]) + "#coverages")
+    return _coverage_page(request, patient, form)
+
+
+def _payers_for(request: HttpRequest, coverage: Coverage) -> Any:
+    payers = selectors.practice_payers(practice_of(request.user))
+    return payers.filter(Q(is_active=True) | Q(pk=coverage.payer_id))
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def coverage_edit(request: HttpRequest, coverage_id: int) -> HttpResponse:
+    coverage = access_coverage_by_id(request.user, coverage_id)
+    patient = coverage.patient
+    if patient.is_merged:
+        raise Http404
+    form = CoverageForm(
+        request.POST or None,
+        instance=copy(coverage),
+        payers=_payers_for(request, coverage),
+    )
+    if request.method == "GET":
+        audit_phi_read(request, patient_id=patient.pk, obj=coverage, what="coverage")
+    elif form.is_valid():
+        values = {k: form.cleaned_data[k] for k in services.COVERAGE_FIELDS}
+        try:
+            services.coverage_update(coverage=coverage, values=values, updated_by=request.user)  # type: ignore[arg-type]
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, "Coverage saved.")
+            return redirect(reverse("patients:detail", args=[patient.pk]) + "#coverages")
+    return _coverage_page(request, patient, form, coverage)
+
+
+@requires(MANAGE)
+@require_POST
+def coverage_end(request: HttpRequest, coverage_id: int) -> HttpResponse:
+    coverage = access_coverage_by_id(request.user, coverage_id)
+    end_form = CoverageEndForm(request.POST)
+    if end_form.is_valid():
+        try:
+            services.coverage_end(
+                coverage=coverage,
+                end_date=end_form.cleaned_data["end_date"],
+                ended_by=request.user,  # type: ignore[arg-type]
+            )
+        except ServiceError as error:
+            show_service_error(end_form, error)
+        else:
+            messages.success(request, "Coverage ended.")
+            return redirect(reverse("patients:detail", args=[coverage.patient_id]) + "#coverages")
+    form = CoverageForm(instance=coverage, payers=_payers_for(request, coverage))
+    return _coverage_page(request, coverage.patient, form, coverage, end_form)
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def coverage_eligibility(request: HttpRequest, coverage_id: int) -> HttpResponse:
+    coverage = access_coverage_by_id(request.user, coverage_id)
+    form = EligibilityForm(request.POST or None)
+    if request.method == "GET":
+        audit_phi_read(request, patient_id=coverage.patient_id, obj=coverage, what="coverage")
+    elif form.is_valid():
+        try:
+            services.coverage_record_eligibility(
+                coverage=coverage,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                checked_by=request.user,  # type: ignore[arg-type]
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, "Eligibility check recorded.")
+            return redirect(reverse("patients:detail", args=[coverage.patient_id]) + "#coverages")
+    return render(
+        request,
+        "patients/eligibility.html",
+        {"coverage": coverage, "patient": coverage.patient, "form": form},
+        status=_status(form),
+    )
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+@requires(MANAGE)
+@require_POST
+def document_upload(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _open_patient(request, patient_id)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_upload(
+                patient=patient,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                uploaded_by=request.user,  # type: ignore[arg-type]
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, "Document uploaded.")
+            return redirect(reverse("patients:detail", args=[patient.pk]) + "#documents")
+    return _detail(request, patient, upload_form=form)
+
+
+@requires(VIEW)
+@require_GET
+def document_download(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    document = access_document_by_id(request.user, document_id)
+    audit_phi_read(request, patient_id=document.patient_id, obj=document, what="document")
+    return _attachment(document)
+
+
+def _attachment(document: PatientDocument) -> FileResponse:
+    try:
+        handle = default_storage.open(document.storage_path, "rb")
+    except FileNotFoundError as exc:
+        logger.error("document %s has no file in storage", document.pk)
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=uploads.download_name(document.original_filename, document.content_type),
+        content_type=document.content_type,
+    )
+    # Never rendered by the browser, whatever the bytes say: saved, not shown.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+# --- merge -----------------------------------------------------------------------------------
+
+
+@requires("patients.merge_patient")
+@require_http_methods(["GET", "POST"])
+def patient_merge(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Three steps: name the duplicate, review what will move, confirm. Only then merge."""
+    keep = _open_patient(request, patient_id)
+    form = MergeForm(request.POST or None)
+    duplicate: Patient | None = None
+    if request.method == "GET":
+        audit_phi_read(request, patient_id=keep.pk, obj=keep, what="merge")
+    elif form.is_valid():
+        duplicate = _duplicate_by_mrn(request, keep, form.cleaned_data["duplicate_mrn"])
+        if duplicate is None:
+            form.add_error("duplicate_mrn", "No other active record has this MRN.")
+        elif form.cleaned_data["confirm"]:
+            try:
+                services.patient_merge(keep=keep, duplicate=duplicate, merged_by=request.user)  # type: ignore[arg-type]
+            except ServiceError as error:
+                show_service_error(form, error)
+            else:
+                messages.success(
+                    request, f"Merged MRN {duplicate.mrn} into this record. It cannot be undone."
+                )
+                return redirect("patients:detail", patient_id=keep.pk)
+        elif form.cleaned_data["step"] == MergeForm.CONFIRM:
+            form.add_error("confirm", "Tick this box to merge the records.")
+        else:
+            audit_phi_read(request, patient_id=duplicate.pk, obj=duplicate, what="merge_review")
+            form = MergeForm(initial={"duplicate_mrn": duplicate.mrn, "step": MergeForm.CONFIRM})
+    reviewing = duplicate is not None
+    if reviewing:
+        form.fields["duplicate_mrn"].widget = forms.HiddenInput()
+    else:
+        form.fields["confirm"].widget = forms.HiddenInput()
+    return render(
+        request,
+        "patients/merge.html",
+        {
+            "keep": keep,
+            "patient": keep,
+            "duplicate": duplicate,
+            "form": form,
+            "moves": _moves(duplicate) if duplicate else None,
+            "candidates": selectors.duplicates_of(keep) if not reviewing else [],
+        },
+        status=_status(form),
+    )
+
+
+def _duplicate_by_mrn(request: HttpRequest, keep: Patient, mrn: str) -> Patient | None:
+    found: Patient | None = (
+        patients_visible_to(request.user)
+        .filter(mrn=mrn.strip(), merged_into__isnull=True)
+        .exclude(pk=keep.pk)
+        .first()
+    )
+    return found
+
+
+def _moves(duplicate: Patient) -> dict[str, int]:
+    return {
+        "coverages": duplicate.coverages.count(),
+        "documents": duplicate.documents.count(),
+    }
+
+
+# --- payers ----------------------------------------------------------------------------------
+
+
+@requires("patients.manage_payers")
+@require_http_methods(["GET", "POST"])
+def payer_list(request: HttpRequest) -> HttpResponse:
+    practice = practice_of(request.user)
+    form = PayerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payer = services.payer_create(practice=practice, values=form.cleaned_data)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, f"Added {payer.name}.")
+            return redirect("patients:payer_list")
+    return render(
+        request,
+        "patients/payers.html",
+        {"payers": selectors.practice_payers(practice), "form": form},
+        status=_status(form),
+    )
+
+
+@requires("patients.manage_payers")
+@require_http_methods(["GET", "POST"])
+def payer_edit(request: HttpRequest, payer_id: int) -> HttpResponse:
+    practice = practice_of(request.user)
+    payer = get_object_or_404(Payer, pk=payer_id, practice=practice)
+    form = PayerForm(request.POST or None, instance=Payer.objects.get(pk=payer.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payer_update(payer=payer, values=form.cleaned_data)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, f"Saved {form.cleaned_data['name']}.")
+            return redirect("patients:payer_list")
+    return render(
+        request, "patients/payer_edit.html", {"payer": payer, "form": form}, status=_status(form)
+    )

@@ -1,0 +1,107 @@
+"""Forms of the scheduling pages. Querysets are narrowed to the user's practice in __init__,
+so an id from another practice is simply "not a valid choice"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from praxis.core.models import Location, Practice, Room
+
+from .models import Appointment, AppointmentType, Provider
+from .readiness import CHECKS
+
+
+def _practice_choices(form: forms.Form, practice: Practice) -> None:
+    narrow = {
+        "location": Location.objects.filter(practice=practice, is_active=True),
+        "provider": Provider.objects.filter(practice=practice, is_active=True),
+        "appointment_type": AppointmentType.objects.filter(practice=practice, is_active=True),
+    }
+    for name, queryset in narrow.items():
+        field = form.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = queryset
+
+
+class _PracticeForm(forms.Form):
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _practice_choices(self, practice)
+
+
+class CalendarForm(_PracticeForm):
+    location = forms.ModelChoiceField(queryset=Location.objects.none())
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    mode = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], initial="day")
+
+
+class FindSlotForm(_PracticeForm):
+    patient = forms.IntegerField(widget=forms.HiddenInput)
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.none(), label="Visit type"
+    )
+    location = forms.ModelChoiceField(queryset=Location.objects.none())
+    provider = forms.ModelChoiceField(
+        queryset=Provider.objects.none(), required=False, empty_label="Any provider"
+    )
+    from_date = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    earliest_time = forms.TimeField(
+        required=False, label="Not before", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def clean_from_date(self) -> Any:
+        value = self.cleaned_data["from_date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError("Choose today or a later date.")
+        return value
+
+
+class BookForm(_PracticeForm):
+    patient = forms.IntegerField(widget=forms.HiddenInput)
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), widget=forms.HiddenInput)
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.none(), widget=forms.HiddenInput
+    )
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=255, label="Reason for cancelling")
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(
+        choices=[
+            (s.value, s.label)
+            for s in Appointment.Status
+            if s not in (Appointment.Status.SCHEDULED, Appointment.Status.CANCELLED)
+        ]
+    )
+    room = forms.ModelChoiceField(queryset=Room.objects.none(), required=False)
+
+    def __init__(self, *args: Any, appointment: Appointment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        room_field = self.fields["room"]
+        assert isinstance(room_field, forms.ModelChoiceField)
+        room_field.queryset = Room.objects.filter(location=appointment.location, is_active=True)
+
+
+class BoardForm(_PracticeForm):
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.none(), required=False, empty_label="All locations"
+    )
+    problems = forms.MultipleChoiceField(
+        choices=[(c.key, c.problem) for c in CHECKS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Show only visits with",
+    )
+
+
+class PatientPickForm(forms.Form):
+    q = forms.CharField(max_length=100, label="Find the patient", min_length=2)

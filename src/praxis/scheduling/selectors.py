@@ -1,0 +1,264 @@
+"""Reads for scheduling: calendars (a location's or provider's day and week), busy intervals,
+the inputs of slot search, and the next business day's visits for the readiness board.
+
+Busy-interval reads fetch a whole date range for a set of providers (or resources) in one query:
+`start` is bounded below by the range start minus the longest possible visit, so the
+(provider, start) index serves both PostgreSQL and SQLite without scanning a provider's history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from praxis.core.models import Location, Practice
+from praxis.patients.models import Patient
+
+from . import wallclock
+from .availability import Interval, dates
+from .models import (
+    ACTIVE_STATUSES,
+    MAX_APPOINTMENT_LENGTH,
+    Appointment,
+    AppointmentResource,
+    AppointmentType,
+    AvailabilityException,
+    AvailabilityTemplate,
+    Provider,
+    Resource,
+)
+
+# --- calendars ------------------------------------------------------------------------------
+
+
+def appointments_between(
+    *,
+    practice: Practice,
+    start: datetime,
+    end: datetime,
+    location: Location | None = None,
+    providers: Iterable[Provider] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> QuerySet[Appointment]:
+    """Appointments that start in [start, end), with everything a calendar row shows loaded in
+    two queries (the appointments with their relations, and their resources)."""
+    qs = Appointment.objects.filter(practice=practice, start__gte=start, start__lt=end)
+    if location is not None:
+        qs = qs.filter(location=location)
+    if providers is not None:
+        qs = qs.filter(provider__in=list(providers))
+    if statuses is not None:
+        qs = qs.filter(status__in=list(statuses))
+    return (
+        qs.select_related("patient", "provider", "location", "appointment_type", "room")
+        .prefetch_related(
+            Prefetch(
+                "resource_holds",
+                queryset=AppointmentResource.objects.select_related("resource").order_by(
+                    "resource__name"
+                ),
+            )
+        )
+        .order_by("start", "provider__display_name", "pk")
+    )
+
+
+def _calendar_zone(practice: Practice, location: Location | None) -> wallclock.ZoneInfo:
+    return wallclock.zone((location or practice).time_zone)
+
+
+def appointments_for_day(
+    *,
+    practice: Practice,
+    day: date,
+    location: Location | None = None,
+    providers: Iterable[Provider] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> QuerySet[Appointment]:
+    """One local day (the location's, else the practice's time zone: 23 or 25 hours long on
+    the days the clocks change)."""
+    start, end = wallclock.day_bounds(day, _calendar_zone(practice, location))
+    return appointments_between(
+        practice=practice,
+        start=start,
+        end=end,
+        location=location,
+        providers=providers,
+        statuses=statuses,
+    )
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday and Sunday of the week that contains `day`."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def appointments_for_week(
+    *,
+    practice: Practice,
+    day: date,
+    location: Location | None = None,
+    providers: Iterable[Provider] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> QuerySet[Appointment]:
+    """The Monday-to-Sunday week that contains `day`."""
+    monday, sunday = week_of(day)
+    tz = _calendar_zone(practice, location)
+    return appointments_between(
+        practice=practice,
+        start=wallclock.day_bounds(monday, tz)[0],
+        end=wallclock.day_bounds(sunday, tz)[1],
+        location=location,
+        providers=providers,
+        statuses=statuses,
+    )
+
+
+def patient_appointments(*, patient: Patient, upcoming_only: bool = False) -> QuerySet[Appointment]:
+    qs = Appointment.objects.filter(patient=patient)
+    if upcoming_only:
+        qs = qs.filter(start__gte=timezone.now(), status__in=ACTIVE_STATUSES)
+    return qs.select_related("provider", "location", "appointment_type").order_by("start")
+
+
+# --- the readiness board --------------------------------------------------------------------
+
+
+def next_business_day(*, practice: Practice, after: date | None = None) -> date:
+    """The first day after `after` (default: today at the practice) on which any active
+    provider has regular hours; Monday to Friday when no hours are set up."""
+    today = after or timezone.now().astimezone(wallclock.zone(practice.time_zone)).date()
+    templates = AvailabilityTemplate.objects.filter(
+        provider__practice=practice, provider__is_active=True
+    ).values_list("weekday", "effective_from", "effective_to")
+    rows = list(templates)
+    for day in dates(today + timedelta(days=1), today + timedelta(days=14)):
+        if rows:
+            if any(w == day.weekday() and f <= day and (t is None or day <= t) for w, f, t in rows):
+                return day
+        elif day.weekday() < 5:
+            return day
+    return today + timedelta(days=1)
+
+
+def readiness_appointments(
+    *, practice: Practice, day: date | None = None, location: Location | None = None
+) -> tuple[date, QuerySet[Appointment]]:
+    """The visits still expected on the next business day (scheduled or confirmed), for the
+    ready-for-tomorrow board. Returns the day it chose and the appointments."""
+    day = day or next_business_day(practice=practice)
+    expected = (Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED)
+    qs = appointments_for_day(practice=practice, day=day, location=location, statuses=expected)
+    return day, qs
+
+
+# --- busy intervals -------------------------------------------------------------------------
+
+
+def provider_busy_intervals(
+    *,
+    provider_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    exclude_appointment_id: int | None = None,
+) -> dict[int, list[Interval]]:
+    """provider id → the intervals its active appointments hold that overlap [start, end), at
+    every location (a provider is in one place at a time)."""
+    qs = Appointment.objects.filter(
+        provider_id__in=list(provider_ids),
+        status__in=ACTIVE_STATUSES,
+        start__gte=start - MAX_APPOINTMENT_LENGTH,
+        start__lt=end,
+        end__gt=start,
+    )
+    if exclude_appointment_id is not None:
+        qs = qs.exclude(pk=exclude_appointment_id)
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    for provider_id, s, e in qs.values_list("provider_id", "start", "end"):
+        busy[provider_id].append((s, e))
+    return busy
+
+
+def resource_busy_intervals(
+    *,
+    resource_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    exclude_appointment_id: int | None = None,
+) -> dict[int, list[Interval]]:
+    """resource id → the intervals active appointments hold it that overlap [start, end)."""
+    ids = list(resource_ids)
+    if not ids:
+        return {}
+    qs = AppointmentResource.objects.filter(
+        resource_id__in=ids,
+        active=True,
+        start__gte=start - MAX_APPOINTMENT_LENGTH,
+        start__lt=end,
+        end__gt=start,
+    )
+    if exclude_appointment_id is not None:
+        qs = qs.exclude(appointment_id=exclude_appointment_id)
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    for resource_id, s, e in qs.values_list("resource_id", "start", "end"):
+        busy[resource_id].append((s, e))
+    return busy
+
+
+# --- inputs of slot search and booking ------------------------------------------------------
+
+
+def providers_offering(
+    appointment_type: AppointmentType, providers: Iterable[Provider] | None = None
+) -> list[Provider]:
+    """Active providers of the type's practice who offer the type (of `providers`, if given)."""
+    qs = Provider.objects.filter(
+        practice_id=appointment_type.practice_id,
+        is_active=True,
+        appointment_types=appointment_type,
+    )
+    if providers is not None:
+        qs = qs.filter(pk__in=[p.pk for p in providers])
+    return list(qs.order_by("display_name", "pk"))
+
+
+def templates_for(
+    *,
+    appointment_type: AppointmentType,
+    provider_ids: Iterable[int],
+    first: date,
+    last: date,
+    location: Location | None = None,
+) -> list[AvailabilityTemplate]:
+    """Weekly templates in effect at some point between two dates that allow the type (an
+    empty list of allowed types allows all), at active locations."""
+    qs = AvailabilityTemplate.objects.filter(
+        provider_id__in=list(provider_ids),
+        location__is_active=True,
+        effective_from__lte=last,
+    ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
+    if location is not None:
+        qs = qs.filter(location=location)
+    qs = qs.filter(Q(allowed_types__isnull=True) | Q(allowed_types=appointment_type))
+    return list(qs.select_related("location").distinct())
+
+
+def exceptions_for(
+    *, provider_ids: Iterable[int], start: datetime, end: datetime
+) -> list[AvailabilityException]:
+    return list(
+        AvailabilityException.objects.filter(
+            provider_id__in=list(provider_ids), start__lt=end, end__gt=start
+        ).select_related("location")
+    )
+
+
+def required_resources(appointment_type: AppointmentType) -> list[Resource]:
+    """Every resource the type lists, active or not (an inactive one still says that the type
+    needs a resource of that kind)."""
+    return list(appointment_type.required_resources.all())

@@ -1,0 +1,284 @@
+"""Scheduling pages: the location calendar (day and week), finding and booking a slot, an
+appointment's page with its status steps, and the ready-for-tomorrow board. Thin: access, one
+service or selector, a page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from praxis.core import audit
+from praxis.core.access import practice_of, requires
+from praxis.core.models import Location
+from praxis.core.services import ServiceError
+from praxis.patients.access import access_patient_by_id
+from praxis.patients.selectors import patient_search
+
+from . import selectors, services, wallclock
+from .access import access_appointment_by_id
+from .calendar_grid import day_grid
+from .forms import (
+    BoardForm,
+    BookForm,
+    CalendarForm,
+    CancelForm,
+    FindSlotForm,
+    PatientPickForm,
+    TransitionForm,
+)
+from .models import Appointment
+from .readiness import CHECKS, NOT_TRACKED, readiness_rows
+
+SLOTS_SHOWN = 12
+PATIENTS_SHOWN = 10
+# The buttons an appointment's page offers, in the order of a visit's day.
+NEXT_STEPS = {
+    Appointment.Status.SCHEDULED: ["confirmed", "arrived", "no_show"],
+    Appointment.Status.CONFIRMED: ["arrived", "no_show"],
+    Appointment.Status.ARRIVED: ["in_room"],
+    Appointment.Status.IN_ROOM: ["completed"],
+}
+
+
+def _audit_calendar(request: HttpRequest, appointments: list[Appointment], what: str) -> None:
+    """A calendar shows many patients' names: one PHI-read event lists them all."""
+    if appointments:
+        audit.record(
+            "praxis.phi.read",
+            details={"what": what, "patient_ids": sorted({a.patient_id for a in appointments})},
+        )
+
+
+@requires("scheduling.view_schedule", "patients.view_patient")
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    practice = practice_of(request.user)
+    first_location = Location.objects.filter(practice=practice, is_active=True).first()
+    data: dict[str, Any] = {
+        "date": timezone.localdate(),
+        "mode": "day",
+        "location": first_location.pk if first_location else "",
+    }
+    data.update({k: v for k, v in request.GET.items() if v})
+    form = CalendarForm(data, practice=practice)
+    if not form.is_valid():
+        return render(request, "scheduling/calendar.html", {"form": form}, status=400)
+    location, day, mode = (form.cleaned_data[k] for k in ("location", "date", "mode"))
+    context: dict[str, Any] = {"form": form, "location": location, "day": day, "mode": mode}
+    if mode == "week":
+        appointments = list(
+            selectors.appointments_for_week(practice=practice, day=day, location=location)
+        )
+        monday, _ = selectors.week_of(day)
+        tz = wallclock.zone_of(location)
+        days = [monday + timedelta(days=i) for i in range(7)]
+        context["week"] = [
+            (d, [a for a in appointments if a.start.astimezone(tz).date() == d]) for d in days
+        ]
+        context["previous"], context["next"] = day - timedelta(days=7), day + timedelta(days=7)
+    else:
+        appointments = list(
+            selectors.appointments_for_day(practice=practice, day=day, location=location)
+        )
+        context["grid"] = day_grid(
+            location=location,
+            day=day,
+            appointments=[a for a in appointments if a.is_active],
+            now=timezone.now(),
+        )
+        context["cancelled"] = [a for a in appointments if not a.is_active]
+        context["previous"], context["next"] = day - timedelta(days=1), day + timedelta(days=1)
+    _audit_calendar(request, appointments, f"calendar {mode}")
+    return render(request, "scheduling/calendar.html", context)
+
+
+@requires("scheduling.book_appointment", "patients.view_patient")
+@require_GET
+def find_slot(request: HttpRequest) -> HttpResponse:
+    practice = practice_of(request.user)
+    patient = None
+    if request.GET.get("patient"):
+        patient = access_patient_by_id(request.user, request.GET["patient"])
+        audit.audit_phi_read(request, patient_id=patient.pk, what="booking")
+    initial = {"from_date": timezone.localdate()}
+    form = FindSlotForm(
+        request.GET if "appointment_type" in request.GET else None,
+        initial={**initial, **request.GET.dict()},
+        practice=practice,
+    )
+    slots = None
+    if form.is_bound and form.is_valid() and patient is not None:
+        data = form.cleaned_data
+        slots = services.slot_search(
+            appointment_type=data["appointment_type"],
+            providers=[data["provider"]] if data["provider"] else None,
+            location=data["location"],
+            start_date=data["from_date"],
+            end_date=data["from_date"] + timedelta(days=27),
+            earliest_time=data["earliest_time"],
+            limit=SLOTS_SHOWN,
+        )
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "scheduling/find.html",
+        {"form": form, "patient": patient, "slots": slots, "pick_form": PatientPickForm()},
+        status=status,
+    )
+
+
+@requires("scheduling.book_appointment", "patients.view_patient")
+@require_POST
+def pick_patient(request: HttpRequest) -> HttpResponse:
+    """htmx: patients matching the search box (a POST, so names stay out of URLs and logs)."""
+    form = PatientPickForm(request.POST)
+    patients = (
+        list(patient_search(request.user, form.cleaned_data["q"])[:PATIENTS_SHOWN])
+        if (form.is_valid())
+        else []
+    )
+    return render(
+        request,
+        "scheduling/find.html#patient-choices",
+        {"patients": patients, "pick_form": form, "query": request.POST.dict()},
+    )
+
+
+@requires("scheduling.book_appointment", "patients.view_patient")
+@require_POST
+def book(request: HttpRequest) -> HttpResponse:
+    practice = practice_of(request.user)
+    form = BookForm(request.POST, practice=practice)
+    if not form.is_valid():
+        messages.error(request, "That slot could not be read; search again.")
+        return redirect("scheduling:find")
+    data = form.cleaned_data
+    patient = access_patient_by_id(request.user, data["patient"])
+    try:
+        appointment = services.appointment_book(
+            patient=patient,
+            provider=data["provider"],
+            location=data["location"],
+            appointment_type=data["appointment_type"],
+            start=data["start"],
+            booked_by=request.user,  # type: ignore[arg-type]
+        )
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+        query = f"?patient={patient.pk}&appointment_type={data['appointment_type'].pk}"
+        query += f"&location={data['location'].pk}&from_date={timezone.localdate().isoformat()}"
+        response = redirect("/scheduling/find/" + query)
+        response.status_code = 303
+        return response
+    messages.success(request, "Booked.")
+    return redirect("scheduling:appointment", appointment_id=appointment.pk)
+
+
+@requires("scheduling.view_schedule", "patients.view_patient")
+@require_GET
+def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = access_appointment_by_id(request.user, appointment_id)
+    audit.audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
+    return _appointment_page(request, appointment)
+
+
+def _appointment_page(
+    request: HttpRequest,
+    appointment: Appointment,
+    *,
+    cancel_form: CancelForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    tz = wallclock.zone_of(appointment.location)
+    return render(
+        request,
+        "scheduling/appointment.html",
+        {
+            "appointment": appointment,
+            "local_start": appointment.start.astimezone(tz),
+            "local_end": appointment.end.astimezone(tz),
+            "next_steps": NEXT_STEPS.get(Appointment.Status(appointment.status), []),
+            "status_labels": dict(Appointment.Status.choices),
+            "transition_form": TransitionForm(appointment=appointment),
+            "cancel_form": cancel_form or CancelForm(),
+            "can_cancel": appointment.status in services.MOVABLE,
+        },
+        status=status,
+    )
+
+
+@requires("scheduling.update_appointment_status", "patients.view_patient")
+@require_POST
+def transition(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = access_appointment_by_id(request.user, appointment_id)
+    form = TransitionForm(request.POST, appointment=appointment)
+    if form.is_valid():
+        try:
+            services.appointment_transition(
+                appointment=appointment,
+                to_status=form.cleaned_data["to"],
+                by=request.user,  # type: ignore[arg-type]
+                room=form.cleaned_data["room"],
+            )
+        except ServiceError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Now {appointment.get_status_display().lower()}.")
+    else:
+        messages.error(request, "Choose a valid next step.")
+    return redirect("scheduling:appointment", appointment_id=appointment.pk)
+
+
+@requires("scheduling.book_appointment", "patients.view_patient")
+@require_POST
+def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = access_appointment_by_id(request.user, appointment_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_cancel(
+                appointment=appointment,
+                reason=form.cleaned_data["reason"],
+                cancelled_by=request.user,  # type: ignore[arg-type]
+            )
+        except ServiceError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, "Cancelled; the time is free again.")
+            return redirect("scheduling:appointment", appointment_id=appointment.pk)
+    return _appointment_page(request, appointment, cancel_form=form, status=400)
+
+
+@requires("scheduling.view_readiness_board", "patients.view_patient")
+@require_GET
+def readiness_board(request: HttpRequest) -> HttpResponse:
+    practice = practice_of(request.user)
+    form = BoardForm(request.GET or None, practice=practice)
+    if form.is_bound and not form.is_valid():
+        return render(request, "scheduling/board.html", {"form": form}, status=400)
+    data = form.cleaned_data if form.is_bound else {}
+    day, rows = readiness_rows(
+        practice=practice, day=data.get("date"), location=data.get("location")
+    )
+    problems = data.get("problems") or []
+    shown = [r for r in rows if all(not r.checks[key] for key in problems)]
+    _audit_calendar(request, [r.appointment for r in shown], "readiness board")
+    return render(
+        request,
+        "scheduling/board.html",
+        {
+            "form": form,
+            "day": day,
+            "rows": shown,
+            "total": len(rows),
+            "ready": sum(1 for r in rows if r.ready),
+            "checks": CHECKS,
+            "not_tracked": NOT_TRACKED,
+        },
+    )

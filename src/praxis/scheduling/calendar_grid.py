@@ -18,6 +18,7 @@ from praxis.core.models import Location
 from . import wallclock
 from .availability import Calendar
 from .models import Appointment, AvailabilityException, AvailabilityTemplate, Provider
+from .services import build_calendars  # the slot search's own calendar builder
 
 # Five-minute rows: visits of 20 or 40 minutes starting at :50 line up without rounding.
 STEP = timedelta(minutes=5)

@@ -15,7 +15,6 @@ import importlib.util
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,17 @@ from typing import Any
 from urllib.parse import urlencode, urlparse
 
 from . import log, median, percentile, seconds
+from .server import (
+    HOST,
+    free_port,
+    log_tail,
+    praxis,
+    request,
+    server_env,
+    start_gunicorn,
+    stop,
+    wait_healthy,
+)
 
 NAME = "http_load"
 
@@ -36,7 +46,6 @@ CLIENTS = 10
 DURATION_S = {"small": 3.0, "full": 10.0}
 WARMUP_S = {"small": 0.5, "full": 2.0}
 ROUNDS = {"small": 3, "full": 5}  # the window per target is split into this many rounds
-HOST = "127.0.0.1"
 
 MANAGER_EMAIL = "manager@riverbend.example"
 SESSION_COOKIE = "praxis_session"
@@ -88,14 +97,14 @@ def run(size: str) -> list[dict[str, Any]]:
     server: subprocess.Popen[bytes] | None = None
     server_log = data_dir / "gunicorn.log"
     try:
-        env = _server_env(data_dir, bench_db_url)
+        env = server_env(data_dir, bench_db_url)
         bin_dir = Path(sys.executable).parent
-        _praxis(bin_dir, env, data_dir, "migrate", "--no-input")
-        _praxis(bin_dir, env, data_dir, "seed-demo")
+        praxis(bin_dir, env, data_dir, "migrate", "--no-input", tag=NAME)
+        praxis(bin_dir, env, data_dir, "seed-demo", tag=NAME)
 
-        port = _free_port()
-        server = _start_gunicorn(bin_dir, env, data_dir, port, server_log)
-        _wait_healthy(server, port, server_log)
+        port = free_port()
+        server = start_gunicorn(bin_dir, env, data_dir, port, server_log, tag=NAME)
+        wait_healthy(server, port, server_log)
         cookie_header = _sign_in(port)
 
         plan = [
@@ -124,10 +133,10 @@ def run(size: str) -> list[dict[str, Any]]:
                 + (f" {dict(window.errors)}" if window.errors else "")
             )
         if any(w.errors for w in measured.values()):
-            _log_tail(server_log)
+            log_tail(server_log)
     finally:
         if server is not None:
-            _stop(server)
+            stop(server, tag=NAME)
         shutil.rmtree(data_dir, ignore_errors=True)
 
     base = measured[BASELINE[0]]
@@ -175,127 +184,7 @@ def _headers(target: str, cookie_header: str) -> dict[str, str]:
     return {"Cookie": cookie_header} if target == "manager_home" else {}
 
 
-def _server_env(data_dir: Path, bench_db_url: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"PRAXIS_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GUNICORN_CMD_ARGS"}
-    }
-    env.update(
-        {
-            "PRAXIS_PROFILE": "demo",
-            "PRAXIS_DATA_DIR": str(data_dir),
-            "PRAXIS_DEBUG": "false",
-            # Django logs every 4xx/5xx at WARNING: errors still reach the server log, chatter not.
-            "PRAXIS_LOG_LEVEL": "WARNING",
-        }
-    )
-    if bench_db_url:
-        env["PRAXIS_DATABASE_URL"] = bench_db_url
-    return env
-
-
-def _praxis(bin_dir: Path, env: dict[str, str], cwd: Path, *args: str) -> None:
-    log(f"http_load: praxis {' '.join(args)}")
-    done = subprocess.run(
-        [str(bin_dir / "praxis"), *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise RuntimeError(f"`praxis {' '.join(args)}` exited with {done.returncode}")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_gunicorn(
-    bin_dir: Path, env: dict[str, str], cwd: Path, port: int, log_path: Path
-) -> subprocess.Popen[bytes]:
-    gunicorn = bin_dir / "gunicorn"
-    command = [str(gunicorn)] if gunicorn.exists() else [sys.executable, "-m", "gunicorn"]
-    command += [
-        "praxis.config.wsgi:application",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        "2",
-        "--threads",
-        "4",
-        "--log-level",
-        "warning",
-        "--graceful-timeout",
-        "5",
-        "--no-control-socket",  # gunicorn >= 24 would otherwise claim ~/.gunicorn/gunicorn.ctl
-    ]
-    log(f"http_load: gunicorn on {HOST}:{port} (2 workers x 4 threads)")
-    with log_path.open("wb") as out:
-        return subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-
-
-def _wait_healthy(
-    server: subprocess.Popen[bytes], port: int, log_path: Path, timeout_s: float = 60.0
-) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            _log_tail(log_path)
-            raise RuntimeError(f"gunicorn exited with {server.returncode} before answering")
-        try:
-            status, _, _ = _request(port, "GET", BASELINE[1])
-        except OSError:
-            status = 0
-        if status == 200:
-            return
-        time.sleep(0.1)
-    _log_tail(log_path)
-    raise RuntimeError(f"/healthz did not answer 200 within {timeout_s:g}s")
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
-    log(f"http_load: gunicorn stopped (exit {server.returncode})")
-
-
-def _log_tail(log_path: Path, lines: int = 40) -> None:
-    try:
-        tail = log_path.read_text(errors="replace").splitlines()[-lines:]
-    except OSError:
-        return
-    if tail:
-        sys.stderr.write("---- gunicorn log (tail) ----\n" + "\n".join(tail) + "\n")
-
-
 # -- the client ---------------------------------------------------------------------------------
-
-
-def _request(
-    port: int,
-    method: str,
-    path: str,
-    body: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, http.client.HTTPMessage, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.msg, response.read()
-    finally:
-        conn.close()
 
 
 def _take_cookies(jar: SimpleCookie, message: http.client.HTTPMessage) -> None:
@@ -327,7 +216,7 @@ def _demo_password() -> str:
 def _sign_in(port: int) -> str:
     """Sign in as the demo Practice Manager; the Cookie header that carries the session."""
     jar: SimpleCookie = SimpleCookie()
-    status, message, body = _request(port, "GET", "/login/")
+    status, message, body = request(port, "GET", "/login/")
     if status != 200:
         raise RuntimeError(f"GET /login/ answered {status}")
     _take_cookies(jar, message)
@@ -342,7 +231,7 @@ def _sign_in(port: int) -> str:
             "next": "",
         }
     )
-    status, message, _ = _request(
+    status, message, _ = request(
         port,
         "POST",
         "/login/",
@@ -358,7 +247,7 @@ def _sign_in(port: int) -> str:
     if status != 302 or SESSION_COOKIE not in jar or "/login" in location:
         raise RuntimeError(f"sign-in as {MANAGER_EMAIL} failed: {status} -> {location!r}")
     cookie_header = _cookie_header(jar)
-    status, _, _ = _request(port, "GET", "/home/manager/", headers={"Cookie": cookie_header})
+    status, _, _ = request(port, "GET", "/home/manager/", headers={"Cookie": cookie_header})
     if status != 200:
         raise RuntimeError(f"signed in, but GET /home/manager/ answered {status}")
     log(f"http_load: signed in as {MANAGER_EMAIL}")

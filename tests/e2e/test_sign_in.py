@@ -45,7 +45,10 @@ def _code(key: bytes, step: int = 30, t0: int = 0, digits: int = 6) -> str:
 
 
 def _nav_labels(page: Any) -> list[str]:
-    return [text.strip() for text in page.locator("#main-nav .nav-link").all_inner_texts()]
+    """The bar's links and the Settings menu's entries (which are in the page, folded away)."""
+    bar = page.locator("#main-nav .nav-link:not(.dropdown-toggle)").all_inner_texts()
+    menu = page.locator("#main-nav .dropdown-item").all_text_contents()
+    return [text.strip() for text in [*bar, *menu]]
 
 
 def _sign_in(page: Any, email: str) -> None:

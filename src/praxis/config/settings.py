@@ -249,6 +249,17 @@ PRAXIS_BASE_URL = env_str("PRAXIS_BASE_URL", "" if IS_PRODUCTION else "http://12
 # cancellation counts as late.
 PRAXIS_BOOKING_MIN_NOTICE_MINUTES = env_int("PRAXIS_BOOKING_MIN_NOTICE_MINUTES", 60, minimum=0)
 PRAXIS_LATE_CANCEL_HOURS = env_int("PRAXIS_LATE_CANCEL_HOURS", 24, minimum=0)
+# Reminders: the class that sends text messages (see scheduling/messaging.py), and the secret
+# the SMS gateway signs inbound replies with (HMAC-SHA256 of the body; empty: replies refused).
+PRAXIS_SMS_SENDER = env_str(
+    "PRAXIS_SMS_SENDER",
+    "praxis.scheduling.messaging."
+    + {"production": "FileSmsSender", "demo": "ConsoleSmsSender", "test": "MemorySmsSender"}[
+        PROFILE
+    ],
+)
+PRAXIS_SMS_WEBHOOK_SECRET = env_str("PRAXIS_SMS_WEBHOOK_SECRET")
+PRAXIS_REMINDER_INTERVAL_MINUTES = env_int("PRAXIS_REMINDER_INTERVAL_MINUTES", 5, minimum=1)
 
 # Background work: a durable queue in the same database (enqueue commits with the data).
 TASKS = {

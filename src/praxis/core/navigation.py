@@ -24,9 +24,31 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Locations", "core:location_list", "core.manage_locations"),
     NavItem("Users", "core:user_list", "core.manage_users"),
     NavItem("Practice", "core:practice_settings", "core.manage_practice"),
+    NavItem("Scheduling setup", "scheduling:setup", "scheduling.manage_scheduling_setup"),
     NavItem("Audit trail", "core:audit_list", "core.view_audit"),
     NavItem("API tokens", "core:token_list", "core.use_api"),
 )
+
+
+# Set-up pages, used now and then, sit in one "Settings" menu so the bar fits one line.
+SETTINGS_MENU = frozenset(
+    {
+        "core:practice_settings",
+        "core:user_list",
+        "core:location_list",
+        "patients:payer_list",
+        "scheduling:setup",
+        "core:token_list",
+    }
+)
+
+
+def split_for_menu(items: list[NavItem]) -> tuple[list[NavItem], list[NavItem]]:
+    """(items for the bar, items for the Settings menu)."""
+    return (
+        [i for i in items if i.url_name not in SETTINGS_MENU],
+        [i for i in items if i.url_name in SETTINGS_MENU],
+    )
 
 
 def items_for(user: object) -> list[NavItem]:

@@ -357,3 +357,158 @@ class AppointmentResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} for appointment {self.appointment_id}"
+
+
+# --- reminders, calendar feeds and the waitlist ------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "Text message"
+
+
+class ReminderRule(models.Model):
+    """Remind patients `hours_before` a visit through one channel (the patient must consent)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    hours_before = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)]
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "hours_before", "channel"], name="reminder_rule_unique"
+            ),
+        ]
+        ordering = ["-hours_before", "channel"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.hours_before} h before"
+
+
+class ReminderSent(models.Model):
+    """One reminder for one visit by one rule. The unique constraint is the claim: a worker
+    inserts the row before sending, so two workers can never both send it."""
+
+    class Outcome(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    rule = models.ForeignKey(ReminderRule, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.CLAIMED)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "rule", "channel"], name="reminder_sent_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} reminder for appointment {self.appointment_id}"
+
+
+class ProviderFeedToken(models.Model):
+    """A private calendar-feed URL for a provider. Only the SHA-256 of the token is kept; the
+    URL is shown once, when it is made."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="feed_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.provider}"
+
+
+class WaitlistEntry(models.Model):
+    """A patient who wants an earlier or any visit of a type, within dates and times of day."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offered"
+        BOOKED = "booked", "Booked"
+        REMOVED = "removed", "Removed"
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    appointment_type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    earliest_date = models.DateField()
+    latest_date = models.DateField()
+    earliest_time = models.TimeField(null=True, blank=True, help_text="Local time; empty: any")
+    latest_time = models.TimeField(null=True, blank=True, help_text="Local time; empty: any")
+    note = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
+    booked_appointment = models.ForeignKey(
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latest_date__gte=models.F("earliest_date")),
+                name="waitlist_dates_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["practice", "status"], name="waitlist_practice_status")]
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"waitlist entry {self.pk} ({self.appointment_type})"
+
+
+class WaitlistOpening(models.Model):
+    """Time freed by a cancellation, for the front desk to offer to the waitlist."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        FILLED = "filled", "Filled"
+        DISMISSED = "dismissed", "Dismissed"
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    cancelled_appointment = models.OneToOneField(
+        Appointment, on_delete=models.CASCADE, related_name="waitlist_opening"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    appointment_type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"opening with {self.provider} at {self.start:%Y-%m-%d %H:%M}Z"

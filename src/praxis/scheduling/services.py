@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from praxis.core import audit
@@ -975,6 +976,46 @@ def appointment_type_create(
     return appointment_type
 
 
+def _lock_provider_row(provider: Provider) -> None:
+    # Two managers adding hours for one provider at once must not both pass the overlap check:
+    # on PostgreSQL the row lock serializes them; SQLite's IMMEDIATE transaction already does.
+    list(Provider.objects.select_for_update().filter(pk=provider.pk).values_list("pk"))
+
+
+def _refuse_overlapping_hours(
+    *,
+    provider: Provider,
+    weekday: int,
+    start_time: time,
+    end_time: time,
+    effective_from: date,
+    effective_to: date | None,
+) -> None:
+    """A provider is in one place at a time: two blocks of weekly hours on the same weekday
+    whose dates and times overlap are refused, whatever their locations."""
+    if end_time <= start_time:
+        raise ServiceError("The hours must end after they start.")
+    if effective_to is not None and effective_to < effective_from:
+        raise ServiceError("The last day is before the first day.")
+    clashes = AvailabilityTemplate.objects.filter(
+        provider=provider,
+        weekday=weekday,
+        start_time__lt=end_time,
+        end_time__gt=start_time,
+    ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))
+    if effective_to is not None:
+        clashes = clashes.filter(effective_from__lte=effective_to)
+    clash = clashes.select_related("location").order_by("start_time").first()
+    if clash is not None:
+        until = f" until {clash.effective_to:%d %b %Y}" if clash.effective_to else ""
+        raise ServiceError(
+            f"These hours overlap {provider}'s {clash.get_weekday_display()} hours "
+            f"{clash.start_time:%H:%M}-{clash.end_time:%H:%M} at {clash.location} "
+            f"(from {clash.effective_from:%d %b %Y}{until}). Change or remove those first.",
+            code="hours_overlap",
+        )
+
+
 def availability_template_create(
     *,
     provider: Provider,
@@ -989,6 +1030,15 @@ def availability_template_create(
     allowed_types = list(allowed_types)
     _same_practice(provider.practice_id, location, *allowed_types)
     with transaction.atomic():
+        _lock_provider_row(provider)
+        _refuse_overlapping_hours(
+            provider=provider,
+            weekday=weekday,
+            start_time=start_time,
+            end_time=end_time,
+            effective_from=effective_from,
+            effective_to=effective_to,
+        )
         template = AvailabilityTemplate(
             provider=provider,
             location=location,
@@ -1024,3 +1074,83 @@ def availability_exception_create(
         )
         _created(exception, "praxis.scheduling.availability_exception.created", kind=kind)
     return exception
+
+
+def provider_update(
+    *, provider: Provider, values: dict[str, Any], user: User | None = None
+) -> Provider:
+    if user is not None:
+        _same_practice(provider.practice_id, user)
+    with transaction.atomic():
+        changed = _apply_changes(provider, {**values, "user": user})
+        audit.record("praxis.scheduling.provider.updated", obj=provider, details={"fields": changed})
+    return provider
+
+
+def appointment_type_update(
+    *,
+    appointment_type: AppointmentType,
+    values: dict[str, Any],
+    providers: Iterable[Provider] = (),
+    required_resources: Iterable[Resource] = (),
+) -> AppointmentType:
+    providers, required_resources = list(providers), list(required_resources)
+    _same_practice(appointment_type.practice_id, *providers, *required_resources)
+    with transaction.atomic():
+        changed = _apply_changes(appointment_type, values)
+        appointment_type.providers.set(providers)
+        appointment_type.required_resources.set(required_resources)
+        audit.record(
+            "praxis.scheduling.appointment_type.updated",
+            obj=appointment_type,
+            details={
+                "fields": changed,
+                "providers": sorted(p.pk for p in providers),
+                "required_resources": sorted(r.pk for r in required_resources),
+            },
+        )
+    return appointment_type
+
+
+def availability_template_delete(*, template: AvailabilityTemplate) -> None:
+    """Removes a block of weekly hours. Visits already booked in it stay booked."""
+    with transaction.atomic():
+        audit.record(
+            "praxis.scheduling.availability_template.deleted",
+            obj=template,
+            details={
+                "provider": template.provider_id,
+                "location": template.location_id,
+                "weekday": template.weekday,
+                "start_time": template.start_time.isoformat(),
+                "end_time": template.end_time.isoformat(),
+            },
+        )
+        template.delete()
+
+
+def availability_exception_delete(*, exception: AvailabilityException) -> None:
+    with transaction.atomic():
+        audit.record(
+            "praxis.scheduling.availability_exception.deleted",
+            obj=exception,
+            details={
+                "provider": exception.provider_id,
+                "kind": exception.kind,
+                "start": exception.start.isoformat(),
+                "end": exception.end.isoformat(),
+            },
+        )
+        exception.delete()
+
+
+def _apply_changes(instance: Any, values: dict[str, Any]) -> list[str]:
+    changed = sorted(k for k, v in values.items() if getattr(instance, k) != v)
+    for field in changed:
+        setattr(instance, field, values[field])
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ServiceError(exc.messages) from exc
+    instance.save()
+    return changed

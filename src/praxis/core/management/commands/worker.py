@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
 from praxis.core.daily import run_due_jobs
+from praxis.core.periodic import run_periodic_jobs
 
 SCHEDULER_INTERVAL_S = 60
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 ran = run_due_jobs()
                 if ran:
                     self.stdout.write(f"daily jobs run: {', '.join(ran)}")
+                run_periodic_jobs()  # e.g. appointment reminders, every few minutes
             except Exception as exc:  # keep the scheduler alive; the next minute retries
                 self.stderr.write(f"daily scheduler error: {type(exc).__name__}: {exc}")
             finally:

@@ -1,0 +1,278 @@
+"""Appointment reminders and the patient's reply to a text reminder.
+
+``send_due_reminders()`` runs every few minutes in each worker (``core/periodic.py``). For every
+active visit (scheduled or confirmed) still ahead, a rule is due once the visit is less than
+``hours_before`` away; when several rules of one channel are due (a visit booked late), only the
+closest one is sent, so a patient never gets the 72-hour and the 24-hour reminder together. A
+reminder is claimed by inserting its ``ReminderSent`` row (unique per appointment, rule and
+channel) before it is sent, as daily jobs are: however many workers run, it goes out once. A
+reminder is sent only through a channel the patient consented to and has an address for.
+
+A text reminder carries a short signed token naming the visit and its start time. The SMS
+gateway posts the reply to ``/scheduling/sms/reply`` signed with PRAXIS_SMS_WEBHOOK_SECRET; "C"
+confirms, "N" cancels. A token for a visit that has since moved, or that is no longer scheduled,
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from praxis.core import audit
+from praxis.core.services import ServiceError
+
+from . import messaging, wallclock
+from .models import Appointment, Channel, ReminderRule, ReminderSent
+from .services import appointment_cancel, appointment_transition
+
+logger = logging.getLogger("praxis.scheduling.reminders")
+
+TOKEN_SALT = "praxis.scheduling.sms-reply"
+REMINDABLE = (Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED)
+CANCEL_REASON = "Patient replied N to reminder"
+
+
+# --- rules -------------------------------------------------------------------------------------
+
+
+def reminder_rule_create(
+    *, practice: Any, hours_before: int, channel: str, by: Any = None
+) -> ReminderRule:
+    if channel not in Channel.values:
+        raise ServiceError(f"{channel!r} is not a reminder channel.")
+    if not 1 <= hours_before <= 24 * 30:
+        raise ServiceError("Remind 1 hour to 30 days before the visit.")
+    with transaction.atomic():
+        rule, _ = ReminderRule.objects.update_or_create(
+            practice=practice,
+            hours_before=hours_before,
+            channel=channel,
+            defaults={"is_active": True},
+        )
+        audit.record(
+            "praxis.scheduling.reminder_rule.saved",
+            obj=rule,
+            details={"hours_before": hours_before, "channel": channel},
+            actor=by,
+        )
+    return rule
+
+
+# --- the token in a text reminder ----------------------------------------------------------------
+
+
+def _b36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+def reply_token(appointment: Appointment) -> str:
+    """Signed "<id>.<start>" (base 36): short enough for a text, and stale once the visit moves."""
+    value = f"{_b36(appointment.pk)}.{_b36(int(appointment.start.timestamp()))}"
+    return signing.Signer(salt=TOKEN_SALT).sign(value)
+
+
+def read_token(token: str) -> tuple[int, int] | None:
+    try:
+        value = signing.Signer(salt=TOKEN_SALT).unsign(token)
+        pk, start = value.split(".")
+        return int(pk, 36), int(start, 36)
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+
+def _address(appointment: Appointment, channel: str) -> str:
+    patient = appointment.patient
+    if channel == Channel.SMS:
+        return patient.phone if patient.consent_sms and patient.phone else ""
+    return patient.email if patient.consent_email and patient.email else ""
+
+
+def _text(appointment: Appointment, channel: str) -> str:
+    tz = wallclock.zone_of(appointment.location)
+    when = wallclock.describe(appointment.start, tz)
+    # The practice, the time, the place and the provider: nothing about why the patient comes.
+    text = (
+        f"{appointment.practice.name}: reminder of your visit with {appointment.provider} "
+        f"on {when} at {appointment.location.name}."
+    )
+    if channel == Channel.SMS:
+        text += f" Reply C to confirm or N to cancel. Ref {reply_token(appointment)}"
+    else:
+        text += f"\n\nTo change it, call us at {appointment.practice.phone}."
+    return text
+
+
+@dataclass
+class ReminderRun:
+    sent: int = 0
+    failed: int = 0
+    skipped_no_consent: int = 0
+    already_claimed: int = 0
+
+
+def _due(now: datetime, rules: list[ReminderRule]) -> list[tuple[Appointment, ReminderRule]]:
+    horizon = max((r.hours_before for r in rules), default=0)
+    if not horizon:
+        return []
+    appointments = (
+        Appointment.objects.filter(
+            practice_id__in={r.practice_id for r in rules},
+            status__in=REMINDABLE,
+            start__gt=now,
+            start__lte=now + timedelta(hours=horizon),
+        )
+        .select_related("patient", "provider", "location", "practice")
+        .order_by("start", "pk")
+    )
+    due = []
+    for appointment in appointments:
+        left = appointment.start - now
+        by_channel: dict[str, ReminderRule] = {}
+        for rule in rules:
+            if rule.practice_id != appointment.practice_id:
+                continue
+            if left > timedelta(hours=rule.hours_before):
+                continue
+            closest = by_channel.get(rule.channel)
+            if closest is None or rule.hours_before < closest.hours_before:
+                by_channel[rule.channel] = rule
+        due.extend((appointment, rule) for rule in by_channel.values())
+    return due
+
+
+def _claim(appointment: Appointment, rule: ReminderRule, now: datetime) -> ReminderSent | None:
+    try:
+        with transaction.atomic():
+            return ReminderSent.objects.create(
+                appointment=appointment, rule=rule, channel=rule.channel, sent_at=now
+            )
+    except IntegrityError:
+        return None  # another worker (or an earlier run) has it
+
+
+def send_due_reminders(now: datetime | None = None) -> dict[str, int]:
+    """Send every reminder that is due and not yet sent; return counts for the worker's log."""
+    now = now or timezone.now()
+    rules = list(ReminderRule.objects.filter(is_active=True))
+    run = ReminderRun()
+    for appointment, rule in _due(now, rules):
+        address = _address(appointment, rule.channel)
+        if not address:
+            run.skipped_no_consent += 1
+            continue
+        if ReminderSent.objects.filter(
+            appointment=appointment, rule=rule, channel=rule.channel
+        ).exists():
+            run.already_claimed += 1
+            continue
+        claim = _claim(appointment, rule, now)
+        if claim is None:
+            run.already_claimed += 1
+            continue
+        try:
+            text = _text(appointment, rule.channel)
+            if rule.channel == Channel.SMS:
+                messaging.send_sms(to=address, text=text)
+            else:
+                messaging.send_email(
+                    to=address, subject=f"Your visit at {appointment.practice.name}", text=text
+                )
+            claim.outcome = ReminderSent.Outcome.SENT
+            run.sent += 1
+        except Exception:  # a failed send is recorded and not retried: never twice
+            logger.exception("reminder %s could not be sent", claim.pk)
+            claim.outcome = ReminderSent.Outcome.FAILED
+            run.failed += 1
+        with transaction.atomic():
+            claim.save(update_fields=["outcome"])
+            audit.record(
+                "praxis.scheduling.reminder.sent",
+                obj=appointment,
+                patient_id=appointment.patient_id,
+                details={
+                    "rule": rule.pk,
+                    "channel": rule.channel,
+                    "hours_before": rule.hours_before,
+                    "outcome": claim.outcome,
+                },
+            )
+    return {
+        "sent": run.sent,
+        "failed": run.failed,
+        "skipped_no_consent": run.skipped_no_consent,
+        "already_claimed": run.already_claimed,
+    }
+
+
+def forget_reminders_on_reschedule(
+    sender: Any, appointment: Appointment, change: str, **kwargs: Any
+) -> None:
+    """Receiver of ``appointment_changed``: a visit that moved gets its reminders again, for the
+    new time (the old text's token no longer matches it)."""
+    if change == "rescheduled":
+        ReminderSent.objects.filter(appointment_id=appointment.pk).delete()
+
+
+# --- replies -----------------------------------------------------------------------------------
+
+
+def _digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone or "")[-10:]
+
+
+def handle_sms_reply(*, sender_phone: str, text: str, token: str) -> str:
+    """Act on a reply to a text reminder; return what happened (for the gateway's log):
+    "confirmed", "cancelled" or "ignored". Only a reply from the patient's own number, carrying
+    the token of the visit as it still stands, changes anything."""
+    answer = (text or "").strip().upper().rstrip(".!")
+    found = read_token(token or "")
+    appointment = None
+    outcome = "ignored"
+    if found is not None:
+        pk, start = found
+        appointment = (
+            Appointment.objects.select_related("patient").filter(pk=pk).first()
+        )
+        if (
+            appointment is not None
+            and int(appointment.start.timestamp()) == start
+            and appointment.status in REMINDABLE
+            and _digits(sender_phone)
+            and _digits(sender_phone) == _digits(appointment.patient.phone)
+        ):
+            try:
+                if answer in {"C", "YES", "Y"} and appointment.status != "confirmed":
+                    appointment_transition(appointment=appointment, to_status="confirmed", by=None)
+                    outcome = "confirmed"
+                elif answer in {"N", "NO"}:
+                    appointment_cancel(
+                        appointment=appointment, reason=CANCEL_REASON, cancelled_by=None
+                    )
+                    outcome = "cancelled"
+            except ServiceError:
+                outcome = "ignored"
+    audit.record(
+        "praxis.scheduling.reminder.reply",
+        object_type="scheduling.appointment" if appointment else "",
+        object_id=appointment.pk if appointment else "",
+        patient_id=appointment.patient_id if appointment else "",
+        details={"outcome": outcome, "token_valid": found is not None, "answer": answer[:8]},
+    )
+    return outcome

@@ -1,0 +1,275 @@
+"""Scheduling set-up pages for the Practice Manager: providers and their weekly hours and
+exceptions, visit types, rooms and equipment. Thin: access, one service, a page. Every object
+is loaded scoped to the user's practice, so another practice's id is the same 404 as a missing
+one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from praxis.core.access import practice_of, requires
+from praxis.core.models import Location, Practice
+from praxis.core.services import ServiceError
+
+from . import services, wallclock
+from .models import (
+    AppointmentType,
+    AvailabilityException,
+    AvailabilityTemplate,
+    Provider,
+    Resource,
+)
+from .setup_forms import (
+    AppointmentTypeForm,
+    AvailabilityExceptionForm,
+    AvailabilityTemplateForm,
+    ProviderForm,
+    ResourceForm,
+)
+
+SETUP = "scheduling.manage_scheduling_setup"
+
+
+def _form_error(form: Any, error: ServiceError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+def _templates() -> Any:
+    return AvailabilityTemplate.objects.select_related("location").prefetch_related(
+        "allowed_types"
+    )
+
+
+@requires(SETUP)
+@require_GET
+def setup(request: HttpRequest) -> HttpResponse:
+    practice = practice_of(request.user)
+    providers = Provider.objects.filter(practice=practice).prefetch_related(
+        Prefetch("templates", queryset=_templates()),
+        Prefetch("appointment_types", queryset=AppointmentType.objects.order_by("name")),
+    )
+    types = AppointmentType.objects.filter(practice=practice).prefetch_related(
+        "providers",
+        Prefetch("required_resources", queryset=Resource.objects.select_related("location")),
+    )
+    locations = Location.objects.filter(practice=practice).prefetch_related(
+        Prefetch("resources", queryset=Resource.objects.select_related("room"))
+    )
+    return render(
+        request,
+        "scheduling/setup/overview.html",
+        {"providers": providers, "types": types, "locations": locations},
+    )
+
+
+# --- providers, their hours and exceptions ----------------------------------------------------
+
+
+def _provider(request: HttpRequest, provider_id: int) -> Provider:
+    return get_object_or_404(Provider, pk=provider_id, practice=practice_of(request.user))
+
+
+def _provider_page(
+    request: HttpRequest,
+    practice: Practice,
+    provider: Provider | None,
+    *,
+    form: ProviderForm | None = None,
+    hours_form: AvailabilityTemplateForm | None = None,
+    exception_form: AvailabilityExceptionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "provider": provider,
+        "form": form
+        or ProviderForm(
+            instance=Provider.objects.get(pk=provider.pk) if provider else None,
+            practice=practice,
+        ),
+    }
+    if provider is not None:
+        today = timezone.localdate()
+        context["hours"] = _templates().filter(provider=provider)
+        exceptions = AvailabilityException.objects.filter(
+            provider=provider, end__gte=timezone.now()
+        ).select_related("location")
+        context["exceptions"] = [
+            (e, e.start.astimezone(tz), e.end.astimezone(tz))
+            for e in exceptions
+            for tz in [wallclock.zone_of(e.location or practice)]
+        ]
+        context["hours_form"] = hours_form or AvailabilityTemplateForm(
+            practice=practice, initial={"effective_from": today}
+        )
+        context["exception_form"] = exception_form or AvailabilityExceptionForm(
+            practice=practice, initial={"start_date": today, "end_date": today}
+        )
+    return render(request, "scheduling/setup/provider.html", context, status=status)
+
+
+@requires(SETUP)
+@require_http_methods(["GET", "POST"])
+def provider_edit(request: HttpRequest, provider_id: int | None = None) -> HttpResponse:
+    practice = practice_of(request.user)
+    provider = _provider(request, provider_id) if provider_id else None
+    if request.method != "POST":
+        return _provider_page(request, practice, provider)
+    form = ProviderForm(
+        request.POST,
+        instance=Provider.objects.get(pk=provider.pk) if provider else None,
+        practice=practice,
+    )
+    if form.is_valid():
+        try:
+            if provider is None:
+                provider = services.provider_create(
+                    practice=practice, values=form.values(), user=form.cleaned_data["user"]
+                )
+            else:
+                services.provider_update(
+                    provider=provider, values=form.values(), user=form.cleaned_data["user"]
+                )
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Saved {provider}.")
+            return redirect("scheduling:provider_edit", provider_id=provider.pk)
+    return _provider_page(request, practice, provider, form=form, status=400)
+
+
+@requires(SETUP)
+@require_POST
+def hours_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+    practice = practice_of(request.user)
+    provider = _provider(request, provider_id)
+    form = AvailabilityTemplateForm(request.POST, practice=practice)
+    if form.is_valid():
+        try:
+            services.availability_template_create(provider=provider, **form.cleaned_data)
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Hours added.")
+            return redirect("scheduling:provider_edit", provider_id=provider.pk)
+    return _provider_page(request, practice, provider, hours_form=form, status=400)
+
+
+@requires(SETUP)
+@require_POST
+def hours_delete(request: HttpRequest, template_id: int) -> HttpResponse:
+    template = get_object_or_404(
+        AvailabilityTemplate, pk=template_id, provider__practice=practice_of(request.user)
+    )
+    provider_id = template.provider_id
+    services.availability_template_delete(template=template)
+    messages.success(request, "Hours removed. Visits already booked in them stay booked.")
+    return redirect("scheduling:provider_edit", provider_id=provider_id)
+
+
+@requires(SETUP)
+@require_POST
+def exception_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+    practice = practice_of(request.user)
+    provider = _provider(request, provider_id)
+    form = AvailabilityExceptionForm(request.POST, practice=practice)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.availability_exception_create(
+                provider=provider,
+                kind=data["kind"],
+                start=data["start"],
+                end=data["end"],
+                location=data["location"],
+                note=data["note"],
+            )
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Exception added.")
+            return redirect("scheduling:provider_edit", provider_id=provider.pk)
+    return _provider_page(request, practice, provider, exception_form=form, status=400)
+
+
+@requires(SETUP)
+@require_POST
+def exception_delete(request: HttpRequest, exception_id: int) -> HttpResponse:
+    exception = get_object_or_404(
+        AvailabilityException, pk=exception_id, provider__practice=practice_of(request.user)
+    )
+    provider_id = exception.provider_id
+    services.availability_exception_delete(exception=exception)
+    messages.success(request, "Exception removed.")
+    return redirect("scheduling:provider_edit", provider_id=provider_id)
+
+
+# --- visit types and resources ---------------------------------------------------------------
+
+
+@requires(SETUP)
+@require_http_methods(["GET", "POST"])
+def appointment_type_edit(request: HttpRequest, type_id: int | None = None) -> HttpResponse:
+    practice = practice_of(request.user)
+    appointment_type = (
+        get_object_or_404(AppointmentType, pk=type_id, practice=practice) if type_id else None
+    )
+    form = AppointmentTypeForm(
+        request.POST or None,
+        instance=AppointmentType.objects.get(pk=type_id) if appointment_type else None,
+        practice=practice,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        links = {"providers": data["providers"], "required_resources": data["required_resources"]}
+        try:
+            if appointment_type is None:
+                appointment_type = services.appointment_type_create(
+                    practice=practice, values=form.values(), **links
+                )
+            else:
+                services.appointment_type_update(
+                    appointment_type=appointment_type, values=form.values(), **links
+                )
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Saved {appointment_type}.")
+            return redirect("scheduling:setup")
+    return render(
+        request,
+        "scheduling/setup/appointment_type.html",
+        {"form": form, "appointment_type": appointment_type},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(SETUP)
+@require_http_methods(["GET", "POST"])
+def resource_new(request: HttpRequest) -> HttpResponse:
+    practice = practice_of(request.user)
+    form = ResourceForm(request.POST or None, practice=practice)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            resource = services.resource_create(
+                location=data["location"], kind=data["kind"], name=data["name"], room=data["room"]
+            )
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Added {resource} at {resource.location}.")
+            return redirect("scheduling:setup")
+    return render(
+        request,
+        "scheduling/setup/resource.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

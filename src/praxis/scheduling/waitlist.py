@@ -1,0 +1,201 @@
+"""The waitlist: patients who want a visit sooner, and the time cancellations free up.
+
+When a visit is cancelled (``appointment_changed`` with "cancelled", after commit) the freed
+time becomes a ``WaitlistOpening``. The Waitlist page lists each open opening with the entries
+that fit it; the front desk offers the time to the patient and books it with "Book this slot",
+which goes through ``appointment_book`` like any booking. Nothing is booked automatically.
+
+An entry fits an opening when it is waiting, its visit type is the opening's or no longer than
+the freed time, its provider and location (if it names them) are the opening's, the opening's
+local date lies within its dates and the visit lies within its times of day. Oldest entries
+come first: first come, first served.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from praxis.core import audit
+from praxis.core.services import ServiceError
+
+from . import wallclock
+from .models import Appointment, AppointmentType, WaitlistEntry, WaitlistOpening
+from .services import appointment_book
+
+MATCHES_SHOWN = 5
+
+
+def open_slot_on_cancel(sender: Any, appointment: Appointment, change: str, **kwargs: Any) -> None:
+    """Receiver of ``appointment_changed``: a cancelled future visit frees its time."""
+    if change != "cancelled" or appointment.start <= timezone.now():
+        return
+    WaitlistOpening.objects.get_or_create(
+        cancelled_appointment_id=appointment.pk,
+        defaults={
+            "practice_id": appointment.practice_id,
+            "provider_id": appointment.provider_id,
+            "location_id": appointment.location_id,
+            "appointment_type_id": appointment.appointment_type_id,
+            "start": appointment.start,
+            "end": appointment.end,
+        },
+    )
+
+
+def waitlist_entry_add(
+    *,
+    patient: Any,
+    appointment_type: AppointmentType,
+    earliest_date: date,
+    latest_date: date,
+    created_by: Any,
+    provider: Any = None,
+    location: Any = None,
+    earliest_time: time | None = None,
+    latest_time: time | None = None,
+    note: str = "",
+) -> WaitlistEntry:
+    practice_id = appointment_type.practice_id
+    if patient.practice_id != practice_id:
+        raise ServiceError("This patient is not registered with this practice.")
+    for obj in (provider, location):
+        if obj is not None and obj.practice_id != practice_id:
+            raise ServiceError(f"{obj} belongs to another practice.")
+    if latest_date < earliest_date:
+        raise ServiceError("The last date is before the first date.")
+    if earliest_time and latest_time and latest_time <= earliest_time:
+        raise ServiceError("The latest time is not after the earliest time.")
+    with transaction.atomic():
+        entry = WaitlistEntry.objects.create(
+            practice_id=practice_id,
+            patient=patient,
+            appointment_type=appointment_type,
+            provider=provider,
+            location=location,
+            earliest_date=earliest_date,
+            latest_date=latest_date,
+            earliest_time=earliest_time,
+            latest_time=latest_time,
+            note=note.strip()[:255],
+            created_by=created_by,
+        )
+        audit.record(
+            "praxis.scheduling.waitlist_entry.added",
+            obj=entry,
+            patient_id=patient.pk,
+            details={"type": appointment_type.pk, "from": earliest_date, "to": latest_date},
+            actor=created_by,
+        )
+    return entry
+
+
+def waitlist_entry_remove(*, entry: WaitlistEntry, removed_by: Any) -> WaitlistEntry:
+    with transaction.atomic():
+        WaitlistEntry.objects.select_for_update().filter(pk=entry.pk).values_list("pk").first()
+        entry.refresh_from_db()
+        if entry.status not in (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED):
+            raise ServiceError("This entry is no longer on the waitlist.")
+        entry.status = WaitlistEntry.Status.REMOVED
+        entry.save(update_fields=["status"])
+        audit.record(
+            "praxis.scheduling.waitlist_entry.removed",
+            obj=entry,
+            patient_id=entry.patient_id,
+            actor=removed_by,
+        )
+    return entry
+
+
+def matches_for(opening: WaitlistOpening, *, limit: int = MATCHES_SHOWN) -> list[WaitlistEntry]:
+    """The waiting entries that fit the freed time, oldest first."""
+    tz = wallclock.zone_of(opening.location)
+    local_start = opening.start.astimezone(tz)
+    local_end = opening.end.astimezone(tz)
+    day = local_start.date()
+    freed = opening.end - opening.start
+    candidates = (
+        WaitlistEntry.objects.filter(
+            practice_id=opening.practice_id,
+            status=WaitlistEntry.Status.WAITING,
+            earliest_date__lte=day,
+            latest_date__gte=day,
+        )
+        .filter(Q(provider__isnull=True) | Q(provider_id=opening.provider_id))
+        .filter(Q(location__isnull=True) | Q(location_id=opening.location_id))
+        .exclude(patient_id=opening.cancelled_appointment.patient_id)
+        .select_related("patient", "appointment_type", "provider", "location")
+        .order_by("created_at", "pk")
+    )
+    found = []
+    for entry in candidates:
+        same_type = entry.appointment_type_id == opening.appointment_type_id
+        fits = entry.appointment_type.duration <= freed and entry.appointment_type.is_active
+        if not (same_type or fits):
+            continue
+        if not entry.appointment_type.providers.filter(pk=opening.provider_id).exists():
+            continue
+        if entry.earliest_time and local_start.time() < entry.earliest_time:
+            continue
+        visit_end = (local_start + entry.appointment_type.duration).time()
+        if entry.latest_time and (visit_end > entry.latest_time or local_end.date() != day):
+            continue
+        found.append(entry)
+        if len(found) == limit:
+            break
+    return found
+
+
+def open_openings(practice: Any) -> list[WaitlistOpening]:
+    return list(
+        WaitlistOpening.objects.filter(
+            practice=practice, status=WaitlistOpening.Status.OPEN, start__gt=timezone.now()
+        )
+        .select_related("provider", "location", "appointment_type", "cancelled_appointment")
+        .order_by("start", "pk")
+    )
+
+
+def waitlist_book(
+    *, opening: WaitlistOpening, entry: WaitlistEntry, booked_by: Any
+) -> Appointment:
+    """Book the freed time for a waitlisted patient (the desk has offered it to them)."""
+    if opening.practice_id != entry.practice_id:
+        raise ServiceError("This entry belongs to another practice.")
+    if opening.status != WaitlistOpening.Status.OPEN:
+        raise ServiceError("This time has already been filled or dismissed.")
+    if entry.status != WaitlistEntry.Status.WAITING:
+        raise ServiceError("This patient is no longer waiting.")
+    with transaction.atomic():
+        appointment = appointment_book(
+            patient=entry.patient,
+            provider=opening.provider,
+            location=opening.location,
+            appointment_type=entry.appointment_type,
+            start=opening.start,
+            booked_by=booked_by,
+        )
+        entry.status = WaitlistEntry.Status.BOOKED
+        entry.booked_appointment = appointment
+        entry.save(update_fields=["status", "booked_appointment"])
+        opening.status = WaitlistOpening.Status.FILLED
+        opening.save(update_fields=["status"])
+        audit.record(
+            "praxis.scheduling.waitlist_entry.booked",
+            obj=entry,
+            patient_id=entry.patient_id,
+            details={"appointment": appointment.pk, "opening": opening.pk},
+            actor=booked_by,
+        )
+    return appointment
+
+
+def waitlist_opening_dismiss(*, opening: WaitlistOpening, by: Any) -> None:
+    with transaction.atomic():
+        opening.status = WaitlistOpening.Status.DISMISSED
+        opening.save(update_fields=["status"])
+        audit.record("praxis.scheduling.waitlist_opening.dismissed", obj=opening, actor=by)

@@ -545,6 +545,35 @@ def _booking_details(appointment: Appointment, held: Sequence[Resource]) -> dict
     }
 
 
+def _plan_visit(
+    *,
+    provider: Provider,
+    location: Location,
+    appointment_type: AppointmentType,
+    start: datetime,
+    resources: Iterable[Resource] | None,
+) -> tuple[datetime, Any]:
+    """What booking and rescheduling both check before taking locks: not in the past, inside
+    the provider's hours, and which resources the visit needs. Returns (end, resource groups)."""
+    if start < timezone.now():
+        raise ServiceError("This time is in the past.")
+    end = start + appointment_type.duration
+    tz = wallclock.zone_of(location)
+    calendar = _calendar(
+        provider=provider,
+        location=location,
+        appointment_type=appointment_type,
+        first=wallclock.local_date(start, tz),
+        last=wallclock.local_date(end, tz),
+    )
+    if not calendar.admits(start, end):
+        raise ServiceError(_unavailable_message(provider, location, start))
+    groups = _resource_plan(
+        appointment_type=appointment_type, location=location, resources=resources
+    )
+    return end, groups
+
+
 def appointment_book(
     *,
     patient: Patient,
@@ -562,22 +591,12 @@ def appointment_book(
     _check_parties(
         patient=patient, provider=provider, location=location, appointment_type=appointment_type
     )
-    now = timezone.now()
-    if start < now:
-        raise ServiceError("This time is in the past.")
-    end = start + appointment_type.duration
-    tz = wallclock.zone_of(location)
-    calendar = _calendar(
+    end, groups = _plan_visit(
         provider=provider,
         location=location,
         appointment_type=appointment_type,
-        first=wallclock.local_date(start, tz),
-        last=wallclock.local_date(end, tz),
-    )
-    if not calendar.admits(start, end):
-        raise ServiceError(_unavailable_message(provider, location, start))
-    groups = _resource_plan(
-        appointment_type=appointment_type, location=location, resources=resources
+        start=start,
+        resources=resources,
     )
     with transaction.atomic():
         held = _reserve(provider=provider, location=location, start=start, end=end, groups=groups)
@@ -630,21 +649,12 @@ def appointment_reschedule(
         location=location,
         appointment_type=appointment_type,
     )
-    if start < timezone.now():
-        raise ServiceError("This time is in the past.")
-    end = start + appointment_type.duration
-    tz = wallclock.zone_of(location)
-    calendar = _calendar(
+    end, groups = _plan_visit(
         provider=provider,
         location=location,
         appointment_type=appointment_type,
-        first=wallclock.local_date(start, tz),
-        last=wallclock.local_date(end, tz),
-    )
-    if not calendar.admits(start, end):
-        raise ServiceError(_unavailable_message(provider, location, start))
-    groups = _resource_plan(
-        appointment_type=appointment_type, location=location, resources=resources
+        start=start,
+        resources=resources,
     )
     with transaction.atomic():
         _lock_row(appointment)
@@ -1083,7 +1093,9 @@ def provider_update(
         _same_practice(provider.practice_id, user)
     with transaction.atomic():
         changed = _apply_changes(provider, {**values, "user": user})
-        audit.record("praxis.scheduling.provider.updated", obj=provider, details={"fields": changed})
+        audit.record(
+            "praxis.scheduling.provider.updated", obj=provider, details={"fields": changed}
+        )
     return provider
 
 

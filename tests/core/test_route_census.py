@@ -23,7 +23,15 @@ from praxis.core.access import access_of
 from praxis.core.roles import ROLES, permissions_for
 from praxis.core.testing.personas import PERSONAS, sign_in
 
-PUBLIC_PAGES = {"core:login", "core:healthz", "core:invitation_accept"}
+PUBLIC_PAGES = {
+    "core:login",
+    "core:healthz",
+    "core:invitation_accept",
+    # The SMS gateway's reply webhook: no session, authenticated by an HMAC signature header.
+    "scheduling:sms_reply",
+    # A provider's calendar feed: calendar apps cannot sign in; the URL holds a secret token.
+    "scheduling:provider_feed",
+}
 PUBLIC_API = {"api:openapi-json", "api:api-root"}
 # Tables a GET may write to: the audit trail (PHI reads are audited), sessions, login tracking.
 GET_WRITABLE = {"core_auditevent", "django_session", "core_usersession", "core_apitoken"}

@@ -19,6 +19,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("My work", "core:my_home", None),
     NavItem("Calendar", "scheduling:calendar", "scheduling.view_schedule"),
     NavItem("Ready for tomorrow", "scheduling:board", "scheduling.view_readiness_board"),
+    NavItem("Waitlist", "scheduling:waitlist", "scheduling.book_appointment"),
+    NavItem("Calendar feeds", "scheduling:feeds", "scheduling.view_schedule"),
     NavItem("Patients", "patients:list", "patients.view_patient"),
     NavItem("Payers", "patients:payer_list", "patients.manage_payers"),
     NavItem("Locations", "core:location_list", "core.manage_locations"),

@@ -162,6 +162,4 @@ def providers_managed_by(user: Any) -> list[Provider]:
     """The Manager manages every provider's feed; a provider, their own."""
     if user.has_perm("scheduling.manage_scheduling_setup"):
         return list(Provider.objects.filter(practice_id=user.practice_id, is_active=True))
-    return list(
-        Provider.objects.filter(practice_id=user.practice_id, user=user, is_active=True)
-    )
+    return list(Provider.objects.filter(practice_id=user.practice_id, user=user, is_active=True))

@@ -141,7 +141,7 @@ def _due(now: datetime, rules: list[ReminderRule]) -> list[tuple[Appointment, Re
         .select_related("patient", "provider", "location", "practice")
         .order_by("start", "pk")
     )
-    due = []
+    due: list[tuple[Appointment, ReminderRule]] = []
     for appointment in appointments:
         left = appointment.start - now
         by_channel: dict[str, ReminderRule] = {}
@@ -247,9 +247,7 @@ def handle_sms_reply(*, sender_phone: str, text: str, token: str) -> str:
     outcome = "ignored"
     if found is not None:
         pk, start = found
-        appointment = (
-            Appointment.objects.select_related("patient").filter(pk=pk).first()
-        )
+        appointment = Appointment.objects.select_related("patient").filter(pk=pk).first()
         if (
             appointment is not None
             and int(appointment.start.timestamp()) == start

@@ -25,7 +25,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 COLOUR = forms.TextInput(attrs={"type": "color"})
 
 
-def _narrow(form: forms.Form, name: str, queryset: Any) -> None:
+def _narrow(form: forms.BaseForm, name: str, queryset: Any) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = queryset
@@ -107,9 +107,7 @@ class AppointmentTypeForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["providers"].initial = list(self.instance.providers.all())
-            self.fields["required_resources"].initial = list(
-                self.instance.required_resources.all()
-            )
+            self.fields["required_resources"].initial = list(self.instance.required_resources.all())
 
     def values(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in self.Meta.fields}

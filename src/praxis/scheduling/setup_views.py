@@ -43,9 +43,7 @@ def _form_error(form: Any, error: ServiceError) -> None:
 
 
 def _templates() -> Any:
-    return AvailabilityTemplate.objects.select_related("location").prefetch_related(
-        "allowed_types"
-    )
+    return AvailabilityTemplate.objects.select_related("location").prefetch_related("allowed_types")
 
 
 @requires(SETUP)
@@ -53,8 +51,7 @@ def _templates() -> Any:
 def setup(request: HttpRequest) -> HttpResponse:
     practice = practice_of(request.user)
     providers = Provider.objects.filter(practice=practice).prefetch_related(
-        Prefetch("templates", queryset=_templates()),
-        Prefetch("appointment_types", queryset=AppointmentType.objects.order_by("name")),
+        Prefetch("templates", queryset=_templates())
     )
     types = AppointmentType.objects.filter(practice=practice).prefetch_related(
         "providers",
@@ -223,7 +220,7 @@ def appointment_type_edit(request: HttpRequest, type_id: int | None = None) -> H
     )
     form = AppointmentTypeForm(
         request.POST or None,
-        instance=AppointmentType.objects.get(pk=type_id) if appointment_type else None,
+        instance=AppointmentType.objects.get(pk=appointment_type.pk) if appointment_type else None,
         practice=practice,
     )
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import setup_views, views
+from . import ical_views, setup_views, sms_views, views, waitlist_views
 
 app_name = "scheduling"
 
@@ -13,6 +13,30 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/status/", views.transition, name="transition"),
     path("appointments/<int:appointment_id>/cancel/", views.cancel, name="cancel"),
     path("ready/", views.readiness_board, name="board"),
+    # reminders, calendar files and feeds, the waitlist
+    path("sms/reply", sms_views.sms_reply, name="sms_reply"),
+    path(
+        "appointments/<int:appointment_id>/ical",
+        ical_views.appointment_ical,
+        name="appointment_ical",
+    ),
+    path("feeds/", ical_views.feeds, name="feeds"),
+    path("feeds/new/", ical_views.feed_create, name="feed_create"),
+    path("feeds/<int:feed_id>/revoke/", ical_views.feed_revoke, name="feed_revoke"),
+    path("feeds/<str:token>.ics", ical_views.provider_feed, name="provider_feed"),
+    path("waitlist/", waitlist_views.waitlist_page, name="waitlist"),
+    path("waitlist/add/", waitlist_views.waitlist_add, name="waitlist_add"),
+    path("waitlist/<int:entry_id>/remove/", waitlist_views.waitlist_remove, name="waitlist_remove"),
+    path(
+        "waitlist/openings/<int:opening_id>/book/",
+        waitlist_views.waitlist_book,
+        name="waitlist_book",
+    ),
+    path(
+        "waitlist/openings/<int:opening_id>/dismiss/",
+        waitlist_views.waitlist_dismiss,
+        name="waitlist_dismiss",
+    ),
     path("setup/", setup_views.setup, name="setup"),
     path("setup/providers/new/", setup_views.provider_edit, name="provider_new"),
     path("setup/providers/<int:provider_id>/", setup_views.provider_edit, name="provider_edit"),
@@ -30,7 +54,9 @@ urlpatterns = [
     ),
     path("setup/types/new/", setup_views.appointment_type_edit, name="appointment_type_new"),
     path(
-        "setup/types/<int:type_id>/", setup_views.appointment_type_edit, name="appointment_type_edit"
+        "setup/types/<int:type_id>/",
+        setup_views.appointment_type_edit,
+        name="appointment_type_edit",
     ),
     path("setup/resources/new/", setup_views.resource_new, name="resource_new"),
 ]

@@ -160,9 +160,7 @@ def open_openings(practice: Any) -> list[WaitlistOpening]:
     )
 
 
-def waitlist_book(
-    *, opening: WaitlistOpening, entry: WaitlistEntry, booked_by: Any
-) -> Appointment:
+def waitlist_book(*, opening: WaitlistOpening, entry: WaitlistEntry, booked_by: Any) -> Appointment:
     """Book the freed time for a waitlisted patient (the desk has offered it to them)."""
     if opening.practice_id != entry.practice_id:
         raise ServiceError("This entry belongs to another practice.")

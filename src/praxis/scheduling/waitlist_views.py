@@ -1,0 +1,141 @@
+"""The Waitlist page: waiting patients, time freed by cancellations with the entries that fit,
+and "Book this slot" (through the booking service; nothing is booked automatically)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from praxis.core import audit
+from praxis.core.access import practice_of, requires
+from praxis.core.services import ServiceError
+from praxis.patients.access import access_patient_by_id
+from praxis.patients.models import Patient
+
+from . import waitlist, wallclock
+from .models import WaitlistEntry, WaitlistOpening
+from .waitlist_forms import WaitlistEntryForm
+
+PERMS = ("scheduling.book_appointment", "patients.view_patient")
+
+
+def _page(
+    request: HttpRequest, form: WaitlistEntryForm | None = None, status: int = 200
+) -> HttpResponse:
+    practice = practice_of(request.user)
+    entries = list(
+        WaitlistEntry.objects.filter(practice=practice, status=WaitlistEntry.Status.WAITING)
+        .select_related("patient", "appointment_type", "provider", "location")
+        .order_by("created_at", "pk")
+    )
+    openings: list[dict[str, Any]] = []
+    for opening in waitlist.open_openings(practice):
+        tz = wallclock.zone_of(opening.location)
+        openings.append(
+            {
+                "opening": opening,
+                "local_start": opening.start.astimezone(tz),
+                "local_end": opening.end.astimezone(tz),
+                "matches": waitlist.matches_for(opening),
+            }
+        )
+    patient_ids = {e.patient_id for e in entries} | {
+        m.patient_id for o in openings for m in o["matches"]
+    }
+    if patient_ids:
+        audit.record(
+            "praxis.phi.read", details={"what": "waitlist", "patient_ids": sorted(patient_ids)}
+        )
+    return render(
+        request,
+        "scheduling/waitlist.html",
+        {
+            "entries": entries,
+            "openings": openings,
+            "form": form or WaitlistEntryForm(practice=practice),
+        },
+        status=status,
+    )
+
+
+@requires(*PERMS)
+@require_GET
+def waitlist_page(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@requires(*PERMS)
+@require_POST
+def waitlist_add(request: HttpRequest) -> HttpResponse:
+    practice = practice_of(request.user)
+    form = WaitlistEntryForm(request.POST, practice=practice)
+    if form.is_valid():
+        data = form.cleaned_data
+        found = (
+            Patient.objects.filter(practice=practice, mrn=data["mrn"].strip())
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if found is None:
+            form.add_error("mrn", "No patient has this MRN.")
+        else:
+            patient = access_patient_by_id(request.user, found)
+            try:
+                waitlist.waitlist_entry_add(
+                    patient=patient,
+                    appointment_type=data["appointment_type"],
+                    provider=data["provider"],
+                    location=data["location"],
+                    earliest_date=data["earliest_date"],
+                    latest_date=data["latest_date"],
+                    earliest_time=data["earliest_time"],
+                    latest_time=data["latest_time"],
+                    note=data["note"],
+                    created_by=request.user,
+                )
+            except ServiceError as error:
+                form.add_error(None, " ".join(error.messages))
+            else:
+                messages.success(request, "Added to the waitlist.")
+                return redirect("scheduling:waitlist")
+    return _page(request, form, status=400)
+
+
+@requires(*PERMS)
+@require_POST
+def waitlist_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_object_or_404(WaitlistEntry, pk=entry_id, practice=practice_of(request.user))
+    try:
+        waitlist.waitlist_entry_remove(entry=entry, removed_by=request.user)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Removed from the waitlist.")
+    return redirect("scheduling:waitlist")
+
+
+@requires(*PERMS)
+@require_POST
+def waitlist_book(request: HttpRequest, opening_id: int) -> HttpResponse:
+    practice = practice_of(request.user)
+    opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice)
+    entry = get_object_or_404(WaitlistEntry, pk=request.POST.get("entry") or 0, practice=practice)
+    try:
+        appointment = waitlist.waitlist_book(opening=opening, entry=entry, booked_by=request.user)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("scheduling:waitlist")
+    messages.success(request, "Booked from the waitlist.")
+    return redirect("scheduling:appointment", appointment_id=appointment.pk)
+
+
+@requires(*PERMS)
+@require_POST
+def waitlist_dismiss(request: HttpRequest, opening_id: int) -> HttpResponse:
+    opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice_of(request.user))
+    waitlist.waitlist_opening_dismiss(opening=opening, by=request.user)
+    return redirect("scheduling:waitlist")

@@ -31,6 +31,7 @@ from .models import (
     Provider,
     Resource,
 )
+from .reminders import reminder_rule_create
 
 SEED = 20261128
 DAYS_BACK, DAYS_AHEAD = 21, 21
@@ -86,6 +87,9 @@ def seed_schedule(practice: Practice) -> int:
     if not patients or not providers:
         return 0
     count = _visits(practice, rng, hours, types, resources, patients)
+    # The usual pair: an e-mail three days ahead, a text the day before.
+    reminder_rule_create(practice=practice, hours_before=72, channel="email")
+    reminder_rule_create(practice=practice, hours_before=24, channel="sms")
     audit.record("praxis.scheduling.demo.seeded", obj=practice, details={"appointments": count})
     return count
 

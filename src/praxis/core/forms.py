@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from .models import Location, Practice, User
@@ -40,10 +40,6 @@ class OtpForm(forms.Form):
 
     def clean_otp_token(self) -> str:
         return "".join(self.cleaned_data["otp_token"].split())
-
-
-class ChoosePasswordForm(SetPasswordForm):
-    pass
 
 
 class InviteUserForm(forms.Form):

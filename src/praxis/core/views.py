@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import connection
@@ -26,7 +27,6 @@ from .exports import csv_response
 from .forms import (
     ApiTokenForm,
     AuditFilterForm,
-    ChoosePasswordForm,
     EditUserForm,
     InviteUserForm,
     LocationForm,
@@ -174,7 +174,7 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
     user = _user_from_invitation(uidb64, token)
     if user is None:
         return render(request, "core/invitation_invalid.html", status=400)
-    form = ChoosePasswordForm(user, request.POST or None)
+    form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
         messages.success(request, "Your password is set. Sign in to continue.")

@@ -66,6 +66,16 @@ def reminder_rule_create(
     return rule
 
 
+def reminder_rule_set_active(*, rule: ReminderRule, active: bool, by: Any = None) -> ReminderRule:
+    if rule.is_active != active:
+        with transaction.atomic():
+            rule.is_active = active
+            rule.save(update_fields=["is_active"])
+            verb = "resumed" if active else "paused"
+            audit.record(f"praxis.scheduling.reminder_rule.{verb}", obj=rule, actor=by)
+    return rule
+
+
 # --- the token in a text reminder ----------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from .models import (
     AppointmentType,
     AvailabilityException,
     AvailabilityTemplate,
+    Channel,
     Provider,
     Resource,
 )
@@ -235,3 +236,10 @@ class AvailabilityExceptionForm(forms.Form):
         if "start" in data and "end" in data and data["end"] <= data["start"]:
             self.add_error("end_time", "The end is not after the start.")
         return data
+
+
+class ReminderRuleForm(forms.Form):
+    hours_before = forms.IntegerField(
+        min_value=1, max_value=24 * 30, label="Hours before the visit", initial=24
+    )
+    channel = forms.ChoiceField(choices=Channel.choices)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,12 +19,13 @@ from praxis.core.access import practice_of, requires
 from praxis.core.models import Location, Practice
 from praxis.core.services import ServiceError
 
-from . import services, wallclock
+from . import reminders, services, wallclock
 from .models import (
     AppointmentType,
     AvailabilityException,
     AvailabilityTemplate,
     Provider,
+    ReminderRule,
     Resource,
 )
 from .setup_forms import (
@@ -31,6 +33,7 @@ from .setup_forms import (
     AvailabilityExceptionForm,
     AvailabilityTemplateForm,
     ProviderForm,
+    ReminderRuleForm,
     ResourceForm,
 )
 
@@ -49,6 +52,10 @@ def _templates() -> Any:
 @requires(SETUP)
 @require_GET
 def setup(request: HttpRequest) -> HttpResponse:
+    return _overview(request)
+
+
+def _overview(request: HttpRequest, *, rule_form: ReminderRuleForm | None = None) -> HttpResponse:
     practice = practice_of(request.user)
     providers = Provider.objects.filter(practice=practice).prefetch_related(
         Prefetch("templates", queryset=_templates())
@@ -63,8 +70,43 @@ def setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/setup/overview.html",
-        {"providers": providers, "types": types, "locations": locations},
+        {
+            "providers": providers,
+            "types": types,
+            "locations": locations,
+            "rules": ReminderRule.objects.filter(practice=practice),
+            "rule_form": rule_form or ReminderRuleForm(),
+        },
+        status=400 if rule_form is not None and rule_form.errors else 200,
     )
+
+
+@requires("scheduling.manage_scheduling_setup")
+@require_POST
+def reminder_rule_add(request: HttpRequest) -> HttpResponse:
+    form = ReminderRuleForm(request.POST)
+    if form.is_valid():
+        try:
+            reminders.reminder_rule_create(
+                practice=practice_of(request.user),
+                hours_before=form.cleaned_data["hours_before"],
+                channel=form.cleaned_data["channel"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, "Reminder rule saved.")
+            return redirect(reverse("scheduling:setup") + "#reminders")
+    return _overview(request, rule_form=form)
+
+
+@requires("scheduling.manage_scheduling_setup")
+@require_POST
+def reminder_rule_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
+    rule = get_object_or_404(ReminderRule, pk=rule_id, practice=practice_of(request.user))
+    reminders.reminder_rule_set_active(rule=rule, active=not rule.is_active, by=request.user)
+    return redirect(reverse("scheduling:setup") + "#reminders")
 
 
 # --- providers, their hours and exceptions ----------------------------------------------------

@@ -38,6 +38,12 @@ urlpatterns = [
         name="waitlist_dismiss",
     ),
     path("setup/", setup_views.setup, name="setup"),
+    path("setup/reminders/", setup_views.reminder_rule_add, name="reminder_rule_add"),
+    path(
+        "setup/reminders/<int:rule_id>/toggle/",
+        setup_views.reminder_rule_toggle,
+        name="reminder_rule_toggle",
+    ),
     path("setup/providers/new/", setup_views.provider_edit, name="provider_new"),
     path("setup/providers/<int:provider_id>/", setup_views.provider_edit, name="provider_edit"),
     path("setup/providers/<int:provider_id>/hours/", setup_views.hours_add, name="hours_add"),

@@ -289,7 +289,7 @@ def test_a_days_list_is_one_audited_read_in_a_fixed_number_of_queries(
     ]  # fmt: skip
     read = AuditEvent.objects.filter(action="praxis.phi.read").latest("id")
     assert read.details["what"] == "appointment list"
-    assert len(read.details["patients"]) == 7
+    assert len(read.details["patient_ids"]) == 7
 
 
 def test_free_slots_through_the_api(fay, dana, follow_up, visit_day):

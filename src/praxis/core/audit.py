@@ -137,6 +137,17 @@ def audit_phi_read(
     )
 
 
+def audit_phi_list(
+    request: HttpRequest, *, patient_ids: Iterable[Any], what: str, **details: Any
+) -> AuditEvent | None:
+    """Record that a list (search results, a calendar, a board) showed these patients: one
+    event naming them all, in the order shown. Nothing is recorded for an empty list."""
+    ids = list(dict.fromkeys(patient_ids))
+    if not ids:
+        return None
+    return audit_phi_read(request, patient_id="", what=what, patient_ids=ids, **details)
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     kind: str  # "edited" | "deleted" | "inserted" | "reordered"

@@ -14,12 +14,11 @@ from ninja import Field, Query, Router, Schema, Status
 
 from praxis.core.access import practice_of
 from praxis.core.api_support import permission
-from praxis.core.audit import audit_phi_read
+from praxis.core.audit import audit_phi_list, audit_phi_read
 
 from . import selectors, services
 from .access import access_coverage_by_id, access_patient_by_id
 from .models import Coverage, Patient, Payer
-from .phi import audit_patients_shown
 
 router = Router(tags=["patients"])
 
@@ -211,7 +210,7 @@ def list_patients(request: HttpRequest, query: Query[ListQuery]) -> list[Patient
     patients = list(
         selectors.patient_search(_user(request), "")[query.offset : query.offset + query.limit]
     )
-    audit_patients_shown(request, patients, "patient_list")
+    audit_phi_list(request, patient_ids=[p.pk for p in patients], what="patient_list")
     return patients
 
 
@@ -219,7 +218,7 @@ def list_patients(request: HttpRequest, query: Query[ListQuery]) -> list[Patient
 @permission(VIEW)
 def search_patients(request: HttpRequest, body: SearchIn) -> list[Patient]:
     patients = list(selectors.patient_search(_user(request), body.query)[: body.limit])
-    audit_patients_shown(request, patients, "patient_search")
+    audit_phi_list(request, patient_ids=[p.pk for p in patients], what="patient_search")
     return patients
 
 

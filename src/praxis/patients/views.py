@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from praxis.core.access import practice_of, requires
-from praxis.core.audit import audit_phi_read
+from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.services import ServiceError
 
 from . import selectors, services, uploads
@@ -43,7 +43,6 @@ from .forms import (
     show_service_error,
 )
 from .models import Coverage, Patient, PatientDocument, Payer
-from .phi import audit_patients_shown
 
 logger = logging.getLogger("praxis.patients")
 
@@ -65,7 +64,7 @@ def _status(*forms_: forms.BaseForm | None) -> int:
 def patient_list(request: HttpRequest) -> HttpResponse:
     patients = selectors.patient_search(request.user, "")
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_patients_shown(request, list(page), "patient_list")
+    audit_phi_list(request, patient_ids=[p.pk for p in list(page)], what="patient_list")
     return render(
         request,
         "patients/list.html",
@@ -86,7 +85,7 @@ def patient_search(request: HttpRequest) -> HttpResponse:
         )
         more = len(found) > SEARCH_LIMIT
         results = found[:SEARCH_LIMIT]
-        audit_patients_shown(request, results, "patient_search")
+        audit_phi_list(request, patient_ids=[p.pk for p in results], what="patient_search")
     template = "patients/list.html#results" if request.htmx else "patients/list.html"  # type: ignore[attr-defined]
     return render(
         request,
@@ -126,7 +125,9 @@ def patient_register(request: HttpRequest) -> HttpResponse:
             candidates = warning.candidates
             form.add_error(None, warning.messages[0])
             form.fields["confirm_duplicate"].widget = forms.CheckboxInput()
-            audit_patients_shown(request, candidates, "duplicate_candidates")
+            audit_phi_list(
+                request, patient_ids=[p.pk for p in candidates], what="duplicate_candidates"
+            )
         except ServiceError as error:
             show_service_error(form, error)
         else:

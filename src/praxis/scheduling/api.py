@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
-from praxis.core import audit
 from praxis.core.access import practice_of
 from praxis.core.api_support import ApiError, permission
+from praxis.core.audit import audit_phi_list
 from praxis.core.models import Location, Practice, Room, User
 from praxis.patients.access import access_patient_by_id
 
@@ -304,14 +304,11 @@ def day_list(request: HttpRequest, query: Query[DayQuery]) -> list[AppointmentOu
         selectors.appointments_for_day(practice=practice, day=day, location=location)
     )
     # One audit line for the list: which patients' visits this person saw.
-    audit.record(
-        "praxis.phi.read",
-        details={
-            "what": "appointment list",
-            "date": day,
-            "location": location.pk if location else None,
-            "patients": sorted({a.patient_id for a in appointments}),
-        },
-        actor=_user(request),
+    audit_phi_list(
+        request,
+        patient_ids=[a.patient_id for a in appointments],
+        what="appointment list",
+        date=day,
+        location=location.pk if location else None,
     )
     return [_appointment_out(a) for a in appointments]

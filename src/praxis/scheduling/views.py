@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from praxis.core import audit
 from praxis.core.access import practice_of, requires
+from praxis.core.audit import audit_phi_list
 from praxis.core.models import Location
 from praxis.core.services import ServiceError
 from praxis.patients.access import access_patient_by_id
@@ -44,15 +45,6 @@ NEXT_STEPS = {
     Appointment.Status.ARRIVED: ["in_room"],
     Appointment.Status.IN_ROOM: ["completed"],
 }
-
-
-def _audit_calendar(request: HttpRequest, appointments: list[Appointment], what: str) -> None:
-    """A calendar shows many patients' names: one PHI-read event lists them all."""
-    if appointments:
-        audit.record(
-            "praxis.phi.read",
-            details={"what": what, "patient_ids": sorted({a.patient_id for a in appointments})},
-        )
 
 
 @requires("scheduling.view_schedule", "patients.view_patient")
@@ -94,7 +86,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
         )
         context["cancelled"] = [a for a in appointments if not a.is_active]
         context["previous"], context["next"] = day - timedelta(days=1), day + timedelta(days=1)
-    _audit_calendar(request, appointments, f"calendar {mode}")
+    audit_phi_list(
+        request, patient_ids=[a.patient_id for a in appointments], what=f"calendar {mode}"
+    )
     return render(request, "scheduling/calendar.html", context)
 
 
@@ -268,7 +262,9 @@ def readiness_board(request: HttpRequest) -> HttpResponse:
     )
     problems = data.get("problems") or []
     shown = [r for r in rows if all(not r.checks[key] for key in problems)]
-    _audit_calendar(request, [r.appointment for r in shown], "readiness board")
+    audit_phi_list(
+        request, patient_ids=[r.appointment.patient_id for r in shown], what="readiness board"
+    )
     return render(
         request,
         "scheduling/board.html",

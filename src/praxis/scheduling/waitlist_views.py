@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from praxis.core import audit
 from praxis.core.access import practice_of, requires
+from praxis.core.audit import audit_phi_list
 from praxis.core.services import ServiceError
 from praxis.patients.access import access_patient_by_id
 from praxis.patients.models import Patient
@@ -46,10 +46,7 @@ def _page(
     patient_ids = {e.patient_id for e in entries} | {
         m.patient_id for o in openings for m in o["matches"]
     }
-    if patient_ids:
-        audit.record(
-            "praxis.phi.read", details={"what": "waitlist", "patient_ids": sorted(patient_ids)}
-        )
+    audit_phi_list(request, patient_ids=sorted(patient_ids), what="waitlist")
     return render(
         request,
         "scheduling/waitlist.html",

@@ -141,3 +141,15 @@ def coverage_verified_since(
         .values_list("patient_id", flat=True)
     )
     return set(verified)
+
+
+def patients_with_consent_form(patient_ids: Iterable[int]) -> set[int]:
+    """The patients (of those given) with a consent form on file."""
+    ids = list(patient_ids)
+    if not ids:
+        return set()
+    return set(
+        PatientDocument.objects.filter(
+            patient_id__in=ids, kind=PatientDocument.Kind.CONSENT_FORM
+        ).values_list("patient_id", flat=True)
+    )

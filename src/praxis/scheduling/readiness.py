@@ -10,8 +10,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from praxis.core.models import Location, Practice
-from praxis.patients.models import PatientDocument
-from praxis.patients.selectors import coverage_verified_since
+from praxis.patients.selectors import coverage_verified_since, patients_with_consent_form
 
 from .models import Appointment, Resource
 from .selectors import readiness_appointments
@@ -53,11 +52,7 @@ def readiness_rows(
     patient_ids = {a.patient_id for a in appointments}
     since = timezone.now() - timedelta(days=COVERAGE_FRESH_DAYS)
     verified = coverage_verified_since(patient_ids, since, on=day)
-    with_forms = set(
-        PatientDocument.objects.filter(
-            patient_id__in=patient_ids, kind=PatientDocument.Kind.CONSENT_FORM
-        ).values_list("patient_id", flat=True)
-    )
+    with_forms = patients_with_consent_form(patient_ids)
     rows = [
         ReadinessRow(
             appointment=a,

@@ -180,10 +180,18 @@ def insert_appointments(rows: list[tuple[Any, ...]]) -> None:
     )
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            rebuild = _drop_appointment_indexes(cursor)
+            # The rows are consistent by construction; skipping the per-row foreign-key
+            # triggers (and building each index once, after the load) turns a minutes-long load
+            # of 1,000,000 rows into seconds.
+            cursor.execute("SET LOCAL session_replication_role = replica")
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
             with raw.copy(f"COPY scheduling_appointment ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row((*row, "", False, now))
+            cursor.execute("SET LOCAL session_replication_role = origin")
+            for statement in rebuild:
+                cursor.execute(statement)
         else:
             sql = (
                 f"INSERT INTO scheduling_appointment ({columns}) "
@@ -199,6 +207,32 @@ def insert_appointments(rows: list[tuple[Any, ...]]) -> None:
                     ],
                 )
     analyze()
+
+
+def _drop_appointment_indexes(cursor: Any) -> list[str]:
+    """Drop the appointment table's secondary indexes and its exclusion constraint (the
+    migrations' own definitions, read back from the catalogue); return the statements that
+    re-create them exactly."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'scheduling_appointment'::regclass AND contype = 'x'"
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+        "WHERE i.tablename = 'scheduling_appointment' AND i.indexname NOT IN ("
+        "  SELECT c.conname FROM pg_constraint c "
+        "  WHERE c.conrelid = 'scheduling_appointment'::regclass)"
+    )
+    indexes = cursor.fetchall()
+    for name, _ in constraints:
+        cursor.execute(f'ALTER TABLE scheduling_appointment DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _, definition in indexes] + [
+        f'ALTER TABLE scheduling_appointment ADD CONSTRAINT "{name}" {definition}'
+        for name, definition in constraints
+    ]
 
 
 def analyze() -> None:

@@ -561,3 +561,54 @@ def test_history_keeps_each_version(frontdesk_fay, paula, dana, clinic, follow_u
     appt = book(paula, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay)
     services.appointment_cancel(appointment=appt, reason="Changed plans", cancelled_by=None)
     assert [h.status for h in appt.history.order_by("history_date")] == ["scheduled", "cancelled"]
+
+
+# --- new-patient visits ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def new_patient_visit(practice, dana):  # type: ignore[no-untyped-def]
+    return AppointmentTypeFactory(
+        practice=practice,
+        name="New patient visit",
+        duration_minutes=40,
+        providers=[dana],
+        for_new_patients=True,
+    )
+
+
+def test_a_new_patient_visit_is_for_someone_not_seen_in_three_years(
+    frontdesk_fay, paula, dana, clinic, follow_up, new_patient_visit, visit_day
+):
+    def seen(days_ago: int, status: str) -> Appointment:
+        start = local(visit_day, 9) - timedelta(days=days_ago)
+        return AppointmentFactory(
+            patient=paula, provider=dana, location=clinic, appointment_type=follow_up,
+            start=start, status=status,
+        )  # fmt: skip
+
+    # Booked, cancelled or missed visits do not make Paula established; nor does one > 3 years ago.
+    seen(30, Status.CANCELLED)
+    seen(60, Status.NO_SHOW)
+    seen(3 * 365 + 5, Status.COMPLETED)
+    first = book(paula, dana, clinic, new_patient_visit, local(visit_day, 10), frontdesk_fay)
+    assert first.appointment_type == new_patient_visit
+
+    # A completed visit 200 days ago does: the new-patient visit is refused, with the date.
+    seen(200, Status.COMPLETED)
+    before = Appointment.objects.count()
+    with pytest.raises(ServiceError, match=r"is for new patients.*seen on"):
+        book(paula, dana, clinic, new_patient_visit, local(visit_day, 14), frontdesk_fay)
+    with pytest.raises(ServiceError, match="is for new patients"):
+        services.series_book(
+            patient=paula,
+            provider=dana,
+            location=clinic,
+            appointment_type=new_patient_visit,
+            first_start=local(visit_day, 14),
+            count=2,
+            booked_by=frontdesk_fay,
+        )
+    assert Appointment.objects.count() == before
+    # An ordinary follow-up is still fine.
+    book(paula, dana, clinic, follow_up, local(visit_day, 15), frontdesk_fay)

@@ -246,7 +246,7 @@ def test_inactive_providers_types_and_locations_offer_nothing(
     assert search(follow_up, visit_day) == []
 
 
-def test_the_number_of_queries_does_not_grow_with_days_or_bookings(
+def test_the_number_of_queries_grows_only_with_the_stretches_of_time_read(
     practice, follow_up, dana, lee, clinic, exam_room, paula, visit_day
 ):
     procedure = AppointmentTypeFactory(
@@ -265,4 +265,56 @@ def test_the_number_of_queries_does_not_grow_with_days_or_bookings(
             start=local(visit_day + timedelta(days=d), 9),
         )  # fmt: skip
         hold(appt, exam_room)
-    assert queries(20) == one_day <= 8
+    # Busy time is read in stretches of 7, 14, 28, ... days (two reads each: the provider's and
+    # the room's), whatever the number of bookings; the longest search reads four at most.
+    assert one_day <= 6
+    assert queries(0) == one_day
+    assert queries(6) == one_day
+    assert queries(20) == one_day + 2
+    assert queries(services.MAX_SEARCH_DAYS - 1) <= one_day + 2 * 4
+
+
+def test_the_search_stops_reading_once_it_has_enough_slots(
+    practice, follow_up, dana, clinic, paula, visit_day
+):
+    def busy_reads(limit: int) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            found = services.slot_search(
+                appointment_type=follow_up,
+                providers=[dana],
+                start_date=visit_day,
+                end_date=visit_day + timedelta(days=60),
+                limit=limit,
+            )
+        assert len(found) == limit
+        return sum('FROM "scheduling_appointment"' in q["sql"] for q in ctx.captured_queries)
+
+    # Dana is free from 08:00 to 18:00 every day: 20 slots lie in the first stretch, 500 do not.
+    assert busy_reads(20) == 1
+    assert busy_reads(500) == 3
+
+
+def test_a_visit_that_crosses_the_end_of_a_stretch_still_sees_what_follows(
+    follow_up, dana, clinic, paula, visit_day
+):
+    # With the clock at 09:17, the first stretch runs from 10:17 (an hour's notice) to 10:17 a
+    # week later. A visit at 10:20 that day lies after the stretch but collides with a 10:00
+    # slot that starts inside it.
+    week_later = visit_day + timedelta(days=7)
+    AppointmentFactory(
+        patient=paula, provider=dana, location=clinic, appointment_type=follow_up,
+        start=local(week_later, 10, 20),
+    )  # fmt: skip
+    found = search(
+        follow_up,
+        visit_day,
+        end_date=week_later,
+        now=local(visit_day, 9, 17),
+        providers=[dana],
+        limit=1000,
+    )
+    that_day = [
+        s.local_start.strftime("%H:%M") for s in found if s.local_start.date() == week_later
+    ]
+    assert "09:30" in that_day and "10:00" not in that_day and "10:30" not in that_day
+    assert "11:00" in that_day

@@ -329,6 +329,12 @@ ACTIVE_STATUSES: tuple[str, ...] = (
     Appointment.Status.IN_ROOM,
     Appointment.Status.COMPLETED,
 )
+# The statuses that mean the patient came: they make a patient "established".
+SEEN_STATUSES: tuple[str, ...] = (
+    Appointment.Status.ARRIVED,
+    Appointment.Status.IN_ROOM,
+    Appointment.Status.COMPLETED,
+)
 
 
 class AppointmentResource(models.Model):

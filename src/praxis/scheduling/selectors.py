@@ -23,6 +23,7 @@ from .availability import Interval, dates
 from .models import (
     ACTIVE_STATUSES,
     MAX_APPOINTMENT_LENGTH,
+    SEEN_STATUSES,
     Appointment,
     AppointmentResource,
     AppointmentType,
@@ -126,6 +127,19 @@ def patient_appointments(*, patient: Patient, upcoming_only: bool = False) -> Qu
     return qs.select_related("provider", "location", "appointment_type").order_by("start")
 
 
+def last_seen(*, patient: Patient, before: datetime, since: datetime) -> datetime | None:
+    """When the patient last came to a visit (checked in, roomed or completed) in
+    [since, before), or None."""
+    return (
+        Appointment.objects.filter(
+            patient=patient, status__in=SEEN_STATUSES, start__gte=since, start__lt=before
+        )
+        .order_by("-start")
+        .values_list("start", flat=True)
+        .first()
+    )
+
+
 # --- the readiness board --------------------------------------------------------------------
 
 
@@ -179,7 +193,7 @@ def provider_busy_intervals(
     if exclude_appointment_id is not None:
         qs = qs.exclude(pk=exclude_appointment_id)
     busy: dict[int, list[Interval]] = defaultdict(list)
-    for provider_id, s, e in qs.values_list("provider_id", "start", "end"):
+    for provider_id, s, e in qs.order_by().values_list("provider_id", "start", "end"):
         busy[provider_id].append((s, e))
     return busy
 
@@ -205,7 +219,7 @@ def resource_busy_intervals(
     if exclude_appointment_id is not None:
         qs = qs.exclude(appointment_id=exclude_appointment_id)
     busy: dict[int, list[Interval]] = defaultdict(list)
-    for resource_id, s, e in qs.values_list("resource_id", "start", "end"):
+    for resource_id, s, e in qs.order_by().values_list("resource_id", "start", "end"):
         busy[resource_id].append((s, e))
     return busy
 

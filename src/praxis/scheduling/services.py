@@ -14,7 +14,7 @@ resource can interleave with:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -59,6 +59,7 @@ Status = Appointment.Status
 
 MAX_SEARCH_DAYS = 92
 MAX_SERIES_COUNT = 52
+NEW_PATIENT_LOOKBACK = timedelta(days=3 * 365)
 # The names migration 0002 gives the PostgreSQL exclusion constraints.
 OVERLAP_CONSTRAINTS = ("appointment_provider_no_overlap", "appointment_resource_no_overlap")
 EXCLUSION_VIOLATION = "23P01"
@@ -182,6 +183,19 @@ def _utc_span(first: date, last: date) -> tuple[datetime, datetime]:
     )
 
 
+FIRST_CHUNK = timedelta(days=7)
+
+
+def _search_chunks(start: datetime, end: datetime) -> Iterator[Interval]:
+    """[start, end) cut into stretches of 7, 14, 28, ... days: few reads when the first free
+    slots are far away, a small first read when they are near."""
+    size = FIRST_CHUNK
+    while start < end:
+        stop = min(start + size, end)
+        yield start, stop
+        start, size = stop, size * 2
+
+
 def slot_search(
     *,
     appointment_type: AppointmentType,
@@ -196,8 +210,8 @@ def slot_search(
     """Free slots for a visit type, earliest first: the provider (at any location) and the
     required resources are free, the time lies inside the provider's availability at the
     location, and it starts at least the minimum notice from now. Dates are local dates at each
-    location; `earliest_time` is a local time of day. A fixed number of queries, whatever the
-    number of slots or days."""
+    location; `earliest_time` is a local time of day. Five queries, plus one or two for each
+    stretch of busy time read (at most four stretches for the longest range)."""
     if end_date < start_date:
         raise ServiceError("The end date is before the start date.")
     if (end_date - start_date).days >= MAX_SEARCH_DAYS:
@@ -235,51 +249,63 @@ def slot_search(
     required = selectors.required_resources(appointment_type)
     groups_at = {c.location.pk: resource_groups(required, c.location.pk) for c in calendars}
     resource_ids = {r.pk for groups in groups_at.values() for g in groups or () for r in g}
-    provider_busy = selectors.provider_busy_intervals(
-        provider_ids=ids, start=span_start, end=span_end
-    )
-    resource_busy = {
-        rid: IntervalSet(intervals)
-        for rid, intervals in selectors.resource_busy_intervals(
-            resource_ids=resource_ids, start=span_start, end=span_end
-        ).items()
-    }
     duration = appointment_type.duration
     step = grid_step(appointment_type.duration_minutes)
     not_before = now + min_notice()
 
+    # Busy time is read a stretch at a time, earliest first, and the search stops at the first
+    # stretch that completes `limit` slots: slots from a later stretch all start later. A
+    # provider with free time tomorrow costs one small read instead of a whole month of visits.
     slots: list[Slot] = []
-    for calendar in calendars:
-        groups = groups_at[calendar.location.pk]
-        if groups is None:
-            continue
-        tz = wallclock.zone_of(calendar.location)
-        found = 0
-        for start in candidate_starts(
-            calendar,
-            duration=duration,
-            step=step,
-            not_before=not_before,
-            busy=IntervalSet(provider_busy.get(calendar.provider.pk, ())),
-        ):
-            if not earliest_time_ok(start, tz, earliest_time):
+    opens = [window for calendar in calendars for window in calendar.open]
+    first_open = max(min(start for start, _ in opens), not_before) if opens else span_end
+    last_close = max((end for _, end in opens), default=span_end)
+    for chunk_start, chunk_end in _search_chunks(first_open, last_close):
+        read_end = chunk_end + duration  # a visit starting in the stretch may run past its end
+        provider_busy = selectors.provider_busy_intervals(
+            provider_ids=ids, start=chunk_start, end=read_end
+        )
+        resource_busy = {
+            rid: IntervalSet(intervals)
+            for rid, intervals in selectors.resource_busy_intervals(
+                resource_ids=resource_ids, start=chunk_start, end=read_end
+            ).items()
+        }
+        for calendar in calendars:
+            groups = groups_at[calendar.location.pk]
+            if groups is None:
                 continue
-            held = pick_resources(groups, resource_busy, start, start + duration)
-            if held is None:
-                continue
-            slots.append(
-                Slot(
-                    calendar.provider,
-                    calendar.location,
-                    appointment_type,
-                    start,
-                    start + duration,
-                    held,
+            tz = wallclock.zone_of(calendar.location)
+            found = 0
+            for start in candidate_starts(
+                calendar,
+                duration=duration,
+                step=step,
+                not_before=max(not_before, chunk_start),
+                busy=IntervalSet(provider_busy.get(calendar.provider.pk, ())),
+            ):
+                if start >= chunk_end:
+                    break
+                if not earliest_time_ok(start, tz, earliest_time):
+                    continue
+                held = pick_resources(groups, resource_busy, start, start + duration)
+                if held is None:
+                    continue
+                slots.append(
+                    Slot(
+                        calendar.provider,
+                        calendar.location,
+                        appointment_type,
+                        start,
+                        start + duration,
+                        held,
+                    )
                 )
-            )
-            found += 1
-            if found == limit:  # the first `limit` overall are among each calendar's first
-                break
+                found += 1
+                if found == limit:  # the first `limit` overall are among each calendar's first
+                    break
+        if len(slots) >= limit:
+            break
     slots.sort(key=lambda s: (s.start, s.provider.display_name, s.provider.pk, s.location.pk))
     return slots[:limit]
 
@@ -298,6 +324,7 @@ def _check_parties(
     provider: Provider,
     location: Location,
     appointment_type: AppointmentType,
+    start: datetime,
 ) -> None:
     practice_id = appointment_type.practice_id
     if provider.practice_id != practice_id:
@@ -318,6 +345,23 @@ def _check_parties(
         raise ServiceError("This patient is recorded as deceased.")
     if not appointment_type.providers.filter(pk=provider.pk).exists():
         raise ServiceError(f"{provider} does not offer {appointment_type}.")
+    if appointment_type.for_new_patients:
+        _check_new_patient(patient, appointment_type, start)
+
+
+def _check_new_patient(
+    patient: Patient, appointment_type: AppointmentType, start: datetime
+) -> None:
+    """A new-patient visit is for someone the practice has not seen in the three years before
+    it (the CPT rule behind the new-patient E/M codes): an established patient booked into one
+    gets the wrong length of visit and, later, the wrong code on the claim."""
+    seen = selectors.last_seen(patient=patient, before=start, since=start - NEW_PATIENT_LOOKBACK)
+    if seen is not None:
+        when = wallclock.describe(seen, wallclock.zone(appointment_type.practice.time_zone))
+        raise ServiceError(
+            f"{appointment_type} is for new patients, and this patient was seen on {when}, "
+            "within the last three years. Book a visit type for established patients."
+        )
 
 
 def _calendar(
@@ -589,7 +633,11 @@ def appointment_book(
     another ends."""
     _require_aware(start)
     _check_parties(
-        patient=patient, provider=provider, location=location, appointment_type=appointment_type
+        patient=patient,
+        provider=provider,
+        location=location,
+        appointment_type=appointment_type,
+        start=start,
     )
     end, groups = _plan_visit(
         provider=provider,
@@ -648,6 +696,7 @@ def appointment_reschedule(
         provider=provider,
         location=location,
         appointment_type=appointment_type,
+        start=start,
     )
     end, groups = _plan_visit(
         provider=provider,
@@ -821,7 +870,11 @@ def series_book(
     if not 1 <= interval_weeks <= 12:
         raise ServiceError("Repeat every 1 to 12 weeks.")
     _check_parties(
-        patient=patient, provider=provider, location=location, appointment_type=appointment_type
+        patient=patient,
+        provider=provider,
+        location=location,
+        appointment_type=appointment_type,
+        start=first_start,
     )
     groups = _resource_plan(
         appointment_type=appointment_type, location=location, resources=resources

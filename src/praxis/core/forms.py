@@ -3,19 +3,44 @@ search. Field errors are rendered next to their fields (templates/components/fie
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from .models import Location, Practice, User
 from .roles import ROLES
 from .selectors import AuditFilters
+from .services import ServiceError
 from .validators import normalize_phone, normalize_tin
 
 ROLE_CHOICES = [(role.slug, role.label) for role in ROLES]
+
+
+def show_service_error(form: forms.BaseForm, error: ServiceError) -> None:
+    """Put a service's refusal on the form: field errors next to their fields, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+            form.add_error(target, ValidationError(errors))
+    else:
+        form.add_error(None, ValidationError(error.messages))
+
+
+@contextmanager
+def refusals_shown_on(form: forms.BaseForm) -> Iterator[None]:
+    """The shape of every form view: call the service and, on success, say so and redirect,
+    inside the block; a refusal (ServiceError) lands on the form and the view goes on past the
+    block to show the form again. Any other exception propagates."""
+    try:
+        yield
+    except ServiceError as error:
+        show_service_error(form, error)
 
 
 class LoginForm(AuthenticationForm):

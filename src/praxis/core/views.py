@@ -34,6 +34,7 @@ from .forms import (
     OtpForm,
     PracticeForm,
     RoomForm,
+    refusals_shown_on,
 )
 from .middleware import SESSION_EXPIRED_FLAG
 from .models import ApiToken, Location, Practice, Room, User, UserSession
@@ -53,11 +54,6 @@ def _safe_next(request: HttpRequest, fallback: str = "core:home") -> str:
     from django.urls import reverse
 
     return reverse(fallback)
-
-
-def _form_error(form: Any, error: services.ServiceError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 # --- sign-in ---------------------------------------------------------------------------------
@@ -245,7 +241,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_invite(request: HttpRequest) -> HttpResponse:
     form = InviteUserForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_shown_on(form):
             user = services.user_invite(
                 practice=_practice(request),
                 email=form.cleaned_data["email"],
@@ -253,9 +249,6 @@ def user_invite(request: HttpRequest) -> HttpResponse:
                 roles=services.roles_from_slugs(form.cleaned_data["roles"]),
                 invited_by=request.user,  # type: ignore[arg-type]
             )
-        except services.ServiceError as error:
-            _form_error(form, error)
-        else:
             messages.success(request, f"Invitation sent to {user.email}.")
             return redirect("core:user_list")
     users = selectors.practice_users(_practice(request))
@@ -273,16 +266,13 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     initial = {"full_name": subject.full_name, "roles": [r.slug for r in roles_of(subject)]}
     form = EditUserForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_shown_on(form):
             services.user_update(
                 user=subject,
                 full_name=form.cleaned_data["full_name"],
                 roles=services.roles_from_slugs(form.cleaned_data["roles"]),
                 changed_by=request.user,  # type: ignore[arg-type]
             )
-        except services.ServiceError as error:
-            _form_error(form, error)
-        else:
             messages.success(request, f"Saved {subject}.")
             return redirect("core:user_detail", user_id=subject.pk)
     status = 400 if form.errors else 200
@@ -434,15 +424,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_shown_on(form):
             issued = services.api_token_create(
                 user=request.user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],
                 expires_at=form.expires_at(),
             )
-        except services.ServiceError as error:
-            _form_error(form, error)
-        else:
             form = ApiTokenForm()
     return render(
         request,

@@ -1,15 +1,13 @@
 """Forms for the patient pages. They parse what was typed; the rules (dates of birth, coverage
 dates, overlapping coverages, duplicates, file types) live in the models and services, whose
-errors the views put back next to the fields (``show_service_error``)."""
+errors the views put back next to the fields (``core.forms.refusals_shown_on``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from praxis.core.services import ServiceError
 from praxis.core.validators import normalize_phone
 
 from . import services
@@ -25,16 +23,6 @@ def date_field(**kwargs: Any) -> forms.DateField:
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         **kwargs,
     )
-
-
-def show_service_error(form: forms.BaseForm, error: ServiceError) -> None:
-    """Put a service's refusal on the form: field errors next to their fields, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-            form.add_error(target, ValidationError(errors))
-    else:
-        form.add_error(None, ValidationError(error.messages))
 
 
 class _PhoneFields:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from praxis.core.access import practice_of, requires
 from praxis.core.audit import audit_phi_list, audit_phi_read
+from praxis.core.forms import refusals_shown_on, show_service_error
 from praxis.core.services import ServiceError
 
 from . import selectors, services, uploads
@@ -40,7 +41,6 @@ from .forms import (
     PayerForm,
     RegisterForm,
     SearchForm,
-    show_service_error,
 )
 from .models import Coverage, Patient, PatientDocument, Payer
 
@@ -177,11 +177,8 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         audit_phi_read(request, patient_id=patient.pk, obj=patient, what="edit")
     elif form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.PATIENT_UPDATE_FIELDS}
-        try:
+        with refusals_shown_on(form):
             services.patient_update(patient=patient, values=values, updated_by=request.user)  # type: ignore[arg-type]
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
             messages.success(request, "Saved.")
             return redirect("patients:detail", patient_id=patient.pk)
     return render(
@@ -225,11 +222,8 @@ def coverage_add(request: HttpRequest, patient_id: int) -> HttpResponse:
         audit_phi_read(request, patient_id=patient.pk, obj=patient, what="coverage_add")
     elif form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.COVERAGE_FIELDS}
-        try:
+        with refusals_shown_on(form):
             services.coverage_add(patient=patient, values=values, added_by=request.user)  # type: ignore[arg-type]
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
             messages.success(request, "Coverage added.")
             return redirect(reverse("patients:detail", args=[patient.pk]) + "#coverages")
     return _coverage_page(request, patient, form)
@@ -256,11 +250,8 @@ def coverage_edit(request: HttpRequest, coverage_id: int) -> HttpResponse:
         audit_phi_read(request, patient_id=patient.pk, obj=coverage, what="coverage")
     elif form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.COVERAGE_FIELDS}
-        try:
+        with refusals_shown_on(form):
             services.coverage_update(coverage=coverage, values=values, updated_by=request.user)  # type: ignore[arg-type]
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
             messages.success(request, "Coverage saved.")
             return redirect(reverse("patients:detail", args=[patient.pk]) + "#coverages")
     return _coverage_page(request, patient, form, coverage)
@@ -272,15 +263,12 @@ def coverage_end(request: HttpRequest, coverage_id: int) -> HttpResponse:
     coverage = access_coverage_by_id(request.user, coverage_id)
     end_form = CoverageEndForm(request.POST)
     if end_form.is_valid():
-        try:
+        with refusals_shown_on(end_form):
             services.coverage_end(
                 coverage=coverage,
                 end_date=end_form.cleaned_data["end_date"],
                 ended_by=request.user,  # type: ignore[arg-type]
             )
-        except ServiceError as error:
-            show_service_error(end_form, error)
-        else:
             messages.success(request, "Coverage ended.")
             return redirect(reverse("patients:detail", args=[coverage.patient_id]) + "#coverages")
     form = CoverageForm(instance=coverage, payers=_payers_for(request, coverage))
@@ -295,16 +283,13 @@ def coverage_eligibility(request: HttpRequest, coverage_id: int) -> HttpResponse
     if request.method == "GET":
         audit_phi_read(request, patient_id=coverage.patient_id, obj=coverage, what="coverage")
     elif form.is_valid():
-        try:
+        with refusals_shown_on(form):
             services.coverage_record_eligibility(
                 coverage=coverage,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
                 checked_by=request.user,  # type: ignore[arg-type]
             )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
             messages.success(request, "Eligibility check recorded.")
             return redirect(reverse("patients:detail", args=[coverage.patient_id]) + "#coverages")
     return render(
@@ -324,16 +309,13 @@ def document_upload(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _open_patient(request, patient_id)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusals_shown_on(form):
             services.document_upload(
                 patient=patient,
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
                 uploaded_by=request.user,  # type: ignore[arg-type]
             )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
             messages.success(request, "Document uploaded.")
             return redirect(reverse("patients:detail", args=[patient.pk]) + "#documents")
     return _detail(request, patient, upload_form=form)
@@ -383,11 +365,8 @@ def patient_merge(request: HttpRequest, patient_id: int) -> HttpResponse:
         if duplicate is None:
             form.add_error("duplicate_mrn", "No other active record has this MRN.")
         elif form.cleaned_data["confirm"]:
-            try:
+            with refusals_shown_on(form):
                 services.patient_merge(keep=keep, duplicate=duplicate, merged_by=request.user)  # type: ignore[arg-type]
-            except ServiceError as error:
-                show_service_error(form, error)
-            else:
                 messages.success(
                     request, f"Merged MRN {duplicate.mrn} into this record. It cannot be undone."
                 )
@@ -443,11 +422,8 @@ def payer_list(request: HttpRequest) -> HttpResponse:
     practice = practice_of(request.user)
     form = PayerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_shown_on(form):
             payer = services.payer_create(practice=practice, values=form.cleaned_data)
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
             messages.success(request, f"Added {payer.name}.")
             return redirect("patients:payer_list")
     return render(
@@ -465,11 +441,8 @@ def payer_edit(request: HttpRequest, payer_id: int) -> HttpResponse:
     payer = get_object_or_404(Payer, pk=payer_id, practice=practice)
     form = PayerForm(request.POST or None, instance=Payer.objects.get(pk=payer.pk))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_shown_on(form):
             services.payer_update(payer=payer, values=form.cleaned_data)
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
             messages.success(request, f"Saved {form.cleaned_data['name']}.")
             return redirect("patients:payer_list")
     return render(

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from praxis.core.access import practice_of, requires
+from praxis.core.forms import refusals_shown_on
 from praxis.core.models import Location, Practice
-from praxis.core.services import ServiceError
 
 from . import reminders, services, wallclock
 from .models import (
@@ -38,11 +38,6 @@ from .setup_forms import (
 )
 
 SETUP = "scheduling.manage_scheduling_setup"
-
-
-def _form_error(form: Any, error: ServiceError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def _templates() -> Any:
@@ -86,16 +81,13 @@ def _overview(request: HttpRequest, *, rule_form: ReminderRuleForm | None = None
 def reminder_rule_add(request: HttpRequest) -> HttpResponse:
     form = ReminderRuleForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_shown_on(form):
             reminders.reminder_rule_create(
                 practice=practice_of(request.user),
                 hours_before=form.cleaned_data["hours_before"],
                 channel=form.cleaned_data["channel"],
                 by=request.user,
             )
-        except ServiceError as error:
-            form.add_error(None, " ".join(error.messages))
-        else:
             messages.success(request, "Reminder rule saved.")
             return redirect(reverse("scheduling:setup") + "#reminders")
     return _overview(request, rule_form=form)
@@ -167,7 +159,7 @@ def provider_edit(request: HttpRequest, provider_id: int | None = None) -> HttpR
         practice=practice,
     )
     if form.is_valid():
-        try:
+        with refusals_shown_on(form):
             if provider is None:
                 provider = services.provider_create(
                     practice=practice, values=form.values(), user=form.cleaned_data["user"]
@@ -176,9 +168,6 @@ def provider_edit(request: HttpRequest, provider_id: int | None = None) -> HttpR
                 services.provider_update(
                     provider=provider, values=form.values(), user=form.cleaned_data["user"]
                 )
-        except ServiceError as error:
-            _form_error(form, error)
-        else:
             messages.success(request, f"Saved {provider}.")
             return redirect("scheduling:provider_edit", provider_id=provider.pk)
     return _provider_page(request, practice, provider, form=form, status=400)
@@ -191,11 +180,8 @@ def hours_add(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider = _provider(request, provider_id)
     form = AvailabilityTemplateForm(request.POST, practice=practice)
     if form.is_valid():
-        try:
+        with refusals_shown_on(form):
             services.availability_template_create(provider=provider, **form.cleaned_data)
-        except ServiceError as error:
-            _form_error(form, error)
-        else:
             messages.success(request, "Hours added.")
             return redirect("scheduling:provider_edit", provider_id=provider.pk)
     return _provider_page(request, practice, provider, hours_form=form, status=400)
@@ -221,7 +207,7 @@ def exception_add(request: HttpRequest, provider_id: int) -> HttpResponse:
     form = AvailabilityExceptionForm(request.POST, practice=practice)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_shown_on(form):
             services.availability_exception_create(
                 provider=provider,
                 kind=data["kind"],
@@ -230,9 +216,6 @@ def exception_add(request: HttpRequest, provider_id: int) -> HttpResponse:
                 location=data["location"],
                 note=data["note"],
             )
-        except ServiceError as error:
-            _form_error(form, error)
-        else:
             messages.success(request, "Exception added.")
             return redirect("scheduling:provider_edit", provider_id=provider.pk)
     return _provider_page(request, practice, provider, exception_form=form, status=400)
@@ -268,7 +251,7 @@ def appointment_type_edit(request: HttpRequest, type_id: int | None = None) -> H
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         links = {"providers": data["providers"], "required_resources": data["required_resources"]}
-        try:
+        with refusals_shown_on(form):
             if appointment_type is None:
                 appointment_type = services.appointment_type_create(
                     practice=practice, values=form.values(), **links
@@ -277,9 +260,6 @@ def appointment_type_edit(request: HttpRequest, type_id: int | None = None) -> H
                 services.appointment_type_update(
                     appointment_type=appointment_type, values=form.values(), **links
                 )
-        except ServiceError as error:
-            _form_error(form, error)
-        else:
             messages.success(request, f"Saved {appointment_type}.")
             return redirect("scheduling:setup")
     return render(
@@ -297,13 +277,10 @@ def resource_new(request: HttpRequest) -> HttpResponse:
     form = ResourceForm(request.POST or None, practice=practice)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_shown_on(form):
             resource = services.resource_create(
                 location=data["location"], kind=data["kind"], name=data["name"], room=data["room"]
             )
-        except ServiceError as error:
-            _form_error(form, error)
-        else:
             messages.success(request, f"Added {resource} at {resource.location}.")
             return redirect("scheduling:setup")
     return render(

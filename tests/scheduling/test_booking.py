@@ -612,3 +612,17 @@ def test_a_new_patient_visit_is_for_someone_not_seen_in_three_years(
     assert Appointment.objects.count() == before
     # An ordinary follow-up is still fine.
     book(paula, dana, clinic, follow_up, local(visit_day, 15), frontdesk_fay)
+
+
+def test_a_home_visit_needs_the_patients_address(frontdesk_fay, paula, dana, clinic, visit_day):
+    home = AppointmentTypeFactory(
+        practice=dana.practice, name="Home visit", visit_mode="home_visit", providers=[dana]
+    )
+    assert paula.address_text == ""
+    with pytest.raises(ServiceError, match="home visit: add the patient's street address"):
+        book(paula, dana, clinic, home, local(visit_day, 10), frontdesk_fay)
+    assert not Appointment.objects.exists()
+    paula.address_line1, paula.city, paula.state = "2 Elm Street", "Burlington", "VT"
+    paula.save()
+    visit = book(paula, dana, clinic, home, local(visit_day, 10), frontdesk_fay)
+    assert visit.appointment_type == home

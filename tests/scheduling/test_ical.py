@@ -191,3 +191,40 @@ def test_the_front_desk_manages_no_feed(client_for, frontdesk_fay, dana):
     assert feed_token
     feed = ProviderFeedToken.objects.get(provider=dana)
     assert client.post(f"/scheduling/feeds/{feed.pk}/revoke/").status_code == 404
+
+
+def test_home_and_video_visits_say_where_they_happen(client_for, frontdesk_fay, dana, clinic):
+    from praxis.scheduling.testing import AppointmentTypeFactory
+
+    home = AppointmentTypeFactory(
+        practice=dana.practice, name="Home visit", visit_mode="home_visit", providers=[dana]
+    )
+    video = AppointmentTypeFactory(
+        practice=dana.practice, name="Video visit", visit_mode="telehealth", providers=[dana]
+    )
+    hank = make_patient(
+        dana.practice, "Hank", "Hill", address_line1="84 Rainey Street", city="Arlen",
+        state="VT", postal_code="05401",
+    )  # fmt: skip
+    day = datetime.now(NEW_YORK).date() + timedelta(days=3)
+    at_home = AppointmentFactory(
+        provider=dana, location=clinic, appointment_type=home, patient=hank, start=local(day, 9)
+    )
+    by_video = AppointmentFactory(
+        provider=dana, location=clinic, appointment_type=video, patient=hank, start=local(day, 11)
+    )
+    fay = client_for(frontdesk_fay)
+    [event] = _events(fay.get(f"/scheduling/appointments/{at_home.pk}/ical").content)
+    assert str(event["LOCATION"]) == "84 Rainey Street, Arlen, VT 05401"
+    [event] = _events(fay.get(f"/scheduling/appointments/{by_video.pk}/ical").content)
+    assert str(event["LOCATION"]) == "Telehealth (video visit)"
+
+    # The provider's feed says where in general terms only: the address stays in Praxis.
+    token = ical.feed_token_create(provider=dana, by=None)
+    body = Client().get(f"/scheduling/feeds/{token}.ics").content
+    places = {str(e["SUMMARY"]): str(e["LOCATION"]) for e in _events(body)}
+    assert places == {
+        "Visit: Home visit": "Home visit",
+        "Visit: Video visit": "Telehealth (video visit)",
+    }
+    assert b"Rainey" not in body and b"Hank" not in body

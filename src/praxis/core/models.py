@@ -22,6 +22,16 @@ from .validators import (
 )
 
 
+def address_text(holder: Any) -> str:
+    """A postal address on one line ("12 Elm St, Apt 2, Burlington, VT 05401"); empty when it has
+    no street line. Used for practices, locations and patients alike."""
+    if not holder.address_line1:
+        return ""
+    street = ", ".join(p for p in (holder.address_line1, holder.address_line2) if p)
+    place = " ".join(p for p in (holder.state, holder.postal_code) if p)
+    return ", ".join(p for p in (street, holder.city, place) if p)
+
+
 class PostalAddress(models.Model):
     address_line1 = models.CharField("address", max_length=128)
     address_line2 = models.CharField("address line 2", max_length=128, blank=True)
@@ -34,8 +44,7 @@ class PostalAddress(models.Model):
 
     @property
     def address_text(self) -> str:
-        street = ", ".join(p for p in (self.address_line1, self.address_line2) if p)
-        return f"{street}, {self.city}, {self.state} {self.postal_code}"
+        return address_text(self)
 
 
 class Practice(PostalAddress):

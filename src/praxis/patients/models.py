@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from praxis.core.constants import US_STATES
-from praxis.core.models import Practice, User
+from praxis.core.models import Practice, User, address_text
 from praxis.core.validators import validate_phone, validate_postal_code
 
 # MRNs are a per-practice sequence starting here: always at least six digits, and never a leading
@@ -151,6 +151,10 @@ class Patient(models.Model):
     def display_name(self) -> str:
         first = self.preferred_name or self.legal_first_name
         return f"{first} {self.legal_last_name}"
+
+    @property
+    def address_text(self) -> str:
+        return address_text(self)
 
     @property
     def legal_name(self) -> str:

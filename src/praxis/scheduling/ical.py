@@ -25,7 +25,7 @@ from icalendar import Calendar, Event
 from praxis.core import audit
 
 from . import wallclock
-from .models import Appointment, Provider, ProviderFeedToken
+from .models import Appointment, AppointmentType, Provider, ProviderFeedToken
 
 FEED_PAST = timedelta(days=30)
 FEED_AHEAD = timedelta(days=90)
@@ -45,25 +45,22 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def _address(location: Any) -> str:
-    parts = [
-        location.name,
-        getattr(location, "address_line1", ""),
-        getattr(location, "address_line2", ""),
-        " ".join(
-            p
-            for p in (
-                getattr(location, "city", ""),
-                getattr(location, "state", ""),
-                getattr(location, "postal_code", ""),
-            )
-            if p
-        ),
-    ]
-    return ", ".join(p for p in parts if p)
+def _place(appointment: Appointment, *, for_patient: bool) -> str:
+    """Where the visit happens. A home visit is at the patient's address, which only the
+    patient's own file carries: a provider feed is a bearer URL synced to phones and clouds,
+    so it says "home visit" and the address stays in Praxis."""
+    mode = appointment.appointment_type.visit_mode
+    if mode == AppointmentType.VisitMode.TELEHEALTH:
+        return "Telehealth (video visit)"
+    if mode == AppointmentType.VisitMode.HOME_VISIT:
+        return appointment.patient.address_text if for_patient else "Home visit"
+    location = appointment.location
+    return ", ".join(p for p in (location.name, location.address_text) if p)
 
 
-def _event(appointment: Appointment, summary: str, *, description: str = "") -> Event:
+def _event(
+    appointment: Appointment, summary: str, *, for_patient: bool, description: str = ""
+) -> Event:
     tz = wallclock.zone_of(appointment.location)
     event = Event()
     event.add("uid", f"appointment-{appointment.pk}@praxis")
@@ -71,7 +68,7 @@ def _event(appointment: Appointment, summary: str, *, description: str = "") -> 
     event.add("dtstart", appointment.start.astimezone(tz))
     event.add("dtend", appointment.end.astimezone(tz))
     event.add("summary", summary)
-    event.add("location", _address(appointment.location))
+    event.add("location", _place(appointment, for_patient=for_patient))
     event.add("status", ICAL_STATUS.get(Appointment.Status(appointment.status), "CONFIRMED"))
     if description:
         event.add("description", description)
@@ -90,6 +87,7 @@ def appointment_ics(appointment: Appointment) -> bytes:
         _event(
             appointment,
             f"{appointment.appointment_type} with {appointment.provider}",
+            for_patient=True,
             description=description,
         )
     )
@@ -101,7 +99,9 @@ def provider_feed_ics(provider: Provider, appointments: Iterable[Appointment]) -
     cal = _calendar(f"{provider} (Praxis)")
     for appointment in appointments:
         # No patient: calendar apps sync to phones and clouds the practice does not control.
-        cal.add_component(_event(appointment, f"Visit: {appointment.appointment_type}"))
+        cal.add_component(
+            _event(appointment, f"Visit: {appointment.appointment_type}", for_patient=False)
+        )
     cal.add_missing_timezones()
     return cal.to_ical()  # type: ignore[no-any-return]
 

@@ -345,6 +345,14 @@ def _check_parties(
         raise ServiceError("This patient is recorded as deceased.")
     if not appointment_type.providers.filter(pk=provider.pk).exists():
         raise ServiceError(f"{provider} does not offer {appointment_type}.")
+    if (
+        appointment_type.visit_mode == AppointmentType.VisitMode.HOME_VISIT
+        and not patient.address_text
+    ):
+        raise ServiceError(
+            f"{appointment_type} is a home visit: add the patient's street address to their "
+            "record first."
+        )
     if appointment_type.for_new_patients:
         _check_new_patient(patient, appointment_type, start)
 

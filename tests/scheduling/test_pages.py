@@ -196,7 +196,7 @@ class TestCalendarAndBoard:
         params = {"location": clinic.pk, "date": visit_day.isoformat()}
         response = client.get(url, params)
         grid = response.context["grid"]
-        assert [p.display_name for p in grid.providers] == ["Dr. Dana Dubois", "Dr. Lee Park"]
+        assert [c.title for c in grid.columns] == ["Dr. Dana Dubois", "Dr. Lee Park"]
         assert page_text(response).count("Paula Patel") == 3
         # more visits, same number of queries
         for hour in (13, 14, 15, 16):

@@ -1,5 +1,5 @@
-"""The day calendar of a location as a grid: one column per provider, one row per 5 minutes
-(labelled every quarter hour).
+"""The day calendar of a location as a grid: one column per provider (or per room and piece of
+equipment), one row per 5 minutes (labelled every quarter hour).
 
 Rows step through UTC instants and are labelled in the location's local time, so the spring
 day has no 02:00 row and the autumn day shows 01:00-01:45 twice (with the zone abbreviation).
@@ -7,6 +7,7 @@ day has no 02:00 row and the autumn day shows 01:00-01:45 twice (with the zone a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from math import ceil
@@ -16,8 +17,8 @@ from django.db.models import Q
 from praxis.core.models import Location
 
 from . import wallclock
-from .availability import Calendar
-from .models import Appointment, AvailabilityException, AvailabilityTemplate, Provider
+from .availability import Calendar, Interval
+from .models import Appointment, AvailabilityException, AvailabilityTemplate, Resource
 from .services import build_calendars  # the slot search's own calendar builder
 
 # Five-minute rows: visits of 20 or 40 minutes starting at :50 line up without rounding.
@@ -41,10 +42,21 @@ class Row:
 
 
 @dataclass
+class Column:
+    """One lane of the day: a provider's, or a room's or piece of equipment's."""
+
+    key: int
+    title: str
+    appointments: list[Appointment]
+    bookable: Callable[[datetime], bool]  # may a visit start in the row at this instant?
+
+
+@dataclass
 class DayGrid:
     day: date
     location: Location
-    providers: list[Provider]
+    by: str  # "provider" | "room"
+    columns: list[Column]
     rows: list[Row]
 
 
@@ -79,47 +91,88 @@ def provider_calendars(location: Location, day: date) -> dict[int, Calendar]:
 def day_grid(
     *, location: Location, day: date, appointments: list[Appointment], now: datetime
 ) -> DayGrid:
-    tz = wallclock.zone_of(location)
+    """A column per provider who works at the location that day or has a visit there (even
+    outside hours); free cells inside their hours, from now on, are bookable."""
     calendars = provider_calendars(location, day)
-    # Columns: who works here that day, and anyone with a visit here (even outside hours).
     providers = {c.provider.pk: c.provider for c in calendars.values() if c.open}
     providers.update({a.provider_id: a.provider for a in appointments})
-    columns = sorted(providers.values(), key=lambda p: (p.display_name, p.pk))
 
+    def bookable(provider_id: int) -> Callable[[datetime], bool]:
+        calendar = calendars.get(provider_id)
+        if calendar is None:
+            return lambda instant: False
+        open_time, closed_time = calendar.open_set(), calendar.closed_set()
+        return lambda instant: (
+            instant >= now
+            and open_time.covers(instant, instant + STEP)
+            and not closed_time.overlaps(instant, instant + STEP)
+        )
+
+    columns = [
+        Column(
+            key=p.pk,
+            title=p.display_name,
+            appointments=[a for a in appointments if a.provider_id == p.pk],
+            bookable=bookable(p.pk),
+        )
+        for p in sorted(providers.values(), key=lambda p: (p.display_name, p.pk))
+    ]
+    hours = [window for c in calendars.values() for window in c.open]
+    return _grid(
+        location, day, "provider", columns, hours + [(a.start, a.end) for a in appointments]
+    )
+
+
+def room_day_grid(
+    *, location: Location, day: date, appointments: list[Appointment], resources: list[Resource]
+) -> DayGrid:
+    """A column per room and piece of equipment at the location, with the visits that hold it
+    (or were roomed in it). Rooms have no hours of their own: nothing is marked bookable."""
+    held: dict[int, list[Appointment]] = {r.pk: [] for r in resources}
+    by_room = {r.room_id: r.pk for r in resources if r.room_id is not None}
+    for appointment in appointments:
+        lanes = {h.resource_id for h in appointment.resource_holds.all()}
+        if appointment.room_id in by_room:
+            lanes.add(by_room[appointment.room_id])
+        for lane in lanes & held.keys():
+            held[lane].append(appointment)
+    columns = [
+        Column(key=r.pk, title=r.name, appointments=held[r.pk], bookable=lambda instant: False)
+        for r in resources
+    ]
+    return _grid(location, day, "room", columns, [(a.start, a.end) for a in appointments])
+
+
+def _grid(
+    location: Location, day: date, by: str, columns: list[Column], busy: list[Interval]
+) -> DayGrid:
+    """Rows of five minutes from the day's first to its last hour (08:00-17:00 at least,
+    stretched to cover `busy`), each with a cell per column."""
+    tz = wallclock.zone_of(location)
     day_start, day_end = wallclock.day_bounds(day, tz)
-    opens = [s for c in calendars.values() for s, _ in c.open]
-    closes = [e for c in calendars.values() for _, e in c.open]
-    first = min([wallclock.boundary(day, DEFAULT_OPEN, tz), *opens])
-    last = max([wallclock.boundary(day, DEFAULT_CLOSE, tz), *closes])
+    first = min([wallclock.boundary(day, DEFAULT_OPEN, tz), *(s for s, _ in busy)])
+    last = max([wallclock.boundary(day, DEFAULT_CLOSE, tz), *(e for _, e in busy)])
     first, last = max(first, day_start), min(last, day_end)
 
     # Visits start on any minute; each is placed in the first free row at or after its start.
-    pending: dict[int, list[Appointment]] = {p.pk: [] for p in columns}
-    for appointment in sorted(appointments, key=lambda a: a.start):
-        pending[appointment.provider_id].append(appointment)
-    covered: dict[int, datetime] = {}  # provider id -> rows covered until
+    pending = {c.key: sorted(c.appointments, key=lambda a: a.start) for c in columns}
+    covered: dict[int, datetime] = {}  # column key -> rows covered until
     rows = []
     instant = first
     while instant < last:
         local = instant.astimezone(tz)
         row = Row(start=instant, label=local.strftime("%H:%M %Z") if local.minute % 15 == 0 else "")
-        for provider in columns:
-            queue = pending[provider.pk]
-            if covered.get(provider.pk, first) > instant:
+        for column in columns:
+            queue = pending[column.key]
+            if covered.get(column.key, first) > instant:
                 row.cells.append(Cell("covered", instant))
             elif queue and queue[0].start < instant + STEP:
                 appointment = queue.pop(0)
                 span = max(1, ceil((appointment.end - instant) / STEP))
                 row.cells.append(Cell("appointment", instant, appointment, span))
-                covered[provider.pk] = instant + span * STEP
+                covered[column.key] = instant + span * STEP
             else:
-                calendar = calendars.get(provider.pk)
-                bookable = (
-                    calendar is not None
-                    and instant >= now
-                    and calendar.admits(instant, instant + STEP)
-                )
-                row.cells.append(Cell("open" if bookable else "closed", instant))
+                row.cells.append(Cell("open" if column.bookable(instant) else "closed", instant))
         rows.append(row)
         instant += STEP
-    return DayGrid(day=day, location=location, providers=columns, rows=rows)
+    return DayGrid(day=day, location=location, by=by, columns=columns, rows=rows)

@@ -28,6 +28,11 @@ urlpatterns = [
     path("waitlist/add/", waitlist_views.waitlist_add, name="waitlist_add"),
     path("waitlist/<int:entry_id>/remove/", waitlist_views.waitlist_remove, name="waitlist_remove"),
     path(
+        "waitlist/openings/<int:opening_id>/offer/",
+        waitlist_views.waitlist_offer,
+        name="waitlist_offer",
+    ),
+    path(
         "waitlist/openings/<int:opening_id>/book/",
         waitlist_views.waitlist_book,
         name="waitlist_book",

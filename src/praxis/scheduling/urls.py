@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ical_views, setup_views, sms_views, views, waitlist_views
+from . import desk_views, ical_views, setup_views, sms_views, views, waitlist_views
 
 app_name = "scheduling"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/status/", views.transition, name="transition"),
     path("appointments/<int:appointment_id>/cancel/", views.cancel, name="cancel"),
     path("ready/", views.readiness_board, name="board"),
+    path("appointment-types.css", desk_views.type_colours, name="type_colours"),
     # reminders, calendar files and feeds, the waitlist
     path("sms/reply", sms_views.sms_reply, name="sms_reply"),
     path(

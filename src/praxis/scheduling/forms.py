@@ -105,3 +105,28 @@ class BoardForm(_PracticeForm):
 
 class PatientPickForm(forms.Form):
     q = forms.CharField(max_length=100, label="Find the patient", min_length=2)
+
+
+class RescheduleSearchForm(_PracticeForm):
+    """Where to look for a new time: the visit's provider unless "any provider" is ticked."""
+
+    any_provider = forms.BooleanField(
+        required=False, label="Any provider who offers this visit type"
+    )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.none(), required=False, empty_label="Any location"
+    )
+    from_date = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    earliest_time = forms.TimeField(
+        required=False, label="Not before", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    clean_from_date = FindSlotForm.clean_from_date
+
+
+class RescheduleForm(_PracticeForm):
+    """The slot chosen from the list (hidden fields; the service checks it again)."""
+
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), widget=forms.HiddenInput)
+    start = forms.DateTimeField(widget=forms.HiddenInput)

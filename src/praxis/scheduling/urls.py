@@ -13,6 +13,17 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/status/", views.transition, name="transition"),
     path("appointments/<int:appointment_id>/cancel/", views.cancel, name="cancel"),
     path("ready/", views.readiness_board, name="board"),
+    # moving a visit, the visit-type colours of the calendar
+    path(
+        "appointments/<int:appointment_id>/reschedule/",
+        desk_views.reschedule,
+        name="reschedule",
+    ),
+    path(
+        "appointments/<int:appointment_id>/reschedule/move/",
+        desk_views.reschedule_move,
+        name="reschedule_move",
+    ),
     path("appointment-types.css", desk_views.type_colours, name="type_colours"),
     # reminders, calendar files and feeds, the waitlist
     path("sms/reply", sms_views.sms_reply, name="sms_reply"),

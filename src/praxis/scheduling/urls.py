@@ -13,7 +13,7 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/status/", views.transition, name="transition"),
     path("appointments/<int:appointment_id>/cancel/", views.cancel, name="cancel"),
     path("ready/", views.readiness_board, name="board"),
-    # moving a visit, the visit-type colours of the calendar
+    # moving a visit, weekly series, the visit-type colours of the calendar
     path(
         "appointments/<int:appointment_id>/reschedule/",
         desk_views.reschedule,
@@ -24,6 +24,9 @@ urlpatterns = [
         desk_views.reschedule_move,
         name="reschedule_move",
     ),
+    path("series/", desk_views.series, name="series"),
+    path("series/book/", desk_views.series_book, name="series_book"),
+    path("series/<int:series_id>/", desk_views.series_detail, name="series_detail"),
     path("appointment-types.css", desk_views.type_colours, name="type_colours"),
     # reminders, calendar files and feeds, the waitlist
     path("sms/reply", sms_views.sms_reply, name="sms_reply"),

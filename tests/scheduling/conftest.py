@@ -12,6 +12,7 @@ import pytest
 
 from praxis.core.models import Location, Practice, User
 from praxis.patients.models import Patient
+from praxis.scheduling import services
 from praxis.scheduling.models import AppointmentType, Provider, Resource
 from praxis.scheduling.testing import (
     AppointmentTypeFactory,
@@ -35,6 +36,18 @@ def make_patient(practice: Practice, first: str = "Pat", last: str = "Doe", **ex
         date_of_birth=date(1980, 5, 17),
         sex=Patient.Sex.FEMALE,
         **extra,
+    )
+
+
+def book(patient, provider, location, appointment_type, start):  # type: ignore[no-untyped-def]
+    """A visit booked through the service, by nobody in particular (set-up for a story)."""
+    return services.appointment_book(
+        patient=patient,
+        provider=provider,
+        location=location,
+        appointment_type=appointment_type,
+        start=start,
+        booked_by=None,
     )
 
 

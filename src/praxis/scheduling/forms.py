@@ -3,6 +3,7 @@ so an id from another practice is simply "not a valid choice"."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -10,8 +11,10 @@ from django.utils import timezone
 
 from praxis.core.models import Location, Practice, Room
 
+from . import wallclock
 from .models import Appointment, AppointmentType, Provider
 from .readiness import CHECKS
+from .services import MAX_SERIES_COUNT
 
 
 def _practice_choices(form: forms.Form, practice: Practice) -> None:
@@ -105,3 +108,61 @@ class BoardForm(_PracticeForm):
 
 class PatientPickForm(forms.Form):
     q = forms.CharField(max_length=100, label="Find the patient", min_length=2)
+
+
+class RescheduleSearchForm(_PracticeForm):
+    """Where to look for a new time: the visit's provider unless "any provider" is ticked."""
+
+    any_provider = forms.BooleanField(
+        required=False, label="Any provider who offers this visit type"
+    )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.none(), required=False, empty_label="Any location"
+    )
+    from_date = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    earliest_time = forms.TimeField(
+        required=False, label="Not before", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    clean_from_date = FindSlotForm.clean_from_date
+
+
+class RescheduleForm(_PracticeForm):
+    """The slot chosen from the list (hidden fields; the service checks it again)."""
+
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), widget=forms.HiddenInput)
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+
+
+class SeriesForm(_PracticeForm):
+    """A weekly series: the first visit as a local date and time at the location, how many
+    visits and how many weeks apart. Every field is editable so the plan can change after a
+    refusal."""
+
+    patient = forms.IntegerField(widget=forms.HiddenInput)
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none())
+    location = forms.ModelChoiceField(queryset=Location.objects.none())
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.none(), label="Visit type"
+    )
+    first_date = forms.DateField(
+        label="First visit on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    first_time = forms.TimeField(
+        label="Time of day", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    count = forms.IntegerField(label="Number of visits", min_value=2, max_value=MAX_SERIES_COUNT)
+    interval_weeks = forms.IntegerField(label="Every … weeks", min_value=1, max_value=12)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        location, day, at = data.get("location"), data.get("first_date"), data.get("first_time")
+        if location is not None and day is not None and at is not None:
+            try:
+                data["first_start"] = wallclock.local_to_utc(
+                    datetime.combine(day, at), wallclock.zone_of(location)
+                )
+            except wallclock.NonexistentLocalTime as error:
+                self.add_error("first_time", error.messages[0])
+        return data

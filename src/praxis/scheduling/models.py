@@ -474,6 +474,15 @@ class WaitlistEntry(models.Model):
     booked_appointment = models.ForeignKey(
         Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The desk's last offer (a phone call): which freed time, by whom, when. Booking it is
+    # still a separate click.
+    offered_opening = models.ForeignKey(
+        "WaitlistOpening", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    offered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    offered_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ical_views, setup_views, sms_views, views, waitlist_views
+from . import desk_views, ical_views, setup_views, sms_views, views, waitlist_views
 
 app_name = "scheduling"
 
@@ -13,6 +13,21 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/status/", views.transition, name="transition"),
     path("appointments/<int:appointment_id>/cancel/", views.cancel, name="cancel"),
     path("ready/", views.readiness_board, name="board"),
+    # moving a visit, weekly series, the visit-type colours of the calendar
+    path(
+        "appointments/<int:appointment_id>/reschedule/",
+        desk_views.reschedule,
+        name="reschedule",
+    ),
+    path(
+        "appointments/<int:appointment_id>/reschedule/move/",
+        desk_views.reschedule_move,
+        name="reschedule_move",
+    ),
+    path("series/", desk_views.series, name="series"),
+    path("series/book/", desk_views.series_book, name="series_book"),
+    path("series/<int:series_id>/", desk_views.series_detail, name="series_detail"),
+    path("appointment-types.css", desk_views.type_colours, name="type_colours"),
     # reminders, calendar files and feeds, the waitlist
     path("sms/reply", sms_views.sms_reply, name="sms_reply"),
     path(
@@ -27,6 +42,11 @@ urlpatterns = [
     path("waitlist/", waitlist_views.waitlist_page, name="waitlist"),
     path("waitlist/add/", waitlist_views.waitlist_add, name="waitlist_add"),
     path("waitlist/<int:entry_id>/remove/", waitlist_views.waitlist_remove, name="waitlist_remove"),
+    path(
+        "waitlist/openings/<int:opening_id>/offer/",
+        waitlist_views.waitlist_offer,
+        name="waitlist_offer",
+    ),
     path(
         "waitlist/openings/<int:opening_id>/book/",
         waitlist_views.waitlist_book,

@@ -5,10 +5,14 @@ time becomes a ``WaitlistOpening``. The Waitlist page lists each open opening wi
 that fit it; the front desk offers the time to the patient and books it with "Book this slot",
 which goes through ``appointment_book`` like any booking. Nothing is booked automatically.
 
-An entry fits an opening when it is waiting, its visit type is the opening's or no longer than
-the freed time, its provider and location (if it names them) are the opening's, the opening's
-local date lies within its dates and the visit lies within its times of day. Oldest entries
-come first: first come, first served.
+When the desk has phoned a patient about a freed time, "Mark offered" records who offered which
+time and when (status "offered"); the entry still matches openings and is still booked only by
+"Book this slot".
+
+An entry fits an opening when it is waiting (or offered), its visit type is the opening's or no
+longer than the freed time, its provider and location (if it names them) are the opening's, the
+opening's local date lies within its dates and the visit lies within its times of day. Oldest
+entries come first: first come, first served.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from .models import Appointment, AppointmentType, WaitlistEntry, WaitlistOpening
 from .services import appointment_book
 
 MATCHES_SHOWN = 5
+STILL_WAITING = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
 
 
 def open_slot_on_cancel(sender: Any, appointment: Appointment, change: str, **kwargs: Any) -> None:
@@ -98,7 +103,7 @@ def waitlist_entry_remove(*, entry: WaitlistEntry, removed_by: Any) -> WaitlistE
     with transaction.atomic():
         WaitlistEntry.objects.select_for_update().filter(pk=entry.pk).values_list("pk").first()
         entry.refresh_from_db()
-        if entry.status not in (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED):
+        if entry.status not in STILL_WAITING:
             raise ServiceError("This entry is no longer on the waitlist.")
         entry.status = WaitlistEntry.Status.REMOVED
         entry.save(update_fields=["status"])
@@ -121,14 +126,14 @@ def matches_for(opening: WaitlistOpening, *, limit: int = MATCHES_SHOWN) -> list
     candidates = (
         WaitlistEntry.objects.filter(
             practice_id=opening.practice_id,
-            status=WaitlistEntry.Status.WAITING,
+            status__in=STILL_WAITING,
             earliest_date__lte=day,
             latest_date__gte=day,
         )
         .filter(Q(provider__isnull=True) | Q(provider_id=opening.provider_id))
         .filter(Q(location__isnull=True) | Q(location_id=opening.location_id))
         .exclude(patient_id=opening.cancelled_appointment.patient_id)
-        .select_related("patient", "appointment_type", "provider", "location")
+        .select_related("patient", "appointment_type", "provider", "location", "offered_by")
         .order_by("created_at", "pk")
     )
     found = []
@@ -166,7 +171,7 @@ def waitlist_book(*, opening: WaitlistOpening, entry: WaitlistEntry, booked_by: 
         raise ServiceError("This entry belongs to another practice.")
     if opening.status != WaitlistOpening.Status.OPEN:
         raise ServiceError("This time has already been filled or dismissed.")
-    if entry.status != WaitlistEntry.Status.WAITING:
+    if entry.status not in STILL_WAITING:
         raise ServiceError("This patient is no longer waiting.")
     with transaction.atomic():
         appointment = appointment_book(
@@ -190,6 +195,35 @@ def waitlist_book(*, opening: WaitlistOpening, entry: WaitlistEntry, booked_by: 
             actor=booked_by,
         )
     return appointment
+
+
+def waitlist_entry_offer(
+    *, entry: WaitlistEntry, opening: WaitlistOpening, offered_by: Any
+) -> WaitlistEntry:
+    """Record that the desk offered this freed time to the patient. Nothing is booked."""
+    if opening.practice_id != entry.practice_id:
+        raise ServiceError("This entry belongs to another practice.")
+    with transaction.atomic():
+        WaitlistEntry.objects.select_for_update().filter(pk=entry.pk).values_list("pk").first()
+        entry.refresh_from_db()
+        opening.refresh_from_db()
+        if opening.status != WaitlistOpening.Status.OPEN:
+            raise ServiceError("This time has already been filled or dismissed.")
+        if entry.status not in STILL_WAITING:
+            raise ServiceError("This patient is no longer waiting.")
+        entry.status = WaitlistEntry.Status.OFFERED
+        entry.offered_opening = opening
+        entry.offered_by = offered_by
+        entry.offered_at = timezone.now()
+        entry.save(update_fields=["status", "offered_opening", "offered_by", "offered_at"])
+        audit.record(
+            "praxis.scheduling.waitlist_entry.offered",
+            obj=entry,
+            patient_id=entry.patient_id,
+            details={"opening": opening.pk},
+            actor=offered_by,
+        )
+    return entry
 
 
 def waitlist_opening_dismiss(*, opening: WaitlistOpening, by: Any) -> None:

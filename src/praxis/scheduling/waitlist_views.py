@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,8 +28,8 @@ def _page(
 ) -> HttpResponse:
     practice = practice_of(request.user)
     entries = list(
-        WaitlistEntry.objects.filter(practice=practice, status=WaitlistEntry.Status.WAITING)
-        .select_related("patient", "appointment_type", "provider", "location")
+        WaitlistEntry.objects.filter(practice=practice, status__in=waitlist.STILL_WAITING)
+        .select_related("patient", "appointment_type", "provider", "location", "offered_by")
         .order_by("created_at", "pk")
     )
     openings: list[dict[str, Any]] = []
@@ -57,6 +57,15 @@ def _page(
         },
         status=status,
     )
+
+
+def _posted_entry(request: HttpRequest, practice: Any) -> WaitlistEntry:
+    """The entry named by the form; junk, missing and another practice's are the same 404."""
+    try:
+        pk = int(request.POST.get("entry") or 0)
+    except ValueError as exc:
+        raise Http404 from exc
+    return get_object_or_404(WaitlistEntry, pk=pk, practice=practice)
 
 
 @requires(*PERMS)
@@ -120,7 +129,7 @@ def waitlist_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
 def waitlist_book(request: HttpRequest, opening_id: int) -> HttpResponse:
     practice = practice_of(request.user)
     opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice)
-    entry = get_object_or_404(WaitlistEntry, pk=request.POST.get("entry") or 0, practice=practice)
+    entry = _posted_entry(request, practice)
     try:
         appointment = waitlist.waitlist_book(opening=opening, entry=entry, booked_by=request.user)
     except ServiceError as error:
@@ -128,6 +137,21 @@ def waitlist_book(request: HttpRequest, opening_id: int) -> HttpResponse:
         return redirect("scheduling:waitlist")
     messages.success(request, "Booked from the waitlist.")
     return redirect("scheduling:appointment", appointment_id=appointment.pk)
+
+
+@requires(*PERMS)
+@require_POST
+def waitlist_offer(request: HttpRequest, opening_id: int) -> HttpResponse:
+    practice = practice_of(request.user)
+    opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice)
+    entry = _posted_entry(request, practice)
+    try:
+        waitlist.waitlist_entry_offer(entry=entry, opening=opening, offered_by=request.user)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Marked as offered. Book the slot once the patient accepts.")
+    return redirect("scheduling:waitlist")
 
 
 @requires(*PERMS)

@@ -213,6 +213,77 @@ class TestCalendarAndBoard:
         week = client.get(url, {**params, "mode": "week"})
         assert week.status_code == 200 and len(week.context["week"]) == 7
 
+    def test_the_day_by_room_shows_what_holds_each_room(
+        self, client_for, frontdesk_fay, practice, paula, clinic, dana, lee, exam_room, visit_day
+    ):
+        from praxis.scheduling.testing import AppointmentTypeFactory, ResourceFactory
+
+        ecg = ResourceFactory(location=clinic, name="ECG cart", kind="equipment")
+        procedure = AppointmentTypeFactory(
+            practice=practice, name="Procedure", providers=[dana], required_resources=[exam_room]
+        )
+        tracing = AppointmentTypeFactory(
+            practice=practice, name="ECG", providers=[lee], required_resources=[ecg]
+        )
+        book_for(paula, dana, clinic, procedure, local(visit_day, 9), None)
+        book_for(
+            make_patient(practice, "Eli", "Ng"), lee, clinic, tracing, local(visit_day, 9), None
+        )
+        response = client_for(frontdesk_fay).get(
+            reverse("scheduling:calendar"),
+            {"location": clinic.pk, "date": visit_day.isoformat(), "by": "room"},
+        )
+        assert response.status_code == 200
+        grid = response.context["grid"]
+        assert grid.by == "room"
+        assert [c.title for c in grid.columns] == ["Exam 1", "ECG cart"]
+        placed = {
+            grid.columns[i].title: cell.appointment.patient.legal_last_name
+            for row in grid.rows
+            for i, cell in enumerate(row.cells)
+            if cell.kind == "appointment"
+        }
+        assert placed == {"Exam 1": "Patel", "ECG cart": "Ng"}
+        # Rooms have no hours: nothing in a room column offers a booking link.
+        assert {cell.kind for row in grid.rows for cell in row.cells} <= {
+            "appointment", "covered", "free"
+        }  # fmt: skip
+        text = page_text(response)
+        assert "Appointments by room or equipment and time" in text
+        assert 'hx-trigger="every 120s"' in response.content.decode()
+
+    def test_an_open_cell_books_with_its_provider(
+        self, client_for, frontdesk_fay, clinic, dana, lee, visit_day
+    ):
+        response = client_for(frontdesk_fay).get(
+            reverse("scheduling:calendar"), {"location": clinic.pk, "date": visit_day.isoformat()}
+        )
+        body = response.content.decode()
+        assert f"provider={dana.pk}&from_date={visit_day.isoformat()}" in body
+        assert f"provider={lee.pk}&from_date={visit_day.isoformat()}" in body
+
+    def test_times_are_on_the_clinics_clock_whatever_the_servers(
+        self, client_for, frontdesk_fay, practice, paula, dana, follow_up, visit_day, settings
+    ):
+        from praxis.core.testing.factories import LocationFactory
+
+        seattle = LocationFactory(
+            practice=practice, name="Seattle", time_zone="America/Los_Angeles"
+        )
+        visit = Appointment.objects.create(
+            practice=practice, patient=paula, provider=dana, location=seattle,
+            appointment_type=follow_up, start=local(visit_day, 13), end=local(visit_day, 13, 30),
+        )  # fmt: skip
+        # 13:00 in New York is 10:00 in Seattle.
+        client = client_for(frontdesk_fay)
+        page = page_text(client.get(reverse("scheduling:appointment", args=[visit.pk])))
+        assert "10:00" in page and "13:00" not in page
+        week = client.get(
+            reverse("scheduling:calendar"),
+            {"location": seattle.pk, "date": visit_day.isoformat(), "mode": "week"},
+        )
+        assert "10:00 Paula Patel" in page_text(week)
+
     def test_the_calendar_has_no_row_in_the_spring_forward_gap(
         self, client_for, frontdesk_fay, clinic, dana
     ):

@@ -318,3 +318,29 @@ def test_a_visit_that_crosses_the_end_of_a_stretch_still_sees_what_follows(
     ]
     assert "09:30" in that_day and "10:00" not in that_day and "10:30" not in that_day
     assert "11:00" in that_day
+
+
+def test_a_visit_being_moved_does_not_block_its_own_time(
+    frontdesk_fay, follow_up, dana, clinic, paula, visit_day
+):
+    visit = services.appointment_book(
+        patient=paula,
+        provider=dana,
+        location=clinic,
+        appointment_type=follow_up,
+        start=local(visit_day, 10),
+        booked_by=frontdesk_fay,
+    )
+    others = search(follow_up, visit_day, providers=[dana])
+    assert "10:00" not in local_times(others)
+    # A 45-minute visit on the 15-minute grid can move by a quarter of an hour into its own time,
+    # but is not offered the time it already has.
+    long_visit = AppointmentTypeFactory(
+        practice=follow_up.practice, name="Long", duration_minutes=45, providers=[dana]
+    )
+    visit.appointment_type = long_visit
+    visit.end = visit.start + long_visit.duration
+    visit.save()
+    moves = local_times(search(long_visit, visit_day, providers=[dana], moving=visit))
+    assert "10:00" not in moves and {"09:30", "09:45", "10:15", "10:30"} <= set(moves)
+    assert "10:15" not in local_times(search(long_visit, visit_day, providers=[dana]))

@@ -28,10 +28,11 @@ DEFAULT_OPEN, DEFAULT_CLOSE = time(8, 0), time(17, 0)
 
 @dataclass
 class Cell:
-    kind: str  # "appointment" | "open" | "closed" | "covered"
+    kind: str  # "appointment" | "open" | "closed" | "free" | "covered"
     start: datetime
     appointment: Appointment | None = None
     rowspan: int = 1
+    column: int | None = None  # the key of the column an open cell belongs to
 
 
 @dataclass
@@ -48,7 +49,9 @@ class Column:
     key: int
     title: str
     appointments: list[Appointment]
-    bookable: Callable[[datetime], bool]  # may a visit start in the row at this instant?
+    # Whether a visit may start in the row at this instant; None for a lane without hours of
+    # its own (a room), whose empty cells are just free.
+    bookable: Callable[[datetime], bool] | None
 
 
 @dataclass
@@ -127,7 +130,7 @@ def room_day_grid(
     *, location: Location, day: date, appointments: list[Appointment], resources: list[Resource]
 ) -> DayGrid:
     """A column per room and piece of equipment at the location, with the visits that hold it
-    (or were roomed in it). Rooms have no hours of their own: nothing is marked bookable."""
+    (or were roomed in it). Rooms have no hours of their own: empty cells are just free."""
     held: dict[int, list[Appointment]] = {r.pk: [] for r in resources}
     by_room = {r.room_id: r.pk for r in resources if r.room_id is not None}
     for appointment in appointments:
@@ -137,8 +140,7 @@ def room_day_grid(
         for lane in lanes & held.keys():
             held[lane].append(appointment)
     columns = [
-        Column(key=r.pk, title=r.name, appointments=held[r.pk], bookable=lambda instant: False)
-        for r in resources
+        Column(key=r.pk, title=r.name, appointments=held[r.pk], bookable=None) for r in resources
     ]
     return _grid(location, day, "room", columns, [(a.start, a.end) for a in appointments])
 
@@ -171,8 +173,12 @@ def _grid(
                 span = max(1, ceil((appointment.end - instant) / STEP))
                 row.cells.append(Cell("appointment", instant, appointment, span))
                 covered[column.key] = instant + span * STEP
+            elif column.bookable is None:
+                row.cells.append(Cell("free", instant))
+            elif column.bookable(instant):
+                row.cells.append(Cell("open", instant, column=column.key))
             else:
-                row.cells.append(Cell("open" if column.bookable(instant) else "closed", instant))
+                row.cells.append(Cell("closed", instant))
         rows.append(row)
         instant += STEP
     return DayGrid(day=day, location=location, by=by, columns=columns, rows=rows)

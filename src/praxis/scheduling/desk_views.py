@@ -96,6 +96,7 @@ def _reschedule_page(
                 end_date=data["from_date"] + timedelta(days=27),
                 earliest_time=data["earliest_time"],
                 limit=SLOTS_SHOWN,
+                moving=appointment,
             )
         except ServiceError as refused:
             form.add_error(None, " ".join(refused.messages))

@@ -39,6 +39,12 @@ class CalendarForm(_PracticeForm):
     location = forms.ModelChoiceField(queryset=Location.objects.none())
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     mode = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], initial="day")
+    by = forms.ChoiceField(
+        label="Columns",
+        choices=[("provider", "Providers"), ("room", "Rooms and equipment")],
+        required=False,
+        help_text="The day view has a column per provider, or per room and piece of equipment.",
+    )
 
 
 class FindSlotForm(_PracticeForm):

@@ -272,6 +272,13 @@ def exceptions_for(
     )
 
 
+def bookable_resources(*, location: Location) -> list[Resource]:
+    """The location's active rooms and equipment, rooms first, by name."""
+    return list(
+        Resource.objects.filter(location=location, is_active=True).order_by("-kind", "name", "pk")
+    )
+
+
 def required_resources(appointment_type: AppointmentType) -> list[Resource]:
     """Every resource the type lists, active or not (an inactive one still says that the type
     needs a resource of that kind)."""

@@ -206,12 +206,14 @@ def slot_search(
     earliest_time: time | None = None,
     limit: int = 20,
     now: datetime | None = None,
+    moving: Appointment | None = None,
 ) -> list[Slot]:
     """Free slots for a visit type, earliest first: the provider (at any location) and the
     required resources are free, the time lies inside the provider's availability at the
     location, and it starts at least the minimum notice from now. Dates are local dates at each
-    location; `earliest_time` is a local time of day. Five queries, plus one or two for each
-    stretch of busy time read (at most four stretches for the longest range)."""
+    location; `earliest_time` is a local time of day. When `moving` a visit, its own time counts
+    as free (it may move by a quarter of an hour into time it holds now). Five queries, plus one
+    or two for each stretch of busy time read (at most four stretches for the longest range)."""
     if end_date < start_date:
         raise ServiceError("The end date is before the start date.")
     if (end_date - start_date).days >= MAX_SEARCH_DAYS:
@@ -263,12 +265,18 @@ def slot_search(
     for chunk_start, chunk_end in _search_chunks(first_open, last_close):
         read_end = chunk_end + duration  # a visit starting in the stretch may run past its end
         provider_busy = selectors.provider_busy_intervals(
-            provider_ids=ids, start=chunk_start, end=read_end
+            provider_ids=ids,
+            start=chunk_start,
+            end=read_end,
+            exclude_appointment_id=moving.pk if moving else None,
         )
         resource_busy = {
             rid: IntervalSet(intervals)
             for rid, intervals in selectors.resource_busy_intervals(
-                resource_ids=resource_ids, start=chunk_start, end=read_end
+                resource_ids=resource_ids,
+                start=chunk_start,
+                end=read_end,
+                exclude_appointment_id=moving.pk if moving else None,
             ).items()
         }
         for calendar in calendars:
@@ -288,6 +296,11 @@ def slot_search(
                     break
                 if not earliest_time_ok(start, tz, earliest_time):
                     continue
+                if moving is not None and (start, calendar.provider.pk) == (
+                    moving.start,
+                    moving.provider_id,
+                ):
+                    continue  # where it is already
                 held = pick_resources(groups, resource_busy, start, start + duration)
                 if held is None:
                     continue

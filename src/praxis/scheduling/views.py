@@ -23,7 +23,7 @@ from praxis.patients.selectors import patient_search
 
 from . import selectors, services, wallclock
 from .access import access_appointment_by_id
-from .calendar_grid import day_grid
+from .calendar_grid import day_grid, room_day_grid
 from .forms import (
     BoardForm,
     BookForm,
@@ -78,18 +78,25 @@ def calendar(request: HttpRequest) -> HttpResponse:
         appointments = list(
             selectors.appointments_for_day(practice=practice, day=day, location=location)
         )
-        context["grid"] = day_grid(
-            location=location,
-            day=day,
-            appointments=[a for a in appointments if a.is_active],
-            now=timezone.now(),
-        )
+        active = [a for a in appointments if a.is_active]
+        if form.cleaned_data["by"] == "room":
+            context["grid"] = room_day_grid(
+                location=location,
+                day=day,
+                appointments=active,
+                resources=selectors.bookable_resources(location=location),
+            )
+        else:
+            context["grid"] = day_grid(
+                location=location, day=day, appointments=active, now=timezone.now()
+            )
         context["cancelled"] = [a for a in appointments if not a.is_active]
         context["previous"], context["next"] = day - timedelta(days=1), day + timedelta(days=1)
     audit_phi_list(
         request, patient_ids=[a.patient_id for a in appointments], what=f"calendar {mode}"
     )
-    return render(request, "scheduling/calendar.html", context)
+    with timezone.override(wallclock.zone_of(location)):  # times on the clinic's clock
+        return render(request, "scheduling/calendar.html", context)
 
 
 @requires("scheduling.book_appointment", "patients.view_patient")
@@ -190,21 +197,22 @@ def _appointment_page(
     status: int = 200,
 ) -> HttpResponse:
     tz = wallclock.zone_of(appointment.location)
-    return render(
-        request,
-        "scheduling/appointment.html",
-        {
-            "appointment": appointment,
-            "local_start": appointment.start.astimezone(tz),
-            "local_end": appointment.end.astimezone(tz),
-            "next_steps": NEXT_STEPS.get(Appointment.Status(appointment.status), []),
-            "status_labels": dict(Appointment.Status.choices),
-            "transition_form": TransitionForm(appointment=appointment),
-            "cancel_form": cancel_form or CancelForm(),
-            "can_cancel": appointment.status in services.MOVABLE,
-        },
-        status=status,
-    )
+    with timezone.override(tz):  # the template's date filters show the clinic's clock
+        return render(
+            request,
+            "scheduling/appointment.html",
+            {
+                "appointment": appointment,
+                "local_start": appointment.start.astimezone(tz),
+                "local_end": appointment.end.astimezone(tz),
+                "next_steps": NEXT_STEPS.get(Appointment.Status(appointment.status), []),
+                "status_labels": dict(Appointment.Status.choices),
+                "transition_form": TransitionForm(appointment=appointment),
+                "cancel_form": cancel_form or CancelForm(),
+                "can_cancel": appointment.status in services.MOVABLE,
+            },
+            status=status,
+        )
 
 
 @requires("scheduling.update_appointment_status", "patients.view_patient")

@@ -348,6 +348,39 @@ def _calendar(
     return found[0] if found else Calendar(provider=provider, location=location)
 
 
+def _visit_admitted(
+    *,
+    provider: Provider,
+    location: Location,
+    appointment_type: AppointmentType,
+    start: datetime,
+    end: datetime,
+) -> bool:
+    """Whether one visit lies inside the provider's hours at an (active) location: the same
+    rules as build_calendars, applied to only the rows that can matter for [start, end), so a
+    booking does not build the calendar of whole days."""
+    tz = wallclock.zone_of(location)
+    first, last = wallclock.local_date(start, tz), wallclock.local_date(end, tz)
+    templates, exceptions = selectors.hours_for_visit(
+        provider_id=provider.pk,
+        location_id=location.pk,
+        appointment_type=appointment_type,
+        first=first,
+        last=last,
+        start=start,
+        end=end,
+    )
+    calendar = Calendar(provider=provider, location=location)
+    calendar.open = template_windows(templates, first, last, tz)
+    for x in exceptions:
+        if x.kind == AvailabilityException.Kind.EXTRA_SESSION:
+            if x.location_id == location.pk:
+                calendar.open.append((x.start, x.end))
+        elif x.location_id is None or x.location_id == location.pk:
+            calendar.closed.append((x.start, x.end))
+    return calendar.admits(start, end)
+
+
 def _unavailable_message(provider: Provider, location: Location, start: datetime) -> str:
     when = wallclock.describe(start, wallclock.zone_of(location))
     return f"{provider} is not available at {location} at {when} for this visit type."
@@ -558,15 +591,13 @@ def _plan_visit(
     if start < timezone.now():
         raise ServiceError("This time is in the past.")
     end = start + appointment_type.duration
-    tz = wallclock.zone_of(location)
-    calendar = _calendar(
+    if not _visit_admitted(
         provider=provider,
         location=location,
         appointment_type=appointment_type,
-        first=wallclock.local_date(start, tz),
-        last=wallclock.local_date(end, tz),
-    )
-    if not calendar.admits(start, end):
+        start=start,
+        end=end,
+    ):
         raise ServiceError(_unavailable_message(provider, location, start))
     groups = _resource_plan(
         appointment_type=appointment_type, location=location, resources=resources

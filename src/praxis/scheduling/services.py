@@ -508,17 +508,32 @@ def _is_overlap_violation(exc: IntegrityError) -> bool:
     )
 
 
+def _remember_holds(appointment: Appointment, holds: list[AppointmentResource]) -> None:
+    """Make ``appointment.resource_holds.all()`` answer with the holds just written, the way
+    prefetch_related would, so showing a booked visit (the API's answer) does not read back
+    rows this transaction has in hand; a stale prefetch from before a move is replaced too."""
+    cache = appointment.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.pop("resource_holds", None)
+    queryset = appointment.resource_holds.all()
+    queryset._result_cache = holds  # type: ignore[attr-defined]
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    cache["resource_holds"] = queryset
+
+
 def _save_with_holds(appointment: Appointment, held: Sequence[Resource]) -> None:
     """Write the appointment and (replacing any it had) its resource holds. The exclusion
     constraints are the backstop: if one fires anyway, the caller gets the same SlotTaken as
     from the check."""
     moving = appointment.pk is not None
     try:
-        with transaction.atomic():  # a savepoint, so the transaction survives a violation
+        # A savepoint, so the transaction survives an exclusion violation and can name the
+        # conflict. Only PostgreSQL has those constraints; on SQLite any IntegrityError is
+        # re-raised anyway, so the SAVEPOINT/RELEASE round trips would buy nothing.
+        with transaction.atomic(savepoint=connection.vendor == "postgresql"):
             if moving:  # first, or the old holds would overlap the new ones
                 AppointmentResource.objects.filter(appointment=appointment).delete()
             appointment.save()
-            AppointmentResource.objects.bulk_create(
+            holds = AppointmentResource.objects.bulk_create(
                 AppointmentResource(
                     appointment=appointment,
                     resource=r,
@@ -528,6 +543,7 @@ def _save_with_holds(appointment: Appointment, held: Sequence[Resource]) -> None
                 )
                 for r in held
             )
+        _remember_holds(appointment, holds)
     except IntegrityError as exc:
         if not _is_overlap_violation(exc):
             raise

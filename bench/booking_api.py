@@ -23,10 +23,12 @@ foreign_keys=ON); on PostgreSQL both run at the server's default isolation (read
 as Django does. The raw_booking audit rows hash a similar payload, not the application's
 canonical form (the throwaway database is dropped afterwards).
 
-Each client books its own provider's consecutive 30-minute slots (weekdays 08:00-17:00 local,
-from next week on), so no booking conflicts with another; each baseline writes the same number
-of rows for 8 other providers of its own. Afterwards the number of appointments of the API's
-providers must equal the number of 201 answers, with no 5xx.
+The timed load is split into rounds (3 x 1 s small, 5 x 2 s full); after each API round both
+baselines write as many rows as that round booked, so a busy neighbour on the machine weighs on
+the API and its baselines alike. Each client books its own provider's consecutive 30-minute
+slots (weekdays 08:00-17:00 local, from next week on), so no booking conflicts with another;
+each baseline writes the same number of rows for 8 other providers of its own. Afterwards the
+number of appointments of the API's providers must equal the number of 201 answers, with no 5xx.
 """
 
 from __future__ import annotations
@@ -68,6 +70,9 @@ NAME = "booking_api"
 
 CLIENTS = 8
 DURATION_S = {"small": 3.0, "full": 10.0}
+# The timed load is split into rounds that alternate API, raw_insert and raw_booking, so a busy
+# neighbour on the machine slows the API and its baselines alike.
+ROUNDS = {"small": 3, "full": 5}
 TZ = ZoneInfo("America/New_York")
 PATH = "/api/v1/scheduling/appointments"
 
@@ -92,7 +97,7 @@ def run(size: str) -> list[dict[str, Any]]:
         try:
             if db == "postgresql":
                 url = create_pg_database("booking")
-            results.append(_run_one(db, url, data_dir, DURATION_S[size], size))
+            results.append(_run_one(db, url, data_dir, size))
         finally:
             if url:
                 drop_pg_database(url)
@@ -100,7 +105,8 @@ def run(size: str) -> list[dict[str, Any]]:
     return results
 
 
-def _run_one(db: str, url: str, data_dir: Path, duration: float, size: str) -> dict[str, Any]:
+def _run_one(db: str, url: str, data_dir: Path, size: str) -> dict[str, Any]:
+    duration, rounds = DURATION_S[size], ROUNDS[size]
     env = server_env(data_dir, url)
     bin_dir = Path(sys.executable).parent
     log(f"{NAME}: {db}: migrate + fixture")
@@ -110,10 +116,26 @@ def _run_one(db: str, url: str, data_dir: Path, duration: float, size: str) -> d
     booking_providers = ids["providers"][2 * CLIENTS :]
     server_log = data_dir / "gunicorn.log"
     port = free_port()
+    # Each client and baseline thread walks its own provider's slots across all rounds.
+    api_slots, insert_slots, booking_slots = ([_slots() for _ in range(CLIENTS)] for _ in "abc")
+    api: dict[str, Any] = {"latencies": [], "statuses": Counter(), "failures": []}
+    elapsed = {"api": 0.0, "insert": 0.0, "booking": 0.0}
     server = start_gunicorn(bin_dir, env, data_dir, port, server_log, tag=NAME)
     try:
         wait_healthy(server, port, server_log)
-        api = _api_load(port, ids, api_providers, duration)
+        for _ in range(rounds):
+            one = _api_load(port, ids, api_providers, duration / rounds, api_slots)
+            for key in ("latencies", "statuses", "failures"):
+                api[key] += one[key]
+            elapsed["api"] += one["elapsed_s"]
+            n = one["statuses"].get("201", 0)
+            if n:
+                elapsed["insert"] += _raw(
+                    db, url, data_dir, ids, insert_providers, n, insert_slots, booking=False
+                )
+                elapsed["booking"] += _raw(
+                    db, url, data_dir, ids, booking_providers, n, booking_slots, booking=True
+                )
     finally:
         stop(server, tag=NAME)
     created = api["statuses"].get("201", 0)
@@ -127,9 +149,9 @@ def _run_one(db: str, url: str, data_dir: Path, duration: float, size: str) -> d
             f"{NAME}: {db}: {created} answers 201 but {count} appointments; "
             f"statuses {dict(api['statuses'])}, failures {api['failures']}"
         )
-    rps = created / api["elapsed_s"]
-    insert_rps = created / _raw(db, url, data_dir, ids, insert_providers, created, booking=False)
-    booking_rps = created / _raw(db, url, data_dir, ids, booking_providers, created, booking=True)
+    rps = created / elapsed["api"]
+    insert_rps = created / elapsed["insert"]
+    booking_rps = created / elapsed["booking"]
     log(
         f"{NAME}: {db}: api {created} bookings, {rps:.0f}/s; raw_booking {booking_rps:.0f}/s; "
         f"raw_insert {insert_rps:.0f}/s"
@@ -147,12 +169,19 @@ def _run_one(db: str, url: str, data_dir: Path, duration: float, size: str) -> d
         "statuses": dict(api["statuses"]),
         "clients": CLIENTS,
         "duration_s": duration,
+        "rounds": rounds,
         "server": "gunicorn --workers 2 --threads 4",
         "size": size,
     }
 
 
-def _api_load(port: int, ids: dict[str, Any], providers: list[int], duration: float) -> dict:
+def _api_load(
+    port: int,
+    ids: dict[str, Any],
+    providers: list[int],
+    duration: float,
+    slot_iters: list[Iterator[datetime]],
+) -> dict[str, Any]:
     lock = threading.Lock()
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
@@ -165,7 +194,7 @@ def _api_load(port: int, ids: dict[str, Any], providers: list[int], duration: fl
         mine: list[float] = []
         seen: Counter[str] = Counter()
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        slots = _slots()
+        slots = slot_iters[i]
         try:
             ready.wait()
             while time.perf_counter() < clock["deadline"]:
@@ -222,6 +251,7 @@ def _raw(
     ids: dict[str, Any],
     providers: list[int],
     total: int,
+    slot_iters: list[Iterator[datetime]],
     *,
     booking: bool,
 ) -> float:
@@ -236,9 +266,8 @@ def _raw(
         try:
             conn = _RawConnection(db, url, data_dir, ids)
             ready.wait()
-            slots = _slots()
             for _ in range(per[i]):
-                start = next(slots)
+                start = next(slot_iters[i])
                 end = start + timedelta(minutes=30)
                 patient = ids["patients"][i % len(ids["patients"])]
                 if booking:

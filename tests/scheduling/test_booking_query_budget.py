@@ -16,6 +16,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from praxis.core.audit import verify_chain
+from praxis.core.models import AuditEvent
 from praxis.core.services import api_token_create
 from praxis.scheduling.models import Appointment
 
@@ -67,6 +69,9 @@ def test_one_api_booking_stays_within_its_query_budget(
     assert not any("scheduling_appointmentresource" in q for q in queries)
     assert response.json()["resources"] == []
     assert Appointment.objects.filter(provider=dana).count() == 2
+    booked = AuditEvent.objects.filter(action="praxis.scheduling.appointment.booked")
+    assert booked.count() == 2  # fewer statements, still every write audited
+    assert verify_chain().ok
 
 
 def test_a_booking_that_holds_a_room_costs_only_the_room(

@@ -24,7 +24,18 @@ def main(argv: list[str]) -> int:
         ids = fx.build_practice(int(argv[1]))
         issued = api_token_create(user=User.objects.get(pk=ids["manager"]), name="bench")
         fx.analyze()
-        print(json.dumps({**ids, "token": issued.secret, "db": fx.vendor()}), flush=True)
+        # What the raw_booking baseline needs to check and lock exactly as the service does.
+        from praxis.core.audit import _CHAIN_LOCK_KEY
+        from praxis.scheduling.models import ACTIVE_STATUSES, MAX_APPOINTMENT_MINUTES
+        from praxis.scheduling.services import _LOCK_PROVIDER
+
+        rules = {
+            "active_statuses": [str(s) for s in ACTIVE_STATUSES],
+            "max_appointment_minutes": MAX_APPOINTMENT_MINUTES,
+            "lock_provider": _LOCK_PROVIDER,
+            "lock_audit_chain": _CHAIN_LOCK_KEY,
+        }
+        print(json.dumps({**ids, **rules, "token": issued.secret, "db": fx.vendor()}), flush=True)
         return 0
     if argv[0] == "count":
         from praxis.scheduling.models import Appointment

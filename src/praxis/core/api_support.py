@@ -38,7 +38,12 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer prx_…`` with a personal token (core.services.api_token_create)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+        # The user's practice comes along: every endpoint scopes its queries to it.
+        found = (
+            ApiToken.objects.select_related("user__practice")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
         if found is None or not found.is_usable or not found.user.is_active:
             return None
         if not found.user.has_perm("core.use_api"):  # the role that allowed it was taken away

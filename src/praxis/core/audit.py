@@ -111,7 +111,9 @@ def record(
         request_id=ctx.request_id,
         details=_normalize_details(details),
     )
-    with transaction.atomic():
+    # No savepoint: an event that cannot be written must undo the caller's write as well, and
+    # the SAVEPOINT/RELEASE pair would cost two round trips on every audited write.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])

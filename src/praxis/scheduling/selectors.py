@@ -283,3 +283,36 @@ def required_resources(appointment_type: AppointmentType) -> list[Resource]:
     """Every resource the type lists, active or not (an inactive one still says that the type
     needs a resource of that kind)."""
     return list(appointment_type.required_resources.all())
+
+
+def hours_for_visit(
+    *,
+    provider_id: int,
+    location_id: int,
+    appointment_type: AppointmentType,
+    first: date,
+    last: date,
+    start: datetime,
+    end: datetime,
+) -> tuple[list[AvailabilityTemplate], list[AvailabilityException]]:
+    """What decides whether one visit at [start, end) (local dates first..last) lies inside a
+    provider's hours at a location: the weekly templates of those weekdays in effect then that
+    allow the type, and the exceptions that overlap the visit (only those can open or close
+    any of it). The caller has checked that the location is active."""
+    weekdays = {d.weekday() for d in dates(first, last)}
+    templates = (
+        AvailabilityTemplate.objects.filter(
+            provider_id=provider_id,
+            location_id=location_id,
+            weekday__in=sorted(weekdays),
+            effective_from__lte=last,
+        )
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
+        .filter(Q(allowed_types__isnull=True) | Q(allowed_types=appointment_type))
+        .only("weekday", "start_time", "end_time", "effective_from", "effective_to")
+        .distinct()
+    )
+    exceptions = AvailabilityException.objects.filter(
+        provider_id=provider_id, start__lt=end, end__gt=start
+    ).only("location_id", "kind", "start", "end")
+    return list(templates), list(exceptions)

@@ -413,6 +413,39 @@ def _calendar(
     return found[0] if found else Calendar(provider=provider, location=location)
 
 
+def _visit_admitted(
+    *,
+    provider: Provider,
+    location: Location,
+    appointment_type: AppointmentType,
+    start: datetime,
+    end: datetime,
+) -> bool:
+    """Whether one visit lies inside the provider's hours at an (active) location: the same
+    rules as build_calendars, applied to only the rows that can matter for [start, end), so a
+    booking does not build the calendar of whole days."""
+    tz = wallclock.zone_of(location)
+    first, last = wallclock.local_date(start, tz), wallclock.local_date(end, tz)
+    templates, exceptions = selectors.hours_for_visit(
+        provider_id=provider.pk,
+        location_id=location.pk,
+        appointment_type=appointment_type,
+        first=first,
+        last=last,
+        start=start,
+        end=end,
+    )
+    calendar = Calendar(provider=provider, location=location)
+    calendar.open = template_windows(templates, first, last, tz)
+    for x in exceptions:
+        if x.kind == AvailabilityException.Kind.EXTRA_SESSION:
+            if x.location_id == location.pk:
+                calendar.open.append((x.start, x.end))
+        elif x.location_id is None or x.location_id == location.pk:
+            calendar.closed.append((x.start, x.end))
+    return calendar.admits(start, end)
+
+
 def _unavailable_message(provider: Provider, location: Location, start: datetime) -> str:
     when = wallclock.describe(start, wallclock.zone_of(location))
     return f"{provider} is not available at {location} at {when} for this visit type."
@@ -540,17 +573,32 @@ def _is_overlap_violation(exc: IntegrityError) -> bool:
     )
 
 
+def _remember_holds(appointment: Appointment, holds: list[AppointmentResource]) -> None:
+    """Make ``appointment.resource_holds.all()`` answer with the holds just written, the way
+    prefetch_related would, so showing a booked visit (the API's answer) does not read back
+    rows this transaction has in hand; a stale prefetch from before a move is replaced too."""
+    cache = appointment.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.pop("resource_holds", None)
+    queryset = appointment.resource_holds.all()
+    queryset._result_cache = holds  # type: ignore[attr-defined]
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    cache["resource_holds"] = queryset
+
+
 def _save_with_holds(appointment: Appointment, held: Sequence[Resource]) -> None:
     """Write the appointment and (replacing any it had) its resource holds. The exclusion
     constraints are the backstop: if one fires anyway, the caller gets the same SlotTaken as
     from the check."""
     moving = appointment.pk is not None
     try:
-        with transaction.atomic():  # a savepoint, so the transaction survives a violation
+        # A savepoint, so the transaction survives an exclusion violation and can name the
+        # conflict. Only PostgreSQL has those constraints; on SQLite any IntegrityError is
+        # re-raised anyway, so the SAVEPOINT/RELEASE round trips would buy nothing.
+        with transaction.atomic(savepoint=connection.vendor == "postgresql"):
             if moving:  # first, or the old holds would overlap the new ones
                 AppointmentResource.objects.filter(appointment=appointment).delete()
             appointment.save()
-            AppointmentResource.objects.bulk_create(
+            holds = AppointmentResource.objects.bulk_create(
                 AppointmentResource(
                     appointment=appointment,
                     resource=r,
@@ -560,6 +608,7 @@ def _save_with_holds(appointment: Appointment, held: Sequence[Resource]) -> None
                 )
                 for r in held
             )
+        _remember_holds(appointment, holds)
     except IntegrityError as exc:
         if not _is_overlap_violation(exc):
             raise
@@ -623,15 +672,13 @@ def _plan_visit(
     if start < timezone.now():
         raise ServiceError("This time is in the past.")
     end = start + appointment_type.duration
-    tz = wallclock.zone_of(location)
-    calendar = _calendar(
+    if not _visit_admitted(
         provider=provider,
         location=location,
         appointment_type=appointment_type,
-        first=wallclock.local_date(start, tz),
-        last=wallclock.local_date(end, tz),
-    )
-    if not calendar.admits(start, end):
+        start=start,
+        end=end,
+    ):
         raise ServiceError(_unavailable_message(provider, location, start))
     groups = _resource_plan(
         appointment_type=appointment_type, location=location, resources=resources

@@ -5,7 +5,7 @@ type, whether the provider offers the type, the provider's hours that touch the 
 then exceptions), the resources the type needs, and inside the transaction the busy check, the
 insert, its history row, and the audit chain's head and new event. PostgreSQL adds the advisory
 locks (provider and resources, then the audit chain head) and the savepoint that turns an
-exclusion violation into a 409. The answer reuses what was just written (no read-back)."""
+exclusion violation into a 409. The answer lists the resources the visit holds (one read)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 # The test runs inside a transaction, so the booking's own transaction is a savepoint here:
 # +2 (SAVEPOINT, RELEASE) on both databases, where production has BEGIN and COMMIT.
-BUDGET = {"sqlite": 17, "postgresql": 21}
+BUDGET = {"sqlite": 18, "postgresql": 22}
 # A type that needs a room: its busy check, the hold's insert, and (PostgreSQL) its lock.
 EXTRA_FOR_A_ROOM = {"sqlite": 2, "postgresql": 3}
 
@@ -66,7 +66,6 @@ def test_one_api_booking_stays_within_its_query_budget(
 
     assert len(queries) <= BUDGET[connection.vendor], "\n".join(queries)
     assert sum("auth_permission" in q for q in queries) == 1
-    assert not any("scheduling_appointmentresource" in q for q in queries)
     assert response.json()["resources"] == []
     assert Appointment.objects.filter(provider=dana).count() == 2
     booked = AuditEvent.objects.filter(action="praxis.scheduling.appointment.booked")

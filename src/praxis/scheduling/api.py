@@ -8,6 +8,7 @@ import datetime as dt
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
@@ -20,7 +21,7 @@ from praxis.patients.access import access_patient_by_id
 
 from . import selectors, services, wallclock
 from .access import access_appointment_by_id
-from .models import Appointment, AppointmentType, Provider, Resource
+from .models import Appointment, AppointmentResource, AppointmentType, Provider, Resource
 
 router = Router(tags=["scheduling"])
 
@@ -116,8 +117,13 @@ def _ref(obj: object, name: str) -> Ref:
     return Ref(id=obj.pk, name=name)  # type: ignore[attr-defined]
 
 
+# What an answer lists of a visit's resources; a no-op where the list selector prefetched them.
+_HOLDS = Prefetch("resource_holds", queryset=AppointmentResource.objects.select_related("resource"))
+
+
 def _appointment_out(a: Appointment) -> AppointmentOut:
-    holds = a.resource_holds.all()  # prefetched by the list selector
+    prefetch_related_objects([a], _HOLDS)
+    holds = a.resource_holds.all()
     return AppointmentOut(
         id=a.pk,
         patient=_ref(a.patient, a.patient.display_name),

@@ -309,10 +309,10 @@ def hours_for_visit(
         )
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
         .filter(Q(allowed_types__isnull=True) | Q(allowed_types=appointment_type))
-        .only("weekday", "start_time", "end_time", "effective_from", "effective_to")
+        .select_related("location")
         .distinct()
     )
     exceptions = AvailabilityException.objects.filter(
         provider_id=provider_id, start__lt=end, end__gt=start
-    ).only("location_id", "kind", "start", "end")
+    ).select_related("location")
     return list(templates), list(exceptions)

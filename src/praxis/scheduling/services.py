@@ -421,9 +421,9 @@ def _visit_admitted(
     start: datetime,
     end: datetime,
 ) -> bool:
-    """Whether one visit lies inside the provider's hours at an (active) location: the same
-    rules as build_calendars, applied to only the rows that can matter for [start, end), so a
-    booking does not build the calendar of whole days."""
+    """Whether one visit lies inside the provider's hours at a location: build_calendars fed
+    only the rows that can matter for [start, end) (that weekday's hours, the exceptions that
+    overlap the visit), so a booking does not read whole days."""
     tz = wallclock.zone_of(location)
     first, last = wallclock.local_date(start, tz), wallclock.local_date(end, tz)
     templates, exceptions = selectors.hours_for_visit(
@@ -435,15 +435,15 @@ def _visit_admitted(
         start=start,
         end=end,
     )
-    calendar = Calendar(provider=provider, location=location)
-    calendar.open = template_windows(templates, first, last, tz)
-    for x in exceptions:
-        if x.kind == AvailabilityException.Kind.EXTRA_SESSION:
-            if x.location_id == location.pk:
-                calendar.open.append((x.start, x.end))
-        elif x.location_id is None or x.location_id == location.pk:
-            calendar.closed.append((x.start, x.end))
-    return calendar.admits(start, end)
+    found = build_calendars(
+        providers=[provider],
+        templates=templates,
+        exceptions=exceptions,
+        first=first,
+        last=last,
+        location=location,
+    )
+    return bool(found) and found[0].admits(start, end)
 
 
 def _unavailable_message(provider: Provider, location: Location, start: datetime) -> str:
@@ -573,18 +573,6 @@ def _is_overlap_violation(exc: IntegrityError) -> bool:
     )
 
 
-def _remember_holds(appointment: Appointment, holds: list[AppointmentResource]) -> None:
-    """Make ``appointment.resource_holds.all()`` answer with the holds just written, the way
-    prefetch_related would, so showing a booked visit (the API's answer) does not read back
-    rows this transaction has in hand; a stale prefetch from before a move is replaced too."""
-    cache = appointment.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache.pop("resource_holds", None)
-    queryset = appointment.resource_holds.all()
-    queryset._result_cache = holds  # type: ignore[attr-defined]
-    queryset._prefetch_done = True  # type: ignore[attr-defined]
-    cache["resource_holds"] = queryset
-
-
 def _save_with_holds(appointment: Appointment, held: Sequence[Resource]) -> None:
     """Write the appointment and (replacing any it had) its resource holds. The exclusion
     constraints are the backstop: if one fires anyway, the caller gets the same SlotTaken as
@@ -598,7 +586,7 @@ def _save_with_holds(appointment: Appointment, held: Sequence[Resource]) -> None
             if moving:  # first, or the old holds would overlap the new ones
                 AppointmentResource.objects.filter(appointment=appointment).delete()
             appointment.save()
-            holds = AppointmentResource.objects.bulk_create(
+            AppointmentResource.objects.bulk_create(
                 AppointmentResource(
                     appointment=appointment,
                     resource=r,
@@ -608,7 +596,6 @@ def _save_with_holds(appointment: Appointment, held: Sequence[Resource]) -> None
                 )
                 for r in held
             )
-        _remember_holds(appointment, holds)
     except IntegrityError as exc:
         if not _is_overlap_violation(exc):
             raise

@@ -1,12 +1,13 @@
-"""The one shape of a form view: a service's refusal lands on the form, next to its field when it
-names one; any other failure is not swallowed."""
+"""The two shapes of a view that calls a service: a refusal lands on the form (next to its field
+when it names one) or, for a button that posts and redirects, in an error message; any other
+failure is not swallowed."""
 
 from __future__ import annotations
 
 import pytest
 from django import forms
 
-from praxis.core.forms import refusals_shown_on
+from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.core.services import ServiceError
 
 
@@ -40,3 +41,19 @@ def test_other_failures_propagate():
     with pytest.raises(RuntimeError), refusals_shown_on(form):
         raise RuntimeError("database went away")
     assert not form.errors
+
+
+def test_a_refusal_behind_a_button_becomes_an_error_message(rf):  # type: ignore[no-untyped-def]
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    with refusals_as_messages(request):
+        raise ServiceError("A visit that is completed cannot be cancelled.")
+    with pytest.raises(RuntimeError), refusals_as_messages(request):
+        raise RuntimeError("database went away")
+    assert [str(m) for m in get_messages(request)] == [
+        "A visit that is completed cannot be cancelled."
+    ]

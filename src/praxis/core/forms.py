@@ -9,8 +9,10 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import Location, Practice, User
@@ -30,6 +32,16 @@ def show_service_error(form: forms.BaseForm, error: ServiceError) -> None:
             form.add_error(target, ValidationError(errors))
     else:
         form.add_error(None, ValidationError(error.messages))
+
+
+@contextmanager
+def refusals_as_messages(request: HttpRequest) -> Iterator[None]:
+    """The same for a button that posts and goes back to a page: a refusal becomes an error
+    message on the next page, and the view goes on past the block to its redirect."""
+    try:
+        yield
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
 
 
 @contextmanager

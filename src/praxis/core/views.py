@@ -34,6 +34,7 @@ from .forms import (
     OtpForm,
     PracticeForm,
     RoomForm,
+    refusals_as_messages,
     refusals_shown_on,
 )
 from .middleware import SESSION_EXPIRED_FLAG
@@ -303,11 +304,8 @@ def user_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse
     }
     if action not in actions:
         raise Http404
-    try:
+    with refusals_as_messages(request):
         actions[action]()
-    except services.ServiceError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, f"{subject}: {action.replace('-', ' ')} done.")
     return redirect("core:user_detail", user_id=subject.pk)
 

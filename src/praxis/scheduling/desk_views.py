@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from praxis.core import audit
 from praxis.core.access import practice_of, requires
+from praxis.core.forms import refusals_shown_on
 from praxis.core.services import ServiceError
 from praxis.patients.access import access_patient_by_id
 
@@ -87,7 +88,7 @@ def _reschedule_page(
     slots = None
     if movable and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_shown_on(form):
             slots = services.slot_search(
                 appointment_type=appointment.appointment_type,
                 providers=None if data["any_provider"] else [appointment.provider],
@@ -98,8 +99,6 @@ def _reschedule_page(
                 limit=SLOTS_SHOWN,
                 moving=appointment,
             )
-        except ServiceError as refused:
-            form.add_error(None, " ".join(refused.messages))
     if form.errors and status == 200:
         status = 400
     tz = wallclock.zone_of(appointment.location)

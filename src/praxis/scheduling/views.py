@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from praxis.core import audit
 from praxis.core.access import practice_of, requires
 from praxis.core.audit import audit_phi_list
+from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.core.models import Location
 from praxis.core.services import ServiceError
 from praxis.patients.access import access_patient_by_id
@@ -221,16 +222,13 @@ def transition(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     form = TransitionForm(request.POST, appointment=appointment)
     if form.is_valid():
-        try:
+        with refusals_as_messages(request):
             services.appointment_transition(
                 appointment=appointment,
                 to_status=form.cleaned_data["to"],
                 by=request.user,  # type: ignore[arg-type]
                 room=form.cleaned_data["room"],
             )
-        except ServiceError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.success(request, f"Now {appointment.get_status_display().lower()}.")
     else:
         messages.error(request, "Choose a valid next step.")
@@ -243,15 +241,12 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     form = CancelForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_shown_on(form):
             services.appointment_cancel(
                 appointment=appointment,
                 reason=form.cleaned_data["reason"],
                 cancelled_by=request.user,  # type: ignore[arg-type]
             )
-        except ServiceError as error:
-            form.add_error(None, " ".join(error.messages))
-        else:
             messages.success(request, "Cancelled; the time is free again.")
             return redirect("scheduling:appointment", appointment_id=appointment.pk)
     return _appointment_page(request, appointment, cancel_form=form, status=400)

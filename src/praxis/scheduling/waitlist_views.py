@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from praxis.core.access import practice_of, requires
 from praxis.core.audit import audit_phi_list
-from praxis.core.services import ServiceError
+from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.patients.access import access_patient_by_id
 from praxis.patients.models import Patient
 
@@ -90,7 +90,7 @@ def waitlist_add(request: HttpRequest) -> HttpResponse:
             form.add_error("mrn", "No patient has this MRN.")
         else:
             patient = access_patient_by_id(request.user, found)
-            try:
+            with refusals_shown_on(form):
                 waitlist.waitlist_entry_add(
                     patient=patient,
                     appointment_type=data["appointment_type"],
@@ -103,9 +103,6 @@ def waitlist_add(request: HttpRequest) -> HttpResponse:
                     note=data["note"],
                     created_by=request.user,
                 )
-            except ServiceError as error:
-                form.add_error(None, " ".join(error.messages))
-            else:
                 messages.success(request, "Added to the waitlist.")
                 return redirect("scheduling:waitlist")
     return _page(request, form, status=400)
@@ -115,11 +112,8 @@ def waitlist_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def waitlist_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = get_object_or_404(WaitlistEntry, pk=entry_id, practice=practice_of(request.user))
-    try:
+    with refusals_as_messages(request):
         waitlist.waitlist_entry_remove(entry=entry, removed_by=request.user)
-    except ServiceError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, "Removed from the waitlist.")
     return redirect("scheduling:waitlist")
 
@@ -130,13 +124,11 @@ def waitlist_book(request: HttpRequest, opening_id: int) -> HttpResponse:
     practice = practice_of(request.user)
     opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice)
     entry = _posted_entry(request, practice)
-    try:
+    with refusals_as_messages(request):
         appointment = waitlist.waitlist_book(opening=opening, entry=entry, booked_by=request.user)
-    except ServiceError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("scheduling:waitlist")
-    messages.success(request, "Booked from the waitlist.")
-    return redirect("scheduling:appointment", appointment_id=appointment.pk)
+        messages.success(request, "Booked from the waitlist.")
+        return redirect("scheduling:appointment", appointment_id=appointment.pk)
+    return redirect("scheduling:waitlist")
 
 
 @requires(*PERMS)
@@ -145,11 +137,8 @@ def waitlist_offer(request: HttpRequest, opening_id: int) -> HttpResponse:
     practice = practice_of(request.user)
     opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice)
     entry = _posted_entry(request, practice)
-    try:
+    with refusals_as_messages(request):
         waitlist.waitlist_entry_offer(entry=entry, opening=opening, offered_by=request.user)
-    except ServiceError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, "Marked as offered. Book the slot once the patient accepts.")
     return redirect("scheduling:waitlist")
 

@@ -39,3 +39,28 @@ def test_pages_carry_the_security_headers(client_for, manager_max):
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp
+
+
+def test_pages_run_on_the_practices_clock(rf, settings):  # type: ignore[no-untyped-def]
+    """Date filters convert to the active zone: a signed-in user's requests use their
+    practice's, whatever the server's TIME_ZONE."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from praxis.core.middleware import PracticeTimeZoneMiddleware
+
+    settings.TIME_ZONE = "America/New_York"
+    middleware = PracticeTimeZoneMiddleware(
+        lambda request: HttpResponse(timezone.get_current_timezone_name())
+    )
+    request = rf.get("/")
+    request.user = SimpleNamespace(
+        is_authenticated=True, practice=SimpleNamespace(time_zone="America/Los_Angeles")
+    )
+    assert middleware(request).content == b"America/Los_Angeles"
+    request.user = AnonymousUser()
+    assert middleware(request).content == b"America/New_York"
+    assert timezone.get_current_timezone_name() == "America/New_York"  # nothing leaks

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from praxis.core.models import AuditEvent
 from praxis.core.testing.assertions import actions_since, audit_mark, page_text
@@ -132,3 +133,78 @@ class TestWaitlistOffered:
             AuditEvent.objects.filter(action="praxis.scheduling.waitlist_entry.offered").count()
             == 4
         )
+
+
+class TestDeclined:
+    def test_a_declined_offer_goes_back_to_waiting(self, client_for, frontdesk_fay, opening, olive):
+        waitlist.waitlist_entry_offer(entry=olive, opening=opening, offered_by=frontdesk_fay)
+        client = client_for(frontdesk_fay)
+        assert "Declined" in page_text(client.get(reverse("scheduling:waitlist")))
+        mark = audit_mark()
+        response = client.post(reverse("scheduling:waitlist_decline", args=[olive.pk]))
+        assert response.status_code == 302
+        olive.refresh_from_db()
+        assert olive.status == "waiting" and olive.offered_opening is None
+        assert actions_since(mark) == ["praxis.scheduling.waitlist_entry.declined"]
+        # still matched to freed time, and nothing was booked
+        assert olive in waitlist.matches_for(opening)
+        assert not Appointment.objects.filter(patient=olive.patient).exists()
+
+    def test_declining_what_was_never_offered_is_refused(
+        self, client_for, frontdesk_fay, opening, olive
+    ):
+        client = client_for(frontdesk_fay)
+        mark = audit_mark()
+        response = client.post(reverse("scheduling:waitlist_decline", args=[olive.pk]))
+        assert response.status_code == 302
+        olive.refresh_from_db()
+        assert olive.status == "waiting" and actions_since(mark) == []
+        assert "Nothing was offered to this patient." in page_text(client.get(response.url))
+
+    def test_another_practices_entry_is_a_404(self, client_for, frontdesk_fay, other_practice):
+        from praxis.scheduling.testing import AppointmentTypeFactory
+
+        theirs = waitlist.waitlist_entry_add(
+            patient=make_patient(other_practice, "Not", "Ours"),
+            appointment_type=AppointmentTypeFactory(practice=other_practice),
+            earliest_date=timezone.localdate(),
+            latest_date=timezone.localdate() + timedelta(days=3),
+            created_by=None,
+        )
+        response = client_for(frontdesk_fay).post(
+            reverse("scheduling:waitlist_decline", args=[theirs.pk])
+        )
+        assert response.status_code == 404
+
+    @pytest.mark.parametrize(
+        ("persona_name", "status"), [("frontdesk_fay", 302), ("clinical_cleo", 403)]
+    )
+    def test_only_the_desk_roles_may_record_a_decline(
+        self, client_for, persona, opening, olive, persona_name, status
+    ):
+        waitlist.waitlist_entry_offer(entry=olive, opening=opening, offered_by=None)
+        response = client_for(persona(persona_name)).post(
+            reverse("scheduling:waitlist_decline", args=[olive.pk])
+        )
+        assert response.status_code == status
+        olive.refresh_from_db()
+        assert (olive.status == "waiting") is (status == 302)
+
+
+def test_matching_reads_one_query_however_many_wait(
+    opening, practice, follow_up, visit_day, django_assert_num_queries
+):
+    for name in ("A", "B", "C", "D"):
+        waitlist.waitlist_entry_add(
+            patient=make_patient(practice, name, "Waiting"),
+            appointment_type=follow_up,
+            earliest_date=visit_day,
+            latest_date=visit_day,
+            created_by=None,
+        )
+    opening.refresh_from_db()
+    opening = WaitlistOpening.objects.select_related("location", "cancelled_appointment").get(
+        pk=opening.pk
+    )
+    with django_assert_num_queries(1):
+        assert len(waitlist.matches_for(opening)) == 4

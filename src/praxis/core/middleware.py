@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from . import audit, context
 from .access import access_of
@@ -60,6 +62,23 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class PracticeTimeZoneMiddleware:
+    """Pages show times on the practice's clock, not the server's: Django's date filters
+    convert to the active time zone, so a signed-in user's requests run with their practice's.
+    (Pages about one location, such as its calendar, switch to the location's zone.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        practice = getattr(user, "practice", None) if user and user.is_authenticated else None
+        if practice is None:
+            return self.get_response(request)
+        with timezone.override(ZoneInfo(practice.time_zone)):
+            return self.get_response(request)
 
 
 class SessionTimeoutMiddleware:

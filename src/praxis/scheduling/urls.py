@@ -43,6 +43,9 @@ urlpatterns = [
     path("waitlist/add/", waitlist_views.waitlist_add, name="waitlist_add"),
     path("waitlist/<int:entry_id>/remove/", waitlist_views.waitlist_remove, name="waitlist_remove"),
     path(
+        "waitlist/<int:entry_id>/decline/", waitlist_views.waitlist_decline, name="waitlist_decline"
+    ),
+    path(
         "waitlist/openings/<int:opening_id>/offer/",
         waitlist_views.waitlist_offer,
         name="waitlist_offer",

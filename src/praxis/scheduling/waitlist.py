@@ -7,7 +7,7 @@ which goes through ``appointment_book`` like any booking. Nothing is booked auto
 
 When the desk has phoned a patient about a freed time, "Mark offered" records who offered which
 time and when (status "offered"); the entry still matches openings and is still booked only by
-"Book this slot".
+"Book this slot". "Declined" puts the entry back to waiting when the patient says no.
 
 An entry fits an opening when it is waiting (or offered), its visit type is the opening's or no
 longer than the freed time, its provider and location (if it names them) are the opening's, the
@@ -132,6 +132,8 @@ def matches_for(opening: WaitlistOpening, *, limit: int = MATCHES_SHOWN) -> list
         )
         .filter(Q(provider__isnull=True) | Q(provider_id=opening.provider_id))
         .filter(Q(location__isnull=True) | Q(location_id=opening.location_id))
+        # the freed time's provider must offer the entry's visit type
+        .filter(appointment_type__providers=opening.provider_id)
         .exclude(patient_id=opening.cancelled_appointment.patient_id)
         .select_related("patient", "appointment_type", "provider", "location", "offered_by")
         .order_by("created_at", "pk")
@@ -141,8 +143,6 @@ def matches_for(opening: WaitlistOpening, *, limit: int = MATCHES_SHOWN) -> list
         same_type = entry.appointment_type_id == opening.appointment_type_id
         fits = entry.appointment_type.duration <= freed and entry.appointment_type.is_active
         if not (same_type or fits):
-            continue
-        if not entry.appointment_type.providers.filter(pk=opening.provider_id).exists():
             continue
         if entry.earliest_time and local_start.time() < entry.earliest_time:
             continue
@@ -222,6 +222,29 @@ def waitlist_entry_offer(
             patient_id=entry.patient_id,
             details={"opening": opening.pk},
             actor=offered_by,
+        )
+    return entry
+
+
+def waitlist_entry_decline(*, entry: WaitlistEntry, declined_by: Any) -> WaitlistEntry:
+    """The patient turned the offered time down: they wait on, for the next freed time."""
+    with transaction.atomic():
+        WaitlistEntry.objects.select_for_update().filter(pk=entry.pk).values_list("pk").first()
+        entry.refresh_from_db()
+        if entry.status != WaitlistEntry.Status.OFFERED:
+            raise ServiceError("Nothing was offered to this patient.")
+        opening_id = entry.offered_opening_id
+        entry.status = WaitlistEntry.Status.WAITING
+        entry.offered_opening = None
+        entry.offered_by = None
+        entry.offered_at = None
+        entry.save(update_fields=["status", "offered_opening", "offered_by", "offered_at"])
+        audit.record(
+            "praxis.scheduling.waitlist_entry.declined",
+            obj=entry,
+            patient_id=entry.patient_id,
+            details={"opening": opening_id},
+            actor=declined_by,
         )
     return entry
 

@@ -120,6 +120,16 @@ def waitlist_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @requires(*PERMS)
 @require_POST
+def waitlist_decline(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_object_or_404(WaitlistEntry, pk=entry_id, practice=practice_of(request.user))
+    with refusals_as_messages(request):
+        waitlist.waitlist_entry_decline(entry=entry, declined_by=request.user)
+        messages.success(request, "Back to waiting for the next freed time.")
+    return redirect("scheduling:waitlist")
+
+
+@requires(*PERMS)
+@require_POST
 def waitlist_book(request: HttpRequest, opening_id: int) -> HttpResponse:
     practice = practice_of(request.user)
     opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice)

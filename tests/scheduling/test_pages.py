@@ -322,3 +322,24 @@ class TestCalendarAndBoard:
 
     def test_the_board_is_for_the_manager_and_front_desk(self, client_for, biller_bo):
         assert client_for(biller_bo).get(reverse("scheduling:board")).status_code == 403
+
+
+def test_a_home_visit_page_says_where_to_go(client_for, frontdesk_fay, practice, dana, clinic):
+    from datetime import datetime, timedelta
+
+    from praxis.scheduling.testing import AppointmentFactory, AppointmentTypeFactory
+
+    from .conftest import NEW_YORK
+
+    home = AppointmentTypeFactory(practice=practice, name="Home visit", visit_mode="home_visit")
+    hank = make_patient(
+        practice, "Hank", "Hill", address_line1="84 Rainey Street", city="Arlen", state="VT"
+    )
+    start = datetime.now(NEW_YORK).replace(microsecond=0) + timedelta(days=2)
+    visit = AppointmentFactory(
+        patient=hank, provider=dana, location=clinic, appointment_type=home, start=start
+    )
+    page = page_text(
+        client_for(frontdesk_fay).get(reverse("scheduling:appointment", args=[visit.pk]))
+    )
+    assert "At the patient's home: 84 Rainey Street, Arlen, VT" in page

@@ -237,6 +237,7 @@ def _visits(
                         holds.append((len(appointments) - 1, room))  # type: ignore[arg-type]
                     cursor = end
     _finish(appointments, rng)
+    _room_the_seen(appointments, holds, resources)
     Appointment.objects.bulk_create(appointments, batch_size=500)
     AppointmentResource.objects.bulk_create(
         AppointmentResource(
@@ -260,6 +261,27 @@ def _status(rng: random.Random, start: datetime, end: datetime, now: datetime) -
     if start - now < timedelta(days=3):
         return rng.choice([S.SCHEDULED, S.CONFIRMED])
     return S.SCHEDULED
+
+
+def _room_the_seen(
+    appointments: list[Appointment],
+    holds: list[tuple[int, Resource]],
+    resources: dict[int, list[Resource]],
+) -> None:
+    """Visits that reached a room were taken to one: the room they hold, else their
+    provider's usual exam room at that location."""
+    held = {i: r.room for i, r in holds}
+    exam_rooms = {
+        location_id: [
+            r.room for r in rows if r.room is not None and "procedure" not in r.name.lower()
+        ]
+        for location_id, rows in resources.items()
+    }
+    for i, a in enumerate(appointments):
+        if a.status not in (Appointment.Status.IN_ROOM, Appointment.Status.COMPLETED):
+            continue
+        rooms = exam_rooms.get(a.location.pk) or []
+        a.room = held.get(i) or (rooms[a.provider.pk % len(rooms)] if rooms else None)
 
 
 def _finish(appointments: list[Appointment], rng: random.Random) -> None:

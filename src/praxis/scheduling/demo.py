@@ -32,6 +32,8 @@ from .models import (
     Resource,
 )
 from .reminders import reminder_rule_create
+from .services import appointment_cancel
+from .waitlist import waitlist_entry_add
 
 SEED = 20261128
 DAYS_BACK, DAYS_AHEAD = 21, 21
@@ -87,6 +89,7 @@ def seed_schedule(practice: Practice) -> int:
     if not patients or not providers:
         return 0
     count = _visits(practice, rng, hours, types, resources, patients)
+    _waitlist(practice, rng, patients)
     # The usual pair: an e-mail three days ahead, a text the day before.
     reminder_rule_create(practice=practice, hours_before=72, channel="email")
     reminder_rule_create(practice=practice, hours_before=24, channel="sms")
@@ -250,6 +253,32 @@ def _visits(
         for i, r in holds
     )
     return len(appointments)
+
+
+def _waitlist(practice: Practice, rng: random.Random, patients: list[int]) -> None:
+    """Four patients who want a follow-up sooner, and two visits of the coming week cancelled
+    through the service, so the Waitlist page has freed time and people who fit it."""
+    today = timezone.localdate()
+    follow_up = AppointmentType.objects.get(practice=practice, name="Follow-up")
+    waiting = Patient.objects.filter(pk__in=rng.sample(patients, 4)).order_by("pk")
+    for n, patient in enumerate(waiting):
+        waitlist_entry_add(
+            patient=patient,
+            appointment_type=follow_up,
+            earliest_date=today + timedelta(days=1),
+            latest_date=today + timedelta(days=14 + 7 * n),
+            note=["Wants mornings", "Any time", "After school", "Can come at short notice"][n],
+            created_by=None,
+        )
+    soon = Appointment.objects.filter(
+        practice=practice,
+        appointment_type=follow_up,
+        status=Appointment.Status.SCHEDULED,
+        start__gte=timezone.now() + timedelta(days=2),
+        start__lt=timezone.now() + timedelta(days=7),
+    ).order_by("start", "pk")
+    for appointment in list(soon[:2]):
+        appointment_cancel(appointment=appointment, reason="Patient request", cancelled_by=None)
 
 
 def _status(rng: random.Random, start: datetime, end: datetime, now: datetime) -> str:

@@ -337,20 +337,17 @@ def _slot_taken(exc: services.SlotTaken) -> Status[SlotTakenOut]:
     )
 
 
-def _series_out(request: HttpRequest, series_id: int) -> SeriesOut:
-    visits = list(
-        _listed(appointments_visible_to(_user(request)).filter(series_id=series_id))
-        .select_related("series")
-        .order_by("start", "pk")
-    )
-    if not visits:
+def _series_out(visits: QuerySet[Appointment]) -> SeriesOut:
+    """A series with its visits (404 when none is in `visits`)."""
+    found = list(_listed(visits).select_related("series").order_by("start", "pk"))
+    if not found or found[0].series is None:
         raise ApiError(404, "not_found", "Not found.")
-    series = visits[0].series
+    series = found[0].series
     return SeriesOut(
-        id=series_id,
-        interval_weeks=series.interval if series else 1,
-        count=series.count if series else len(visits),
-        appointments=[_appointment_out(v) for v in visits],
+        id=series.pk,
+        interval_weeks=series.interval,
+        count=series.count,
+        appointments=[_appointment_out(v) for v in found],
     )
 
 
@@ -625,13 +622,13 @@ def series_book(
                 code="series_refused", message=" ".join(refused.messages), problems=problems
             ),
         )
-    return Status(201, _series_out(request, series.pk))
+    return Status(201, _series_out(Appointment.objects.filter(series=series)))
 
 
 @router.get("/series/{series_id}", response=SeriesOut, summary="A series with its visits")
 @permission("scheduling.view_schedule", "patients.view_patient")
 def series_detail(request: HttpRequest, series_id: int) -> SeriesOut:
-    found = _series_out(request, series_id)
+    found = _series_out(appointments_visible_to(_user(request)).filter(series_id=series_id))
     audit_phi_read(request, patient_id=found.appointments[0].patient.id, what="series")
     return found
 

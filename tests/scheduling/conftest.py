@@ -13,7 +13,7 @@ import pytest
 from praxis.core.models import Location, Practice, User
 from praxis.patients.models import Patient
 from praxis.scheduling import services
-from praxis.scheduling.models import AppointmentType, Provider, Resource
+from praxis.scheduling.models import AppointmentType, Provider, Resource, WaitlistOpening
 from praxis.scheduling.testing import (
     AppointmentTypeFactory,
     ProviderFactory,
@@ -96,3 +96,12 @@ def paula(practice: Practice) -> Patient:
 def visit_day() -> date:
     """A day well in the future (local), so nothing is refused for being in the past."""
     return datetime.now(NEW_YORK).date() + timedelta(days=9)
+
+
+@pytest.fixture
+def freed_ten(paula, dana, clinic, follow_up, visit_day, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """Paula's 10:00 with Dr. Dana, cancelled: the half hour it frees, open for the waitlist."""
+    visit = book(paula, dana, clinic, follow_up, local(visit_day, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_cancel(appointment=visit, reason="Feeling better", cancelled_by=None)
+    return WaitlistOpening.objects.get(cancelled_appointment=visit)

@@ -6,29 +6,12 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-import pytest
-
 from praxis.core.models import AuditEvent
 from praxis.scheduling import services, waitlist
-from praxis.scheduling.models import Appointment, WaitlistEntry, WaitlistOpening
+from praxis.scheduling.models import Appointment, WaitlistEntry
 from praxis.scheduling.testing import AppointmentTypeFactory
 
 from .conftest import local, make_patient
-
-
-@pytest.fixture
-def cancelled_ten(paula, dana, clinic, follow_up, visit_day, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    visit = services.appointment_book(
-        patient=paula,
-        provider=dana,
-        location=clinic,
-        appointment_type=follow_up,
-        start=local(visit_day, 10),
-        booked_by=None,
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.appointment_cancel(appointment=visit, reason="Feeling better", cancelled_by=None)
-    return WaitlistOpening.objects.get(cancelled_appointment=visit)
 
 
 def _entry(practice, name, appointment_type, day, *, minutes_ago, **extra):  # type: ignore[no-untyped-def]
@@ -47,18 +30,16 @@ def _entry(practice, name, appointment_type, day, *, minutes_ago, **extra):  # t
     return entry
 
 
-def test_a_cancellation_opens_the_slot_and_books_nobody(
-    cancelled_ten, practice, follow_up, visit_day
-):
+def test_a_cancellation_opens_the_slot_and_books_nobody(freed_ten, practice, follow_up, visit_day):
     _entry(practice, "Olive", follow_up, visit_day, minutes_ago=60)
-    assert cancelled_ten.status == "open"
-    assert cancelled_ten.start == local(visit_day, 10)
+    assert freed_ten.status == "open"
+    assert freed_ten.start == local(visit_day, 10)
     assert not Appointment.objects.filter(status__in=["scheduled", "confirmed"]).exists()
     assert WaitlistEntry.objects.get().status == "waiting"
 
 
 def test_matches_fit_the_slot_oldest_first(
-    cancelled_ten, practice, dana, lee, clinic, follow_up, visit_day
+    freed_ten, practice, dana, lee, clinic, follow_up, visit_day
 ):
     long_visit = AppointmentTypeFactory(
         practice=practice, name="Physical", duration_minutes=60, providers=[dana]
@@ -105,18 +86,18 @@ def test_matches_fit_the_slot_oldest_first(
             practice, "Cal", follow_up, visit_day, minutes_ago=60, location=clinic
         ),
     }
-    found = waitlist.matches_for(cancelled_ten, limit=10)
+    found = waitlist.matches_for(freed_ten, limit=10)
     assert [m.pk for m in found] == [
         e[k].pk for k in ("oldest_dana", "shorter_fits", "mornings", "at_the_clinic", "newest_any")
     ]
-    assert [m.pk for m in waitlist.matches_for(cancelled_ten, limit=2)] == [
+    assert [m.pk for m in waitlist.matches_for(freed_ten, limit=2)] == [
         e["oldest_dana"].pk,
         e["shorter_fits"].pk,
     ]
 
 
 def test_the_cancelling_patient_and_removed_entries_are_not_offered(
-    cancelled_ten, practice, paula, follow_up, visit_day, frontdesk_fay
+    freed_ten, practice, paula, follow_up, visit_day, frontdesk_fay
 ):
     waitlist.waitlist_entry_add(
         patient=paula,
@@ -127,11 +108,11 @@ def test_the_cancelling_patient_and_removed_entries_are_not_offered(
     )
     gone = _entry(practice, "Gus", follow_up, visit_day, minutes_ago=5)
     waitlist.waitlist_entry_remove(entry=gone, removed_by=frontdesk_fay)
-    assert waitlist.matches_for(cancelled_ten) == []
+    assert waitlist.matches_for(freed_ten) == []
 
 
 def test_the_front_desk_books_the_slot_from_the_page(
-    cancelled_ten, practice, follow_up, visit_day, client_for, frontdesk_fay
+    freed_ten, practice, follow_up, visit_day, client_for, frontdesk_fay
 ):
     olive = _entry(practice, "Olive", follow_up, visit_day, minutes_ago=60)
     client = client_for(frontdesk_fay)
@@ -139,11 +120,11 @@ def test_the_front_desk_books_the_slot_from_the_page(
     assert page.status_code == 200
     assert b"Olive Waiting" in page.content and b"Book this slot" in page.content
     response = client.post(
-        f"/scheduling/waitlist/openings/{cancelled_ten.pk}/book/", {"entry": olive.pk}
+        f"/scheduling/waitlist/openings/{freed_ten.pk}/book/", {"entry": olive.pk}
     )
     olive.refresh_from_db()
-    cancelled_ten.refresh_from_db()
-    assert olive.status == "booked" and cancelled_ten.status == "filled"
+    freed_ten.refresh_from_db()
+    assert olive.status == "booked" and freed_ten.status == "filled"
     visit = olive.booked_appointment
     assert visit is not None and response["Location"] == f"/scheduling/appointments/{visit.pk}/"
     assert (visit.patient_id, visit.start, visit.status) == (
@@ -155,13 +136,13 @@ def test_the_front_desk_books_the_slot_from_the_page(
     assert AuditEvent.objects.filter(action="praxis.scheduling.waitlist_entry.booked").exists()
     # booking it twice is refused
     again = _entry(practice, "Nora", follow_up, visit_day, minutes_ago=1)
-    client.post(f"/scheduling/waitlist/openings/{cancelled_ten.pk}/book/", {"entry": again.pk})
+    client.post(f"/scheduling/waitlist/openings/{freed_ten.pk}/book/", {"entry": again.pk})
     again.refresh_from_db()
     assert again.status == "waiting"
 
 
 def test_a_slot_taken_meanwhile_is_refused_cleanly(
-    cancelled_ten, practice, follow_up, visit_day, dana, clinic, client_for, frontdesk_fay
+    freed_ten, practice, follow_up, visit_day, dana, clinic, client_for, frontdesk_fay
 ):
     olive = _entry(practice, "Olive", follow_up, visit_day, minutes_ago=60)
     services.appointment_book(
@@ -174,7 +155,7 @@ def test_a_slot_taken_meanwhile_is_refused_cleanly(
     )
     client = client_for(frontdesk_fay)
     response = client.post(
-        f"/scheduling/waitlist/openings/{cancelled_ten.pk}/book/", {"entry": olive.pk}, follow=True
+        f"/scheduling/waitlist/openings/{freed_ten.pk}/book/", {"entry": olive.pk}, follow=True
     )
     assert b"already booked" in response.content
     olive.refresh_from_db()

@@ -191,7 +191,7 @@ class TestDeclined:
         assert (olive.status == "waiting") is (status == 302)
 
 
-def test_matching_reads_one_query_however_many_wait(
+def test_matching_reads_two_queries_however_many_wait(
     opening, practice, follow_up, visit_day, django_assert_num_queries
 ):
     for name in ("A", "B", "C", "D"):
@@ -206,5 +206,28 @@ def test_matching_reads_one_query_however_many_wait(
     opening = WaitlistOpening.objects.select_related("location", "cancelled_appointment").get(
         pk=opening.pk
     )
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the entries, and who offers their visit types
         assert len(waitlist.matches_for(opening)) == 4
+
+
+def test_the_waitlist_page_costs_the_same_however_many_freed_times(
+    client_for, frontdesk_fay, opening, olive, paula, dana, clinic, follow_up, visit_day,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(frontdesk_fay)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("scheduling:waitlist")).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = queries()
+    for hour in (13, 14, 15):
+        visit = book(paula, dana, clinic, follow_up, local(visit_day, hour))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.appointment_cancel(appointment=visit, reason="Away", cancelled_by=None)
+    assert WaitlistOpening.objects.count() == 4
+    assert queries() == one

@@ -1,5 +1,6 @@
-"""/api/v1/scheduling/: free slots, booking, status changes, cancellation, a day's appointments.
-The same services and selectors as the pages.
+"""/api/v1/scheduling/: free slots, booking, moving, status changes, cancellation, a day's
+appointments, weekly series, the waitlist and reminder rules. The same services and selectors as
+the pages.
 
 No `from __future__ import annotations` here: ninja reads the annotations at import time.
 """
@@ -8,20 +9,30 @@ import datetime as dt
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
 from praxis.core.access import practice_of
 from praxis.core.api_support import ApiError, permission
-from praxis.core.audit import audit_phi_list
+from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.models import Location, Practice, Room, User
 from praxis.patients.access import access_patient_by_id
 
-from . import selectors, services, wallclock
-from .access import access_appointment_by_id
-from .models import Appointment, AppointmentResource, AppointmentType, Provider, Resource
+from . import reminders, selectors, services, waitlist, wallclock
+from .access import access_appointment_by_id, appointments_visible_to
+from .models import (
+    Appointment,
+    AppointmentResource,
+    AppointmentType,
+    Channel,
+    Provider,
+    ReminderRule,
+    Resource,
+    WaitlistEntry,
+    WaitlistOpening,
+)
 
 router = Router(tags=["scheduling"])
 
@@ -67,13 +78,18 @@ class AppointmentOut(Schema):
 class SlotQuery(Schema):
     # Optional here so that a role without the permission gets 403 rather than 422 (ninja
     # validates before the permission check runs); `type` is required below.
-    type: int | None = Field(None, description="appointment type id (required)")
+    type: int | None = Field(None, description="appointment type id (required unless moving)")
     provider: int | None = None
     location: int | None = None
     start: date | None = Field(None, description="first local date; default today")
     end: date | None = Field(None, description="last local date; default start + 13 days")
     earliest_time: time | None = Field(None, description="local time of day")
     limit: int = Field(20, ge=1, le=200)
+    moving: int | None = Field(
+        None,
+        description="an appointment to move: its own time counts as free, and its visit type "
+        "is the default type",
+    )
 
 
 class BookIn(Schema):
@@ -103,6 +119,107 @@ class StatusIn(Schema):
 
 class CancelIn(Schema):
     reason: str = Field(min_length=1, max_length=255)
+
+
+class RescheduleIn(Schema):
+    start: AwareDatetime = Field(description="with a UTC offset")
+    provider: int | None = Field(None, description="default: the visit's provider")
+    location: int | None = Field(None, description="default: the visit's location")
+    resources: list[int] | None = None
+
+
+class SeriesIn(Schema):
+    patient: int
+    provider: int
+    location: int
+    type: int
+    first_start: AwareDatetime = Field(description="with a UTC offset")
+    # The limits live in services.series_book (a 400 names them), not here as well.
+    count: int = Field(description=f"1 to {services.MAX_SERIES_COUNT} visits")
+    interval_weeks: int = Field(1, description="every 1 to 12 weeks")
+    resources: list[int] | None = None
+
+
+class SeriesOut(Schema):
+    id: int
+    interval_weeks: int
+    count: int
+    appointments: list[AppointmentOut]
+
+
+class SeriesProblemOut(Schema):
+    start: datetime | None = Field(description="None: the clocks skip this local time")
+    local_label: str
+    message: str
+    conflict: ConflictRange | None
+
+
+class SeriesRefusedOut(Schema):
+    code: Literal["series_refused"]
+    message: str
+    problems: list[SeriesProblemOut]
+
+
+class OfferOut(Schema):
+    opening: int | None
+    by: Ref | None
+    at: datetime | None
+
+
+class WaitlistEntryOut(Schema):
+    id: int
+    patient: Ref
+    appointment_type: Ref
+    provider: Ref | None
+    location: Ref | None
+    earliest_date: date
+    latest_date: date
+    earliest_time: time | None = Field(description="local time of day")
+    latest_time: time | None
+    note: str
+    status: str
+    offered: OfferOut | None = Field(description="the desk's last offer of a freed time")
+    created_at: datetime
+
+
+class WaitlistEntryIn(Schema):
+    patient: int
+    type: int
+    provider: int | None = None
+    location: int | None = None
+    earliest_date: date
+    latest_date: date
+    earliest_time: time | None = Field(None, description="local time of day")
+    latest_time: time | None = None
+    note: str = Field("", max_length=255)
+
+
+class OpeningOut(Schema):
+    id: int
+    provider: Ref
+    location: Ref
+    appointment_type: Ref
+    start: datetime
+    end: datetime
+    local_start: datetime
+    local_end: datetime
+    matches: list[WaitlistEntryOut] = Field(description="who fits, longest waiting first")
+
+
+class EntryChoiceIn(Schema):
+    entry: int = Field(description="waitlist entry id")
+
+
+class ReminderRuleOut(Schema):
+    id: int
+    hours_before: int
+    channel: Channel
+    is_active: bool
+
+
+class ReminderRuleIn(Schema):
+    hours_before: int = Field(description="1 to 720")
+    channel: Channel
 
 
 class DayQuery(Schema):
@@ -179,6 +296,12 @@ def _type(practice: Practice, pk: int) -> AppointmentType:
     return first
 
 
+def _active(obj: Provider | Location | AppointmentType | None, what: str) -> None:
+    """The page offers only active ones; the API refuses the others the same way."""
+    if obj is not None and not obj.is_active:
+        raise ApiError(400, "rejected", f"This {what} is no longer in use.")
+
+
 def _resources(location: Location, ids: list[int] | None) -> list[Resource] | None:
     if ids is None:
         return None
@@ -188,8 +311,19 @@ def _resources(location: Location, ids: list[int] | None) -> list[Resource] | No
     return found
 
 
+# What a list of visits needs beside the rows: two queries however long it is.
+def _listed(appointments: QuerySet[Appointment]) -> QuerySet[Appointment]:
+    return appointments.select_related(
+        "patient", "provider", "location", "appointment_type", "room"
+    ).prefetch_related(_HOLDS)
+
+
 def _today(practice: Practice, location: Location | None) -> date:
     return datetime.now(wallclock.zone((location or practice).time_zone)).date()
+
+
+def _conflict(start: datetime | None, end: datetime | None) -> ConflictRange | None:
+    return ConflictRange(start=start, end=end) if start and end else None
 
 
 def _slot_taken(exc: services.SlotTaken) -> Status[SlotTakenOut]:
@@ -203,16 +337,101 @@ def _slot_taken(exc: services.SlotTaken) -> Status[SlotTakenOut]:
     )
 
 
+def _series_out(visits: QuerySet[Appointment]) -> SeriesOut:
+    """A series with its visits (404 when none is in `visits`)."""
+    found = list(_listed(visits).select_related("series").order_by("start", "pk"))
+    if not found or found[0].series is None:
+        raise ApiError(404, "not_found", "Not found.")
+    series = found[0].series
+    return SeriesOut(
+        id=series.pk,
+        interval_weeks=series.interval,
+        count=series.count,
+        appointments=[_appointment_out(v) for v in found],
+    )
+
+
+def _user_ref(user: User | None) -> Ref | None:
+    return _ref(user, str(user)) if user is not None else None
+
+
+def _entry_out(e: WaitlistEntry) -> WaitlistEntryOut:
+    offered = None
+    if e.offered_at is not None:
+        offered = OfferOut(
+            opening=e.offered_opening_id, by=_user_ref(e.offered_by), at=e.offered_at
+        )
+    return WaitlistEntryOut(
+        id=e.pk,
+        patient=_ref(e.patient, e.patient.display_name),
+        appointment_type=_ref(e.appointment_type, e.appointment_type.name),
+        provider=_ref(e.provider, e.provider.display_name) if e.provider else None,
+        location=_ref(e.location, e.location.name) if e.location else None,
+        earliest_date=e.earliest_date,
+        latest_date=e.latest_date,
+        earliest_time=e.earliest_time,
+        latest_time=e.latest_time,
+        note=e.note,
+        status=e.status,
+        offered=offered,
+        created_at=e.created_at,
+    )
+
+
+def _waitlist_entry(practice: Practice, pk: int) -> WaitlistEntry:
+    found = (
+        WaitlistEntry.objects.filter(practice=practice, pk=pk)
+        .select_related("patient", "appointment_type", "provider", "location", "offered_by")
+        .first()
+    )
+    if found is None:
+        raise _unknown("waitlist entry")
+    return found
+
+
+def _opening(practice: Practice, pk: int) -> WaitlistOpening:
+    found = (
+        WaitlistOpening.objects.filter(practice=practice, pk=pk)
+        .select_related("provider", "location", "appointment_type")
+        .first()
+    )
+    if found is None:
+        raise _unknown("freed time")
+    return found
+
+
+def _rule(practice: Practice, pk: int) -> ReminderRule:
+    found = ReminderRule.objects.filter(practice=practice, pk=pk).first()
+    if found is None:
+        raise _unknown("reminder rule")
+    return found
+
+
+def _rule_out(rule: ReminderRule) -> ReminderRuleOut:
+    return ReminderRuleOut(
+        id=rule.pk,
+        hours_before=rule.hours_before,
+        channel=Channel(rule.channel),
+        is_active=rule.is_active,
+    )
+
+
 # --- endpoints -------------------------------------------------------------------------------
 
 
 @router.get("/slots", response=list[SlotOut], summary="Free slots for a visit type")
 @permission("scheduling.view_schedule")
 def slots(request: HttpRequest, query: Query[SlotQuery]) -> list[SlotOut]:
-    if query.type is None:
-        raise ApiError(422, "invalid", "Give the appointment type: ?type=<id>.")
     practice = _practice(request)
-    appointment_type = _type(practice, query.type)
+    moving = None
+    if query.moving is not None:
+        moving = access_appointment_by_id(_user(request), query.moving)
+    if query.type is not None:
+        appointment_type = _type(practice, query.type)
+    elif moving is not None:
+        appointment_type = moving.appointment_type
+    else:
+        raise ApiError(422, "invalid", "Give the appointment type: ?type=<id>.")
     location = _location(practice, query.location) if query.location is not None else None
     provider = _provider(practice, query.provider) if query.provider is not None else None
     start = query.start or _today(practice, location)
@@ -224,6 +443,7 @@ def slots(request: HttpRequest, query: Query[SlotQuery]) -> list[SlotOut]:
         end_date=query.end or start + timedelta(days=13),
         earliest_time=query.earliest_time,
         limit=query.limit,
+        moving=moving,
     )
     return [
         SlotOut(
@@ -318,3 +538,257 @@ def day_list(request: HttpRequest, query: Query[DayQuery]) -> list[AppointmentOu
         location=location.pk if location else None,
     )
     return [_appointment_out(a) for a in appointments]
+
+
+@router.get(
+    "/appointments/{appointment_id}",
+    response=AppointmentOut,
+    summary="One appointment (recorded as a read of the patient's information)",
+)
+@permission("scheduling.view_schedule", "patients.view_patient")
+def appointment_detail(request: HttpRequest, appointment_id: int) -> AppointmentOut:
+    appointment = access_appointment_by_id(_user(request), appointment_id)
+    audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
+    return _appointment_out(appointment)
+
+
+@router.post(
+    "/appointments/{appointment_id}/reschedule",
+    response={200: AppointmentOut, 409: SlotTakenOut},
+    summary="Move a visit (409 with the conflicting range when the new time is taken)",
+)
+@permission("scheduling.book_appointment", "patients.view_patient")
+def reschedule(
+    request: HttpRequest, appointment_id: int, body: RescheduleIn
+) -> Status[AppointmentOut] | Status[SlotTakenOut]:
+    practice = _practice(request)
+    appointment = access_appointment_by_id(_user(request), appointment_id)
+    provider = _provider(practice, body.provider) if body.provider is not None else None
+    location = _location(practice, body.location) if body.location is not None else None
+    try:
+        moved = services.appointment_reschedule(
+            appointment=appointment,
+            start=body.start,
+            provider=provider,
+            location=location,
+            resources=_resources(location or appointment.location, body.resources),
+            rescheduled_by=_user(request),
+        )
+    except services.SlotTaken as exc:
+        return _slot_taken(exc)
+    return Status(200, _appointment_out(moved))
+
+
+# --- weekly series ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/series",
+    response={201: SeriesOut, 409: SeriesRefusedOut},
+    summary="Book a weekly series, whole or not at all (409 lists every visit that cannot be)",
+)
+@permission("scheduling.book_appointment", "patients.view_patient")
+def series_book(
+    request: HttpRequest, body: SeriesIn
+) -> Status[SeriesOut] | Status[SeriesRefusedOut]:
+    practice = _practice(request)
+    patient = access_patient_by_id(_user(request), body.patient)
+    location = _location(practice, body.location)
+    try:
+        series = services.series_book(
+            patient=patient,
+            provider=_provider(practice, body.provider),
+            location=location,
+            appointment_type=_type(practice, body.type),
+            first_start=body.first_start,
+            count=body.count,
+            interval_weeks=body.interval_weeks,
+            resources=_resources(location, body.resources),
+            booked_by=_user(request),
+        )
+    except services.SeriesRefused as refused:
+        problems = [
+            SeriesProblemOut(
+                start=p.start,
+                local_label=p.local_label,
+                message=p.message,
+                conflict=_conflict(*(p.conflict or (None, None))),
+            )
+            for p in refused.problems
+        ]
+        return Status(
+            409,
+            SeriesRefusedOut(
+                code="series_refused", message=" ".join(refused.messages), problems=problems
+            ),
+        )
+    return Status(201, _series_out(Appointment.objects.filter(series=series)))
+
+
+@router.get("/series/{series_id}", response=SeriesOut, summary="A series with its visits")
+@permission("scheduling.view_schedule", "patients.view_patient")
+def series_detail(request: HttpRequest, series_id: int) -> SeriesOut:
+    found = _series_out(appointments_visible_to(_user(request)).filter(series_id=series_id))
+    audit_phi_read(request, patient_id=found.appointments[0].patient.id, what="series")
+    return found
+
+
+# --- the waitlist ------------------------------------------------------------------------------
+
+WAITLIST = ("scheduling.book_appointment", "patients.view_patient")
+
+
+@router.get("/waitlist", response=list[WaitlistEntryOut], summary="Patients still waiting")
+@permission(*WAITLIST)
+def waitlist_list(request: HttpRequest) -> list[WaitlistEntryOut]:
+    entries = list(
+        WaitlistEntry.objects.filter(practice=_practice(request), status__in=waitlist.STILL_WAITING)
+        .select_related("patient", "appointment_type", "provider", "location", "offered_by")
+        .order_by("created_at", "pk")
+    )
+    audit_phi_list(request, patient_ids=[e.patient_id for e in entries], what="waitlist")
+    return [_entry_out(e) for e in entries]
+
+
+@router.post("/waitlist", response={201: WaitlistEntryOut}, summary="Add a patient")
+@permission(*WAITLIST)
+def waitlist_add(request: HttpRequest, body: WaitlistEntryIn) -> Status[WaitlistEntryOut]:
+    practice = _practice(request)
+    patient = access_patient_by_id(_user(request), body.patient)
+    appointment_type = _type(practice, body.type)
+    provider = _provider(practice, body.provider) if body.provider is not None else None
+    location = _location(practice, body.location) if body.location is not None else None
+    _active(appointment_type, "visit type")
+    _active(provider, "provider")
+    _active(location, "location")
+    entry = waitlist.waitlist_entry_add(
+        patient=patient,
+        appointment_type=appointment_type,
+        provider=provider,
+        location=location,
+        earliest_date=body.earliest_date,
+        latest_date=body.latest_date,
+        earliest_time=body.earliest_time,
+        latest_time=body.latest_time,
+        note=body.note,
+        created_by=_user(request),
+    )
+    return Status(201, _entry_out(entry))
+
+
+@router.get(
+    "/waitlist/openings",
+    response=list[OpeningOut],
+    summary="Time freed by cancellations, each with the waiting patients who fit it",
+)
+@permission(*WAITLIST)
+def waitlist_openings(request: HttpRequest) -> list[OpeningOut]:
+    openings = waitlist.open_openings(_practice(request))
+    matches = waitlist.matches_for_each(openings)
+    audit_phi_list(
+        request,
+        patient_ids=[e.patient_id for o in openings for e in matches[o.pk]],
+        what="waitlist openings",
+    )
+    found = []
+    for o in openings:
+        tz = wallclock.zone_of(o.location)
+        found.append(
+            OpeningOut(
+                id=o.pk,
+                provider=_ref(o.provider, o.provider.display_name),
+                location=_ref(o.location, o.location.name),
+                appointment_type=_ref(o.appointment_type, o.appointment_type.name),
+                start=o.start,
+                end=o.end,
+                local_start=o.start.astimezone(tz),
+                local_end=o.end.astimezone(tz),
+                matches=[_entry_out(e) for e in matches[o.pk]],
+            )
+        )
+    return found
+
+
+@router.post(
+    "/waitlist/openings/{opening_id}/offer",
+    response=WaitlistEntryOut,
+    summary="Record that the desk offered this freed time to a waiting patient (books nothing)",
+)
+@permission(*WAITLIST)
+def waitlist_offer(request: HttpRequest, opening_id: int, body: EntryChoiceIn) -> WaitlistEntryOut:
+    practice = _practice(request)
+    opening = _opening(practice, opening_id)
+    entry = _waitlist_entry(practice, body.entry)
+    entry = waitlist.waitlist_entry_offer(entry=entry, opening=opening, offered_by=_user(request))
+    return _entry_out(entry)
+
+
+@router.post(
+    "/waitlist/openings/{opening_id}/book",
+    response={201: AppointmentOut, 409: SlotTakenOut},
+    summary="Book a waiting patient into the freed time (409 when it was taken meanwhile)",
+)
+@permission(*WAITLIST)
+def waitlist_book(
+    request: HttpRequest, opening_id: int, body: EntryChoiceIn
+) -> Status[AppointmentOut] | Status[SlotTakenOut]:
+    practice = _practice(request)
+    opening = _opening(practice, opening_id)
+    entry = _waitlist_entry(practice, body.entry)
+    try:
+        appointment = waitlist.waitlist_book(opening=opening, entry=entry, booked_by=_user(request))
+    except services.SlotTaken as exc:
+        return _slot_taken(exc)
+    return Status(201, _appointment_out(appointment))
+
+
+# After /waitlist/openings, so that "openings" is never read as an entry id.
+@router.delete(
+    "/waitlist/{entry_id}", response=WaitlistEntryOut, summary="Take a patient off the waitlist"
+)
+@permission(*WAITLIST)
+def waitlist_remove(request: HttpRequest, entry_id: int) -> WaitlistEntryOut:
+    entry = _waitlist_entry(_practice(request), entry_id)
+    entry = waitlist.waitlist_entry_remove(entry=entry, removed_by=_user(request))
+    return _entry_out(entry)
+
+
+# --- reminder rules ----------------------------------------------------------------------------
+
+SETUP = "scheduling.manage_scheduling_setup"
+
+
+@router.get("/reminder-rules", response=list[ReminderRuleOut], summary="The reminder rules")
+@permission(SETUP)
+def reminder_rules(request: HttpRequest) -> list[ReminderRuleOut]:
+    return [_rule_out(r) for r in ReminderRule.objects.filter(practice=_practice(request))]
+
+
+@router.post(
+    "/reminder-rules",
+    response={201: ReminderRuleOut},
+    summary="Add a rule (the same hours and channel again resumes the existing rule)",
+)
+@permission(SETUP)
+def reminder_rule_add(request: HttpRequest, body: ReminderRuleIn) -> Status[ReminderRuleOut]:
+    rule = reminders.reminder_rule_create(
+        practice=_practice(request),
+        hours_before=body.hours_before,
+        channel=body.channel,
+        by=_user(request),
+    )
+    return Status(201, _rule_out(rule))
+
+
+@router.post("/reminder-rules/{rule_id}/pause", response=ReminderRuleOut, summary="Pause a rule")
+@permission(SETUP)
+def reminder_rule_pause(request: HttpRequest, rule_id: int) -> ReminderRuleOut:
+    rule = _rule(_practice(request), rule_id)
+    return _rule_out(reminders.reminder_rule_set_active(rule=rule, active=False, by=_user(request)))
+
+
+@router.post("/reminder-rules/{rule_id}/resume", response=ReminderRuleOut, summary="Resume a rule")
+@permission(SETUP)
+def reminder_rule_resume(request: HttpRequest, rule_id: int) -> ReminderRuleOut:
+    rule = _rule(_practice(request), rule_id)
+    return _rule_out(reminders.reminder_rule_set_active(rule=rule, active=True, by=_user(request)))

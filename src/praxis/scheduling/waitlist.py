@@ -21,7 +21,6 @@ from datetime import date, time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from praxis.core import audit
@@ -118,40 +117,62 @@ def waitlist_entry_remove(*, entry: WaitlistEntry, removed_by: Any) -> WaitlistE
 
 def matches_for(opening: WaitlistOpening, *, limit: int = MATCHES_SHOWN) -> list[WaitlistEntry]:
     """The waiting entries that fit the freed time, oldest first."""
-    tz = wallclock.zone_of(opening.location)
-    local_start = opening.start.astimezone(tz)
-    local_end = opening.end.astimezone(tz)
-    day = local_start.date()
-    freed = opening.end - opening.start
-    candidates = (
+    return matches_for_each([opening], limit=limit)[opening.pk]
+
+
+def matches_for_each(
+    openings: list[WaitlistOpening], *, limit: int = MATCHES_SHOWN
+) -> dict[int, list[WaitlistEntry]]:
+    """``matches_for`` of every opening, in two queries however many openings and entries there
+    are: a list (the API's) must not cost a query per row."""
+    if not openings:
+        return {}
+    spans = {}
+    for opening in openings:
+        tz = wallclock.zone_of(opening.location)
+        spans[opening.pk] = (opening.start.astimezone(tz), opening.end.astimezone(tz))
+    days = [local_start.date() for local_start, _ in spans.values()]
+    candidates = list(
         WaitlistEntry.objects.filter(
-            practice_id=opening.practice_id,
+            practice_id=openings[0].practice_id,
             status__in=STILL_WAITING,
-            earliest_date__lte=day,
-            latest_date__gte=day,
+            earliest_date__lte=max(days),
+            latest_date__gte=min(days),
         )
-        .filter(Q(provider__isnull=True) | Q(provider_id=opening.provider_id))
-        .filter(Q(location__isnull=True) | Q(location_id=opening.location_id))
-        # the freed time's provider must offer the entry's visit type
-        .filter(appointment_type__providers=opening.provider_id)
-        .exclude(patient_id=opening.cancelled_appointment.patient_id)
         .select_related("patient", "appointment_type", "provider", "location", "offered_by")
+        .prefetch_related("appointment_type__providers")
         .order_by("created_at", "pk")
     )
-    found = []
-    for entry in candidates:
-        same_type = entry.appointment_type_id == opening.appointment_type_id
-        fits = entry.appointment_type.duration <= freed and entry.appointment_type.is_active
-        if not (same_type or fits):
-            continue
-        if entry.earliest_time and local_start.time() < entry.earliest_time:
-            continue
-        visit_end = (local_start + entry.appointment_type.duration).time()
-        if entry.latest_time and (visit_end > entry.latest_time or local_end.date() != day):
-            continue
-        found.append(entry)
-        if len(found) == limit:
-            break
+    found: dict[int, list[WaitlistEntry]] = {}
+    for opening in openings:
+        local_start, local_end = spans[opening.pk]
+        day = local_start.date()
+        freed = opening.end - opening.start
+        fitting = found[opening.pk] = []
+        for entry in candidates:
+            if not entry.earliest_date <= day <= entry.latest_date:
+                continue
+            if entry.provider_id not in (None, opening.provider_id):
+                continue
+            if entry.location_id not in (None, opening.location_id):
+                continue
+            if entry.patient_id == opening.cancelled_appointment.patient_id:
+                continue
+            same_type = entry.appointment_type_id == opening.appointment_type_id
+            fits = entry.appointment_type.duration <= freed and entry.appointment_type.is_active
+            if not (same_type or fits):
+                continue
+            offered_by = {p.pk for p in entry.appointment_type.providers.all()}
+            if opening.provider_id not in offered_by:
+                continue
+            if entry.earliest_time and local_start.time() < entry.earliest_time:
+                continue
+            visit_end = (local_start + entry.appointment_type.duration).time()
+            if entry.latest_time and (visit_end > entry.latest_time or local_end.date() != day):
+                continue
+            fitting.append(entry)
+            if len(fitting) == limit:
+                break
     return found
 
 

@@ -33,14 +33,16 @@ def _page(
         .order_by("created_at", "pk")
     )
     openings: list[dict[str, Any]] = []
-    for opening in waitlist.open_openings(practice):
+    freed = waitlist.open_openings(practice)
+    matches = waitlist.matches_for_each(freed)
+    for opening in freed:
         tz = wallclock.zone_of(opening.location)
         openings.append(
             {
                 "opening": opening,
                 "local_start": opening.start.astimezone(tz),
                 "local_end": opening.end.astimezone(tz),
-                "matches": waitlist.matches_for(opening),
+                "matches": matches[opening.pk],
             }
         )
     patient_ids = {e.patient_id for e in entries} | {

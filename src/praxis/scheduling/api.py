@@ -488,7 +488,7 @@ def book(request: HttpRequest, body: BookIn) -> Status[AppointmentOut] | Status[
     response=AppointmentOut,
     summary="Confirm, check in, room, complete, or mark a no-show",
 )
-@permission("scheduling.update_appointment_status")
+@permission("scheduling.update_appointment_status", "patients.view_patient")
 def change_status(request: HttpRequest, appointment_id: int, body: StatusIn) -> AppointmentOut:
     appointment = access_appointment_by_id(_user(request), appointment_id)
     room = None
@@ -507,7 +507,7 @@ def change_status(request: HttpRequest, appointment_id: int, body: StatusIn) -> 
     response=AppointmentOut,
     summary="Cancel with a reason (frees the time)",
 )
-@permission("scheduling.book_appointment")
+@permission("scheduling.book_appointment", "patients.view_patient")
 def cancel(request: HttpRequest, appointment_id: int, body: CancelIn) -> AppointmentOut:
     appointment = access_appointment_by_id(_user(request), appointment_id)
     appointment = services.appointment_cancel(

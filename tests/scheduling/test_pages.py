@@ -251,6 +251,11 @@ class TestCalendarAndBoard:
         text = page_text(response)
         assert "Appointments by room or equipment and time" in text
         assert 'hx-trigger="every 120s"' in response.content.decode()
+        week = client_for(frontdesk_fay).get(
+            reverse("scheduling:calendar"),
+            {"location": clinic.pk, "date": visit_day.isoformat(), "mode": "week", "by": "room"},
+        )
+        assert week.status_code == 200 and 'name="by"' not in week.content.decode()
 
     def test_an_open_cell_books_with_its_provider(
         self, client_for, frontdesk_fay, clinic, dana, lee, visit_day

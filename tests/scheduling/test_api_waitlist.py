@@ -353,3 +353,39 @@ def test_who_may_work_the_waitlist(
         olive.refresh_from_db()
         assert olive.status == "waiting"
         assert WaitlistEntry.objects.count() == 1
+
+
+def test_a_declined_offer_waits_on(fay, freed_ten, olive):
+    post(fay, f"{WAITLIST}/openings/{freed_ten.pk}/offer", {"entry": olive.pk})
+    mark = audit_mark()
+    response = post(fay, f"{WAITLIST}/{olive.pk}/decline", {})
+    assert response.status_code == 200
+    assert response.json()["status"] == "waiting" and response.json()["offered"] is None
+    assert actions_since(mark) == ["praxis.scheduling.waitlist_entry.declined"]
+    again = post(fay, f"{WAITLIST}/{olive.pk}/decline", {})
+    assert again.status_code == 400
+    assert again.json()["message"] == "Nothing was offered to this patient."
+
+
+def test_dismissing_a_freed_time_once(fay, freed_ten, elsewhere):
+    _, their_opening = elsewhere
+    assert post(fay, f"{WAITLIST}/openings/{their_opening.pk}/dismiss", {}).status_code == 404
+    response = post(fay, f"{WAITLIST}/openings/{freed_ten.pk}/dismiss", {})
+    assert response.status_code == 204
+    freed_ten.refresh_from_db()
+    assert freed_ten.status == "dismissed"
+    assert fay.get(f"{WAITLIST}/openings").json() == []
+    again = post(fay, f"{WAITLIST}/openings/{freed_ten.pk}/dismiss", {})
+    assert again.status_code == 400
+    assert again.json()["message"] == "This time has already been filled or dismissed."
+
+
+def test_a_filled_time_cannot_be_dismissed_on_the_page(client_for, frontdesk_fay, freed_ten, olive):
+    waitlist.waitlist_book(opening=freed_ten, entry=olive, booked_by=None)
+    client = client_for(frontdesk_fay)
+    from django.urls import reverse
+
+    response = client.post(reverse("scheduling:waitlist_dismiss", args=[freed_ten.pk]))
+    assert response.status_code == 302
+    freed_ten.refresh_from_db()
+    assert freed_ten.status == "filled"

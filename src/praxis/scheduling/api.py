@@ -742,6 +742,30 @@ def waitlist_book(
     return Status(201, _appointment_out(appointment))
 
 
+@router.post(
+    "/waitlist/openings/{opening_id}/dismiss",
+    response={204: None},
+    summary="Take a freed time off the list: the desk will not fill it",
+)
+@permission(*WAITLIST)
+def waitlist_dismiss(request: HttpRequest, opening_id: int) -> Status[None]:
+    opening = _opening(_practice(request), opening_id)
+    waitlist.waitlist_opening_dismiss(opening=opening, by=_user(request))
+    return Status(204, None)
+
+
+@router.post(
+    "/waitlist/{entry_id}/decline",
+    response=WaitlistEntryOut,
+    summary="The patient turned the offered time down: back to waiting",
+)
+@permission(*WAITLIST)
+def waitlist_decline(request: HttpRequest, entry_id: int) -> WaitlistEntryOut:
+    entry = _waitlist_entry(_practice(request), entry_id)
+    entry = waitlist.waitlist_entry_decline(entry=entry, declined_by=_user(request))
+    return _entry_out(entry)
+
+
 # After /waitlist/openings, so that "openings" is never read as an entry id.
 @router.delete(
     "/waitlist/{entry_id}", response=WaitlistEntryOut, summary="Take a patient off the waitlist"

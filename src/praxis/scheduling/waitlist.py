@@ -271,7 +271,12 @@ def waitlist_entry_decline(*, entry: WaitlistEntry, declined_by: Any) -> Waitlis
 
 
 def waitlist_opening_dismiss(*, opening: WaitlistOpening, by: Any) -> None:
+    """The desk will not fill this freed time: it leaves the list."""
     with transaction.atomic():
+        WaitlistOpening.objects.select_for_update().filter(pk=opening.pk).values_list("pk").first()
+        opening.refresh_from_db()
+        if opening.status != WaitlistOpening.Status.OPEN:
+            raise ServiceError("This time has already been filled or dismissed.")
         opening.status = WaitlistOpening.Status.DISMISSED
         opening.save(update_fields=["status"])
         audit.record("praxis.scheduling.waitlist_opening.dismissed", obj=opening, actor=by)

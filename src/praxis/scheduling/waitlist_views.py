@@ -159,5 +159,6 @@ def waitlist_offer(request: HttpRequest, opening_id: int) -> HttpResponse:
 @require_POST
 def waitlist_dismiss(request: HttpRequest, opening_id: int) -> HttpResponse:
     opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice_of(request.user))
-    waitlist.waitlist_opening_dismiss(opening=opening, by=request.user)
+    with refusals_as_messages(request):
+        waitlist.waitlist_opening_dismiss(opening=opening, by=request.user)
     return redirect("scheduling:waitlist")

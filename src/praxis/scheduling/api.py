@@ -7,9 +7,9 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 
 import datetime as dt
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, TypeVar
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
@@ -275,25 +275,28 @@ def _unknown(what: str) -> ApiError:
     return ApiError(404, "not_found", f"No such {what} in this practice.")
 
 
-def _provider(practice: Practice, pk: int) -> Provider:
-    found = Provider.objects.filter(practice=practice, pk=pk).first()
+M = TypeVar("M", bound=Model)
+
+
+def _in_practice(queryset: QuerySet[M], practice: Practice, pk: int, what: str) -> M:
+    """One row of the practice by id; another practice's id is the same 404 as a missing one."""
+    found = queryset.filter(practice=practice, pk=pk).first()
     if found is None:
-        raise _unknown("provider")
+        raise _unknown(what)
     return found
+
+
+def _provider(practice: Practice, pk: int) -> Provider:
+    return _in_practice(Provider.objects.all(), practice, pk, "provider")
 
 
 def _location(practice: Practice, pk: int) -> Location:
-    found = Location.objects.filter(practice=practice, pk=pk).first()
-    if found is None:
-        raise _unknown("location")
-    return found
+    return _in_practice(Location.objects.all(), practice, pk, "location")
 
 
 def _type(practice: Practice, pk: int) -> AppointmentType:
-    found = AppointmentType.objects.filter(practice=practice, pk=pk).select_related("practice")
-    if (first := found.first()) is None:
-        raise _unknown("appointment type")
-    return first
+    types = AppointmentType.objects.select_related("practice")
+    return _in_practice(types, practice, pk, "appointment type")
 
 
 def _active(obj: Provider | Location | AppointmentType | None, what: str) -> None:
@@ -379,32 +382,19 @@ def _entry_out(e: WaitlistEntry) -> WaitlistEntryOut:
 
 
 def _waitlist_entry(practice: Practice, pk: int) -> WaitlistEntry:
-    found = (
-        WaitlistEntry.objects.filter(practice=practice, pk=pk)
-        .select_related("patient", "appointment_type", "provider", "location", "offered_by")
-        .first()
+    entries = WaitlistEntry.objects.select_related(
+        "patient", "appointment_type", "provider", "location", "offered_by"
     )
-    if found is None:
-        raise _unknown("waitlist entry")
-    return found
+    return _in_practice(entries, practice, pk, "waitlist entry")
 
 
 def _opening(practice: Practice, pk: int) -> WaitlistOpening:
-    found = (
-        WaitlistOpening.objects.filter(practice=practice, pk=pk)
-        .select_related("provider", "location", "appointment_type")
-        .first()
-    )
-    if found is None:
-        raise _unknown("freed time")
-    return found
+    openings = WaitlistOpening.objects.select_related("provider", "location", "appointment_type")
+    return _in_practice(openings, practice, pk, "freed time")
 
 
 def _rule(practice: Practice, pk: int) -> ReminderRule:
-    found = ReminderRule.objects.filter(practice=practice, pk=pk).first()
-    if found is None:
-        raise _unknown("reminder rule")
-    return found
+    return _in_practice(ReminderRule.objects.all(), practice, pk, "reminder rule")
 
 
 def _rule_out(rule: ReminderRule) -> ReminderRuleOut:

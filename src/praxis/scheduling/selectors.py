@@ -183,19 +183,10 @@ def provider_busy_intervals(
 ) -> dict[int, list[Interval]]:
     """provider id → the intervals its active appointments hold that overlap [start, end), at
     every location (a provider is in one place at a time)."""
-    qs = Appointment.objects.filter(
-        provider_id__in=list(provider_ids),
-        status__in=ACTIVE_STATUSES,
-        start__gte=start - MAX_APPOINTMENT_LENGTH,
-        start__lt=end,
-        end__gt=start,
-    )
+    qs = Appointment.objects.filter(provider_id__in=list(provider_ids), status__in=ACTIVE_STATUSES)
     if exclude_appointment_id is not None:
         qs = qs.exclude(pk=exclude_appointment_id)
-    busy: dict[int, list[Interval]] = defaultdict(list)
-    for provider_id, s, e in qs.order_by().values_list("provider_id", "start", "end"):
-        busy[provider_id].append((s, e))
-    return busy
+    return _busy_by(qs, "provider_id", start, end)
 
 
 def resource_busy_intervals(
@@ -209,18 +200,19 @@ def resource_busy_intervals(
     ids = list(resource_ids)
     if not ids:
         return {}
-    qs = AppointmentResource.objects.filter(
-        resource_id__in=ids,
-        active=True,
-        start__gte=start - MAX_APPOINTMENT_LENGTH,
-        start__lt=end,
-        end__gt=start,
-    )
+    qs = AppointmentResource.objects.filter(resource_id__in=ids, active=True)
     if exclude_appointment_id is not None:
         qs = qs.exclude(appointment_id=exclude_appointment_id)
+    return _busy_by(qs, "resource_id", start, end)
+
+
+def _busy_by(qs: QuerySet, key: str, start: datetime, end: datetime) -> dict[int, list[Interval]]:
+    """key → the [start, end) intervals of the rows that overlap [start, end). `start` is also
+    bounded below by the longest visit, so the (key, start) index serves the read."""
+    overlapping = qs.filter(start__gte=start - MAX_APPOINTMENT_LENGTH, start__lt=end, end__gt=start)
     busy: dict[int, list[Interval]] = defaultdict(list)
-    for resource_id, s, e in qs.order_by().values_list("resource_id", "start", "end"):
-        busy[resource_id].append((s, e))
+    for owner, s, e in overlapping.order_by().values_list(key, "start", "end"):
+        busy[owner].append((s, e))
     return busy
 
 

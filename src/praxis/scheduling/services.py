@@ -648,14 +648,24 @@ def _booking_details(appointment: Appointment, held: Sequence[Resource]) -> dict
 
 def _plan_visit(
     *,
+    patient: Patient,
     provider: Provider,
     location: Location,
     appointment_type: AppointmentType,
     start: datetime,
     resources: Iterable[Resource] | None,
 ) -> tuple[datetime, Any]:
-    """What booking and rescheduling both check before taking locks: not in the past, inside
-    the provider's hours, and which resources the visit needs. Returns (end, resource groups)."""
+    """What booking and rescheduling both check before taking locks: the parties, not in the
+    past, inside the provider's hours, and which resources the visit needs. Returns (end,
+    resource groups)."""
+    _require_aware(start)
+    _check_parties(
+        patient=patient,
+        provider=provider,
+        location=location,
+        appointment_type=appointment_type,
+        start=start,
+    )
     if start < timezone.now():
         raise ServiceError("This time is in the past.")
     end = start + appointment_type.duration
@@ -686,15 +696,8 @@ def appointment_book(
     """Book one visit. Raises SlotTaken (with the conflicting range) when the provider or a
     needed resource is taken, ServiceError for any other refusal. A visit may start exactly when
     another ends."""
-    _require_aware(start)
-    _check_parties(
-        patient=patient,
-        provider=provider,
-        location=location,
-        appointment_type=appointment_type,
-        start=start,
-    )
     end, groups = _plan_visit(
+        patient=patient,
         provider=provider,
         location=location,
         appointment_type=appointment_type,
@@ -742,18 +745,11 @@ def appointment_reschedule(
 ) -> Appointment:
     """Move a scheduled or confirmed visit (same row, same history). A confirmed visit goes back
     to scheduled: the patient confirmed the old time."""
-    _require_aware(start)
     provider = provider or appointment.provider
     location = location or appointment.location
     appointment_type = appointment.appointment_type
-    _check_parties(
-        patient=appointment.patient,
-        provider=provider,
-        location=location,
-        appointment_type=appointment_type,
-        start=start,
-    )
     end, groups = _plan_visit(
+        patient=appointment.patient,
         provider=provider,
         location=location,
         appointment_type=appointment_type,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from praxis.core import audit, context, services
 from praxis.core.models import ApiToken, AuditEvent, User
 from praxis.core.roles import MANAGER, MATRIX, permissions_for
+from praxis.core.service_support import ServiceError
 from praxis.core.testing.factories import UserFactory
 
 ME = "/api/v1/me"
@@ -183,11 +184,11 @@ def test_only_the_hash_of_a_token_opens_the_door(manager_max):
 def test_tokens_cannot_be_created_for_roles_without_the_api_or_in_the_past(
     clinical_cleo, manager_max
 ):
-    with pytest.raises(services.ServiceError, match="has no role that may use the API"):
+    with pytest.raises(ServiceError, match="has no role that may use the API"):
         token_for(clinical_cleo)
-    with pytest.raises(services.ServiceError, match="The expiry must be in the future"):
+    with pytest.raises(ServiceError, match="The expiry must be in the future"):
         token_for(manager_max, expires_at=timezone.now() - timedelta(days=1))
-    with pytest.raises(services.ServiceError, match="Name the token"):
+    with pytest.raises(ServiceError, match="Name the token"):
         token_for(manager_max, name="   ")
     assert not ApiToken.objects.exists()
 

@@ -8,7 +8,7 @@ import pytest
 from django import forms
 
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError
 
 
 class NameForm(forms.Form):

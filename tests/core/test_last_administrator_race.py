@@ -7,6 +7,7 @@ from django.db import connection
 
 from praxis.core import services
 from praxis.core.roles import ADMINISTRATOR, MANAGER
+from praxis.core.service_support import ServiceError
 from praxis.core.testing.factories import UserFactory
 
 
@@ -24,7 +25,7 @@ def test_two_administrators_demoting_each_other_leave_one(practice):
                 user=subject, full_name=subject.full_name, roles=[MANAGER], changed_by=by
             )
             outcomes.append("demoted")
-        except services.ServiceError:
+        except ServiceError:
             outcomes.append("refused")
         finally:
             connection.close()

@@ -73,10 +73,10 @@ def test_manager_filters_tomorrows_board_to_unverified_coverage(
     practice: Practice,
     screenshot: Any,
 ) -> None:
+    from praxis.core.time import local_to_utc, zone_of
     from praxis.patients.testing.factories import CoverageFactory
     from praxis.scheduling import services
     from praxis.scheduling.selectors import next_business_day
-    from praxis.scheduling.wallclock import local_to_utc, zone_of
 
     day = next_business_day(practice=practice)
     verified = PatientFactory(

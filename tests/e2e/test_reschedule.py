@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from praxis.core.models import Location, Practice, User
 from praxis.core.testing.personas import PASSWORD
+from praxis.core.time import local_to_utc, zone_of
 from praxis.patients.testing.factories import PatientFactory
 from praxis.scheduling import services
 from praxis.scheduling.testing import AppointmentTypeFactory, ProviderFactory, weekly_hours
-from praxis.scheduling.wallclock import local_to_utc, zone_of
 
 pytestmark = pytest.mark.e2e
 

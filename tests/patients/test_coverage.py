@@ -5,13 +5,13 @@ are refused with a message, and nothing is written."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError
 from praxis.core.testing.assertions import audit_mark, events_since, page_text, shows
 from praxis.patients import selectors, services
 from praxis.patients.models import Coverage
@@ -423,19 +423,24 @@ def test_which_patients_have_a_primary_coverage_verified_recently(
     ]
     ids = [p.pk for p in everyone]
 
-    assert selectors.coverage_verified_since(ids, today - timedelta(days=7)) == {
+    assert selectors.coverage_verified_since(ids, start_of(today - timedelta(days=7))) == {
         verified.pk,
         verified_at_start_of_window.pk,
     }
     assert selectors.coverage_verified_since(ids, now - timedelta(days=3)) == {verified.pk}
     # The board for a visit next month: the plan that starts then counts, the ended one not.
     assert not_started.pk in selectors.coverage_verified_since(
-        ids, today - timedelta(days=1), on=today + timedelta(days=30)
+        ids, start_of(today - timedelta(days=1)), on=today + timedelta(days=30)
     )
-    assert selectors.coverage_verified_since([], today) == set()
+    assert selectors.coverage_verified_since([], start_of(today)) == set()
 
 
 def test_the_readiness_question_costs_one_query(practice, django_assert_num_queries):
     ids = [PatientFactory(practice=practice).pk for _ in range(20)]
     with django_assert_num_queries(1):
-        selectors.coverage_verified_since(ids, timezone.localdate())
+        selectors.coverage_verified_since(ids, start_of(timezone.localdate()))
+
+
+def start_of(day):  # type: ignore[no-untyped-def]
+    """The start of a day on the practice's clock (the test practice's zone is the default)."""
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,11 +1,12 @@
 """Merging duplicate records. Ada, the Practice Administrator, finds that "Jos Nunez" was
 registered again last month. She names the duplicate, reviews both records side by side and what
 will move, ticks that she understands it cannot be undone, and merges: the coverages and documents
-move to the record kept, other apps move their rows on the ``patient_merged`` signal, and the
+move to the record kept, every other app moves its rows (``patients/merging.py``), and the
 duplicate is closed, pointing at the record kept. Nobody else may merge."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -13,11 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError
 from praxis.core.testing.assertions import audit_mark, events_since, page_text, shows
-from praxis.patients import services
+from praxis.patients import merging, services
 from praxis.patients.models import Coverage, Patient, PatientDocument
-from praxis.patients.signals import patient_merged
 from praxis.patients.testing.factories import CoverageFactory, PatientFactory
 
 from .helpers import edit_form_data, row, writes_since
@@ -45,6 +45,17 @@ def jos(practice, jose, aetna):  # type: ignore[no-untyped-def]
     return duplicate
 
 
+@contextmanager
+def extra_merge_step(move):  # type: ignore[no-untyped-def]
+    """A merge step of a pretend app, for the length of a test."""
+    step = merging.MergeStep(("tests.Pretend.patient",), move)
+    merging._STEPS.append(step)
+    try:
+        yield
+    finally:
+        merging._STEPS.remove(step)
+
+
 def merge_url(patient: Patient) -> str:
     return reverse("patients:merge", args=[patient.pk])
 
@@ -53,11 +64,11 @@ def test_ada_merges_a_duplicate_after_reviewing_it(admin_ada, client_for, jose, 
     ada = client_for(admin_ada)
     received: list[tuple[int, int]] = []
 
-    def scheduling_moves_its_rows(sender, keep, duplicate, **kwargs):  # type: ignore[no-untyped-def]
+    def another_app_moves_its_rows(*, keep, duplicate):  # type: ignore[no-untyped-def]
         received.append((keep.pk, duplicate.pk))
+        return {}
 
-    patient_merged.connect(scheduling_moves_its_rows)
-    try:
+    with extra_merge_step(another_app_moves_its_rows):
         # 1. the merge page offers the likely duplicates
         start = ada.get(merge_url(jose))
         assert start.status_code == 200
@@ -86,8 +97,6 @@ def test_ada_merges_a_duplicate_after_reviewing_it(admin_ada, client_for, jose, 
         done = ada.post(
             merge_url(jose), {"duplicate_mrn": jos.mrn, "step": "confirm", "confirm": "on"}
         )
-    finally:
-        patient_merged.disconnect(scheduling_moves_its_rows)
 
     assert done.status_code == 302
     assert done.url == reverse("patients:detail", args=[jose.pk])
@@ -105,7 +114,7 @@ def test_ada_merges_a_duplicate_after_reviewing_it(admin_ada, client_for, jose, 
     assert merged.details == {
         "duplicate_id": jos.pk,
         "duplicate_mrn": jos.mrn,
-        "moved": {"coverages": 1, "documents": 1},
+        "moved": {"coverages": 1, "documents": 1, "appointments": 0, "waitlist_entries": 0},
     }
     [closed] = events_since(mark, "praxis.patients.patient.merged_into")
     assert closed.patient_id == str(jos.pk)
@@ -121,17 +130,13 @@ def test_ada_merges_a_duplicate_after_reviewing_it(admin_ada, client_for, jose, 
 
 
 def test_a_failing_receiver_undoes_the_whole_merge(admin_ada, jose, jos):
-    def broken(sender, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(*, keep, duplicate):  # type: ignore[no-untyped-def]
         raise RuntimeError("scheduling could not move its rows")
 
     before = (row(jose), row(jos))
     mark = audit_mark()
-    patient_merged.connect(broken)
-    try:
-        with pytest.raises(RuntimeError):
-            services.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
-    finally:
-        patient_merged.disconnect(broken)
+    with extra_merge_step(broken), pytest.raises(RuntimeError):
+        services.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
     assert (row(jose), row(jos)) == before
     assert Coverage.objects.get().patient == jos
     assert PatientDocument.objects.get().patient == jos
@@ -242,3 +247,24 @@ def test_editing_after_a_merge_still_works_on_the_record_kept(admin_ada, client_
         reverse("patients:edit", args=[jose.pk]), edit_form_data(jose, city="Winooski")
     )
     assert response.status_code == 302
+
+
+def test_every_foreign_key_to_a_patient_is_moved_by_a_merge_step():
+    """The contract: a new model pointing at a patient must say what a merge does with it."""
+    from django.apps import apps
+
+    pointing = {
+        f"{model._meta.app_label}.{model.__name__}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.is_relation
+        and field.concrete
+        and field.related_model is Patient
+        and not model.__name__.startswith("Historical")  # history rows record, they are not moved
+    }
+    assert pointing, "found no foreign key to Patient: the enumeration is broken"
+    assert "scheduling.WaitlistEntry.patient" in pointing
+    not_moved = pointing - merging.handled_fields()
+    assert not not_moved, f"a merge leaves these rows behind: {sorted(not_moved)}"
+    declared_but_gone = merging.handled_fields() - pointing
+    assert not declared_but_gone, f"merge steps name fields that are not there: {declared_but_gone}"

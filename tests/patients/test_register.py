@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError
 from praxis.core.testing.assertions import audit_mark, events_since, page_text, shows
 from praxis.patients import services
 from praxis.patients.models import Patient

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from praxis.core.models import AuditEvent
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError
 from praxis.core.testing.factories import LocationFactory, PracticeFactory, RoomFactory
 from praxis.scheduling import services
 from praxis.scheduling.models import Appointment, AppointmentResource, AvailabilityException
@@ -537,24 +537,40 @@ def test_series_limits(frontdesk_fay, paula, dana, clinic, follow_up, visit_day,
 # --- patient merge ---------------------------------------------------------------------------
 
 
-def test_a_merge_moves_the_duplicates_appointments(
-    frontdesk_fay, practice, paula, dana, clinic, follow_up, visit_day
+def test_a_merge_moves_the_duplicates_appointments_and_waitlist_entries(
+    admin_ada, frontdesk_fay, practice, paula, dana, clinic, follow_up, visit_day
 ):
+    from praxis.patients.services import patient_merge
+    from praxis.scheduling import waitlist
+    from praxis.scheduling.models import WaitlistEntry
+
     duplicate = make_patient(practice, "Paula", "Patel")
     appt = book(duplicate, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay)
-    services.move_appointments_on_merge(sender=None, keep=paula, duplicate=duplicate)
+    entry = waitlist.waitlist_entry_add(
+        patient=duplicate,
+        appointment_type=follow_up,
+        earliest_date=visit_day,
+        latest_date=visit_day,
+        created_by=None,
+    )
+    patient_merge(keep=paula, duplicate=duplicate, merged_by=admin_ada)
     appt.refresh_from_db()
     assert appt.patient == paula
+    assert WaitlistEntry.objects.get(pk=entry.pk).patient_id == paula.pk
     event = AuditEvent.objects.get(action="praxis.scheduling.appointment.moved_on_merge")
     assert event.patient_id == str(paula.pk)
-    assert event.details == {"from_patient": duplicate.pk, "appointments": [appt.pk]}
-
-
-def test_the_merge_receiver_is_connected_when_patients_sends_the_signal():
-    patients_signals = pytest.importorskip("praxis.patients.signals")
-    receivers = patients_signals.patient_merged._live_receivers(sender=object)
-    flat = [r for group in receivers for r in (group if isinstance(group, list) else [group])]
-    assert services.move_appointments_on_merge in flat
+    assert event.details == {
+        "from_patient": duplicate.pk,
+        "appointments": [appt.pk],
+        "waitlist_entries": [entry.pk],
+    }
+    merged = AuditEvent.objects.get(action="praxis.patients.patient.merged")
+    assert merged.details["moved"] == {
+        "coverages": 0,
+        "documents": 0,
+        "appointments": 1,
+        "waitlist_entries": 1,
+    }
 
 
 def test_history_keeps_each_version(frontdesk_fay, paula, dana, clinic, follow_up, visit_day):

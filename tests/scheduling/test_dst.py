@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from praxis.core.services import ServiceError
-from praxis.scheduling import services, wallclock
+from praxis.core import time as wallclock
+from praxis.core.service_support import ServiceError
+from praxis.scheduling import services
 from praxis.scheduling.testing import ProviderFactory, weekly_hours
 
 from .conftest import NEW_YORK, local

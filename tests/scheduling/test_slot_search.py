@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError
 from praxis.core.testing.factories import LocationFactory
 from praxis.scheduling import services
 from praxis.scheduling.models import AvailabilityException

@@ -9,8 +9,9 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from praxis.core import time as wallclock
 from praxis.core.testing.factories import LocationFactory
-from praxis.scheduling import services, wallclock
+from praxis.scheduling import services
 from praxis.scheduling.models import AvailabilityException
 from praxis.scheduling.testing import (
     AppointmentTypeFactory,

@@ -11,14 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
 
 from .models import Practice
 
+if TYPE_CHECKING:
+    from .models import User
+
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M", bound=Model)
+
+
+class AuthedRequest(HttpRequest):
+    """The request a view or API operation behind an access rule receives: the user is signed
+    in (the access middleware or the API's authentication made sure), so ``request.user`` is a
+    Praxis ``User``. On API requests ``request.auth`` is the same user (token or session)."""
+
+    user: User
+    auth: User
 
 
 @dataclass(frozen=True)
@@ -62,3 +76,25 @@ def practice_of(user: Any) -> Practice:
     if practice is None:
         raise Http404("No practice is set up for this account.")
     return practice  # type: ignore[no-any-return]
+
+
+class NotInPractice(Http404):
+    """A record that is missing and a record of another practice are the same answer: 404 with
+    the same words, so an id tells an outsider nothing. Pages show the 404 page; the API answers
+    ``{"code": "not_found", "message": "No such <what> in this practice."}``."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"No such {what} in this practice.")
+
+
+def get_in_practice(
+    source: type[M] | QuerySet[M], *, practice: Practice, what: str, **lookup: Any
+) -> M:
+    """The one way views and the API load a practice's record by id (or another lookup):
+    ``get_in_practice(Location, practice=practice, what="location", pk=location_id)``.
+    ``source`` may be a queryset (with its ``select_related``); it is filtered on ``practice``."""
+    queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
+    found = queryset.filter(practice=practice, **lookup).first()
+    if found is None:
+        raise NotInPractice(what)
+    return found

@@ -14,6 +14,7 @@ from .access import practice_of
 from .api_support import any_signed_in, permission
 from .models import ApiToken, Practice, User
 from .roles import permissions_for, roles_of
+from .time import zone_of
 
 router = Router(tags=["core"])
 
@@ -172,7 +173,8 @@ def audit_events(request: HttpRequest, query: Query[AuditQuery]):  # type: ignor
         patient_id=query.patient_id,
         action=query.action,
     )
-    return list(selectors.audit_event_search(filters)[query.offset : query.offset + query.limit])
+    events = selectors.audit_event_search(filters, zone=zone_of(_practice(request)))
+    return list(events[query.offset : query.offset + query.limit])
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens")

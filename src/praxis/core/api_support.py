@@ -17,9 +17,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
+from .access import NotInPractice
 from .mfa import mfa_state
 from .models import ApiToken
-from .services import ServiceError, hash_token
+from .service_support import ServiceError
+from .services import hash_token
 
 logger = logging.getLogger("praxis.api")
 
@@ -138,7 +140,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return _error(api, request, 404, "not_found", "Not found.")
+        message = str(exc) if isinstance(exc, NotInPractice) else "Not found."
+        return _error(api, request, 404, "not_found", message)
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from .models import Location, Practice, User
 from .roles import ROLES
 from .selectors import AuditFilters
-from .services import ServiceError
+from .service_support import ServiceError
 from .validators import normalize_phone, normalize_tin
 
 ROLE_CHOICES = [(role.slug, role.label) for role in ROLES]

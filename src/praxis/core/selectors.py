@@ -4,11 +4,10 @@ API), user lists, and the figures the two home pages show."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from .models import ApiToken, AuditEvent, DailyJobRun, Location, Practice, Room, User
 from .roles import ROLES, mfa_required_for
+from .time import day_bounds
 
 
 @dataclass(frozen=True)
@@ -28,18 +28,14 @@ class AuditFilters:
     action: str = ""  # a dotted prefix: "praxis.auth" matches every auth event
 
 
-def _local_day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-def audit_event_search(filters: AuditFilters) -> QuerySet[AuditEvent]:
+def audit_event_search(filters: AuditFilters, *, zone: ZoneInfo) -> QuerySet[AuditEvent]:
+    """The events the filters select, newest first. Dates are days on ``zone``'s clock (the
+    practice's), the same for the page, the CSV and the API."""
     events = AuditEvent.objects.select_related("actor").order_by("-id")
     if filters.date_from:
-        events = events.filter(occurred_at__gte=_local_day_start(filters.date_from))
+        events = events.filter(occurred_at__gte=day_bounds(filters.date_from, zone)[0])
     if filters.date_to:
-        events = events.filter(
-            occurred_at__lt=_local_day_start(filters.date_to + timedelta(days=1))
-        )
+        events = events.filter(occurred_at__lt=day_bounds(filters.date_to, zone)[1])
     if filters.actor_id:
         events = events.filter(actor_id=filters.actor_id)
     if filters.patient_id:

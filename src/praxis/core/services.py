@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,31 +22,14 @@ from django.utils.http import urlsafe_base64_encode
 from . import audit, mfa
 from .models import ApiToken, Location, Practice, Room, User, UserSession
 from .roles import ROLES_BY_SLUG, Role
-
-
-class ServiceError(ValidationError):
-    """A business rule refused the change; the message is meant for the person who asked."""
-
+from .service_support import ServiceError, apply_changes, full_clean_or_refuse
 
 # --- practice and locations -------------------------------------------------------------------
 
 
-def _changed_fields(instance: Any, values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if getattr(instance, k) != v}
-
-
-def _apply(instance: Any, values: Mapping[str, Any]) -> list[str]:
-    changed = _changed_fields(instance, values)
-    for field, value in changed.items():
-        setattr(instance, field, value)
-    instance.full_clean()
-    instance.save()
-    return sorted(changed)
-
-
 def practice_update(*, practice: Practice, values: Mapping[str, Any]) -> Practice:
     with transaction.atomic():
-        changed = _apply(practice, values)
+        changed = apply_changes(practice, values)
         if changed:
             audit.record("praxis.core.practice.updated", obj=practice, details={"fields": changed})
     return practice
@@ -66,7 +48,7 @@ def location_create(*, practice: Practice, values: Mapping[str, Any]) -> Locatio
     _guard_location_name(practice, values.get("name", ""), location=None)
     with transaction.atomic():
         location = Location(practice=practice, **values)
-        location.full_clean()
+        full_clean_or_refuse(location)
         location.save()
         audit.record("praxis.core.location.created", obj=location)
     return location
@@ -75,7 +57,7 @@ def location_create(*, practice: Practice, values: Mapping[str, Any]) -> Locatio
 def location_update(*, location: Location, values: Mapping[str, Any]) -> Location:
     _guard_location_name(location.practice, values.get("name", location.name), location=location)
     with transaction.atomic():
-        changed = _apply(location, values)
+        changed = apply_changes(location, values)
         if changed:
             audit.record("praxis.core.location.updated", obj=location, details={"fields": changed})
     return location

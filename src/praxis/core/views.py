@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from praxis.core.service_support import ServiceError
+
 from . import audit, mfa, selectors, services
 from .access import mfa_step, practice_of, public, requires, signed_in
 from .exports import csv_response
@@ -40,6 +42,7 @@ from .forms import (
 from .middleware import SESSION_EXPIRED_FLAG
 from .models import ApiToken, Location, Practice, Room, User, UserSession
 from .roles import roles_of
+from .time import zone_of
 
 
 def _practice(request: HttpRequest) -> Practice:
@@ -224,7 +227,8 @@ def my_home(request: HttpRequest) -> HttpResponse:
 
 
 def audit_recent_for(user: Any) -> Any:
-    return selectors.audit_event_search(selectors.AuditFilters(actor_id=user.pk))[:10]
+    filters = selectors.AuditFilters(actor_id=user.pk)
+    return selectors.audit_event_search(filters, zone=zone_of(practice_of(user)))[:10]
 
 
 # --- users -----------------------------------------------------------------------------------
@@ -353,7 +357,7 @@ def location_edit(request: HttpRequest, location_id: int | None = None) -> HttpR
                 location = services.location_create(practice=practice, values=values)
             else:
                 services.location_update(location=location, values=values)
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error("name", error.messages[0])
         else:
             messages.success(request, f"Saved {location.name}.")
@@ -378,7 +382,7 @@ def room_add(request: HttpRequest, location_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.room_add(location=location, name=form.cleaned_data["name"])
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error("name", error.messages[0])
         else:
             form = RoomForm()
@@ -460,7 +464,8 @@ AUDIT_PAGE_SIZE = 50
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, practice=_practice(request))
     events = selectors.audit_event_search(
-        form.filters() if form.is_valid() else selectors.AuditFilters()
+        form.filters() if form.is_valid() else selectors.AuditFilters(),
+        zone=zone_of(_practice(request)),
     )
     if request.GET and not form.is_valid():
         events = events.none()
@@ -507,7 +512,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
             "filters": {k: str(v) for k, v in vars(filters).items() if v},
         },
     )
-    events = selectors.audit_event_search(filters)
+    events = selectors.audit_event_search(filters, zone=zone_of(_practice(request)))
     rows = (
         (
             e.id,

@@ -5,11 +5,9 @@ the eligibility figure the scheduling readiness board asks for."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -114,17 +112,11 @@ def practice_payers(practice: Practice, *, active_only: bool = False) -> QuerySe
     return payers.order_by("name")
 
 
-def _as_moment(since: date | datetime) -> datetime:
-    if isinstance(since, datetime):
-        return since
-    return datetime.combine(since, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
 def coverage_verified_since(
-    patient_ids: Iterable[int], since: date | datetime, *, on: date | None = None
+    patient_ids: Iterable[int], since: datetime, *, on: date | None = None
 ) -> set[int]:
     """The patients (of those given) whose primary coverage in effect on ``on`` (default: today)
-    was verified active at or after ``since`` (a date means the start of that day locally)."""
+    was verified active at or after ``since``."""
     ids = list(patient_ids)
     if not ids:
         return set()
@@ -135,7 +127,7 @@ def coverage_verified_since(
             priority=Coverage.Priority.PRIMARY,
             effective_date__lte=day,
             eligibility_status=Coverage.Eligibility.ACTIVE,
-            eligibility_checked_at__gte=_as_moment(since),
+            eligibility_checked_at__gte=since,
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .values_list("patient_id", flat=True)

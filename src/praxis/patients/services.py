@@ -24,14 +24,14 @@ from django.utils import timezone
 
 from praxis.core import audit
 from praxis.core.models import Practice, User
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError, apply_changes, full_clean_or_refuse
 from praxis.core.validators import normalize_phone
 
 from . import uploads
 from .matching import search_name_for
+from .merging import merge_steps, moves_on_merge
 from .models import FIRST_MRN, Coverage, MrnSequence, Patient, PatientDocument, Payer
 from .selectors import likely_duplicates
-from .signals import patient_merged
 
 __all__ = ["DuplicateWarning", "ServiceError"]
 
@@ -97,15 +97,6 @@ class DuplicateWarning(ServiceError):
 
 
 # --- shared helpers --------------------------------------------------------------------------
-
-
-def _full_clean(instance: Model, *, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ServiceError:
-        raise
-    except ValidationError as exc:
-        raise ServiceError(exc.error_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _clean_values(
@@ -202,7 +193,7 @@ def patient_register(
         patient.legal_last_name, patient.legal_first_name, patient.preferred_name
     )
     patient.consents_recorded_at = timezone.now()
-    _full_clean(patient, exclude=["mrn"])
+    full_clean_or_refuse(patient, exclude=["mrn"])
     with transaction.atomic():
         patient.mrn = next_mrn(practice)
         candidates = likely_duplicates(
@@ -243,7 +234,7 @@ def patient_update(*, patient: Patient, values: Mapping[str, Any], updated_by: U
             )
         if CONSENT_FIELDS.intersection(changed):
             current.consents_recorded_at = timezone.now()
-        _full_clean(current)
+        full_clean_or_refuse(current)
         if changed:
             current.save()
             audit.record(
@@ -256,10 +247,34 @@ def patient_update(*, patient: Patient, values: Mapping[str, Any], updated_by: U
     return current  # type: ignore[no-any-return]
 
 
+@moves_on_merge("patients.Coverage.patient", "patients.PatientDocument.patient")
+def _move_coverages_and_documents(*, keep: Patient, duplicate: Patient) -> dict[str, int]:
+    coverages = list(Coverage.objects.filter(patient=duplicate))
+    documents = list(PatientDocument.objects.filter(patient=duplicate))
+    # A save, not update(): history records the move.
+    for coverage in coverages:
+        coverage.patient = keep
+        coverage.save(update_fields=["patient"])
+    for document in documents:
+        document.patient = keep
+        document.save(update_fields=["patient"])
+    return {"coverages": len(coverages), "documents": len(documents)}
+
+
+@moves_on_merge("patients.Patient.merged_into")
+def _repoint_earlier_merges(*, keep: Patient, duplicate: Patient) -> dict[str, int]:
+    # Records merged into the duplicate earlier now point at the record that survives.
+    for earlier in Patient.objects.filter(merged_into=duplicate):
+        earlier.merged_into = keep
+        earlier.save(update_fields=["merged_into"])
+    return {}
+
+
 def patient_merge(*, keep: Patient, duplicate: Patient, merged_by: User) -> Patient:
-    """Fold a duplicate record into the one to keep: its coverages and documents move, other apps
-    move their rows on the ``patient_merged`` signal, and the duplicate becomes an inactive
-    record pointing at ``keep``. Irreversible; the Administrator's decision alone."""
+    """Fold a duplicate record into the one to keep: every merge step (``merging.py``: this
+    app's coverages, documents and earlier merges, other apps' rows) moves the duplicate's rows,
+    and the duplicate becomes an inactive record pointing at ``keep``. Irreversible; the
+    Administrator's decision alone."""
     if not merged_by.has_perm("patients.merge_patient"):
         raise PermissionDenied("Only the Practice Administrator merges patient records.")
     if keep.pk == duplicate.pk:
@@ -279,23 +294,12 @@ def patient_merge(*, keep: Patient, duplicate: Patient, merged_by: User) -> Pati
             raise ServiceError("The record to keep was itself merged away; merge into its target.")
         if duplicate.merged_into_id is not None:
             raise ServiceError("That record was already merged.")
-        coverages = list(Coverage.objects.filter(patient=duplicate))
-        for coverage in coverages:
-            coverage.patient = keep
-            coverage.save(update_fields=["patient"])
-        documents = list(PatientDocument.objects.filter(patient=duplicate))
-        for document in documents:
-            document.patient = keep
-            document.save(update_fields=["patient"])
-        # Records merged into the duplicate earlier now point at the record that survives.
-        for earlier in Patient.objects.filter(merged_into=duplicate):
-            earlier.merged_into = keep
-            earlier.save(update_fields=["merged_into"])
+        moved: dict[str, int] = {}
+        for step in merge_steps():
+            moved.update(step.move(keep=keep, duplicate=duplicate))
         duplicate.merged_into = keep
         duplicate.status = Patient.Status.INACTIVE
         duplicate.save(update_fields=["merged_into", "status"])
-        patient_merged.send(sender=Patient, keep=keep, duplicate=duplicate)
-        moved = {"coverages": len(coverages), "documents": len(documents)}
         audit.record(
             "praxis.patients.patient.merged",
             obj=keep,
@@ -329,7 +333,7 @@ def payer_create(*, practice: Practice, values: Mapping[str, Any]) -> Payer:
     with transaction.atomic():
         _guard_payer_name(practice, cleaned.get("name", ""), payer=None)
         payer = Payer(practice=practice, **cleaned)
-        _full_clean(payer)
+        full_clean_or_refuse(payer)
         payer.save()
         audit.record("praxis.patients.payer.created", obj=payer, details={"name": payer.name})
     return payer
@@ -340,12 +344,8 @@ def payer_update(*, payer: Payer, values: Mapping[str, Any]) -> Payer:
     with transaction.atomic():
         current: Payer = _lock(Payer, payer.pk)
         _guard_payer_name(current.practice, cleaned.get("name", current.name), payer=current)
-        changed = sorted(k for k, v in cleaned.items() if getattr(current, k) != v)
-        for name in changed:
-            setattr(current, name, cleaned[name])
-        _full_clean(current)
+        changed = apply_changes(current, cleaned)
         if changed:
-            current.save()
             audit.record("praxis.patients.payer.updated", obj=current, details={"fields": changed})
     return current
 
@@ -368,7 +368,7 @@ def _check_coverage(coverage: Coverage, *, payer_changed: bool) -> None:
         raise ServiceError(
             {"subscriber_name": "Name the subscriber: the person who holds the policy."}
         )
-    _full_clean(coverage, exclude=["patient", "payer"])
+    full_clean_or_refuse(coverage, exclude=["patient", "payer"])
     _guard_overlap(coverage)
 
 
@@ -453,7 +453,7 @@ def coverage_end(*, coverage: Coverage, end_date: date, ended_by: User) -> Cover
         if end_date < current.effective_date:
             raise ServiceError({"end_date": "The end date is before the effective date."})
         current.end_date = end_date
-        _full_clean(current, exclude=["patient", "payer"])
+        full_clean_or_refuse(current, exclude=["patient", "payer"])
         current.save(update_fields=["end_date"])
         audit.record(
             "praxis.patients.coverage.ended",
@@ -496,7 +496,7 @@ def coverage_record_eligibility(
         current.eligibility_checked_at = checked_at
         current.eligibility_checked_by = checked_by
         current.eligibility_note = (note or "").strip()
-        _full_clean(current, exclude=["patient", "payer"])
+        full_clean_or_refuse(current, exclude=["patient", "payer"])
         current.save(
             update_fields=[
                 "eligibility_status",
@@ -577,7 +577,7 @@ def document_upload(
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=uploaded_by,
     )
-    _full_clean(document, exclude=["patient"])
+    full_clean_or_refuse(document, exclude=["patient"])
     saved = None
     try:
         with transaction.atomic():

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from praxis.core.access import practice_of, requires
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.forms import refusals_shown_on, show_service_error
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError
 
 from . import selectors, services, uploads
 from .access import (

@@ -14,13 +14,14 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
+from praxis.core import time as wallclock
 from praxis.core.access import practice_of
 from praxis.core.api_support import ApiError, permission
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.models import Location, Practice, Room, User
 from praxis.patients.access import access_patient_by_id
 
-from . import reminders, selectors, services, waitlist, wallclock
+from . import reminders, selectors, services, waitlist
 from .access import access_appointment_by_id, appointments_visible_to
 from .models import (
     Appointment,

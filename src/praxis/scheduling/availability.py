@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import wallclock
+from praxis.core import time as wallclock
+
 from .models import AppointmentType, AvailabilityTemplate, Location, Provider, Resource
 
 Interval = tuple[datetime, datetime]

@@ -14,9 +14,9 @@ from math import ceil
 
 from django.db.models import Q
 
+from praxis.core import time as wallclock
 from praxis.core.models import Location
 
-from . import wallclock
 from .availability import Calendar, Interval
 from .models import Appointment, AvailabilityException, AvailabilityTemplate, Resource
 from .services import build_calendars  # the slot search's own calendar builder

@@ -18,11 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from praxis.core import audit
+from praxis.core import time as wallclock
 from praxis.core.models import Location, Practice, User
 from praxis.core.testing.factories import valid_npi
 from praxis.patients.models import Patient
 
-from . import wallclock
 from .models import (
     Appointment,
     AppointmentResource,

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from praxis.core import audit
+from praxis.core import time as wallclock
 from praxis.core.access import practice_of, requires
 from praxis.core.forms import refusals_shown_on
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError
 from praxis.patients.access import access_patient_by_id
 
-from . import colours, services, wallclock
+from . import colours, services
 from .access import access_appointment_by_id, appointments_visible_to
 from .forms import RescheduleForm, RescheduleSearchForm, SeriesForm
 from .models import Appointment, AppointmentType

@@ -9,9 +9,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from praxis.core import time as wallclock
 from praxis.core.models import Location, Practice, Room
 
-from . import wallclock
 from .models import Appointment, AppointmentType, Provider
 from .readiness import CHECKS
 from .services import MAX_SERIES_COUNT

@@ -23,8 +23,8 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from praxis.core import audit
+from praxis.core import time as wallclock
 
-from . import wallclock
 from .models import Appointment, AppointmentType, Provider, ProviderFeedToken
 
 FEED_PAST = timedelta(days=30)

@@ -27,9 +27,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from praxis.core import audit
-from praxis.core.services import ServiceError
+from praxis.core import time as wallclock
+from praxis.core.service_support import ServiceError
 
-from . import messaging, wallclock
+from . import messaging
 from .models import Appointment, Channel, ReminderRule, ReminderSent
 from .services import appointment_cancel, appointment_transition
 

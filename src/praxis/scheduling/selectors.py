@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from praxis.core import time as wallclock
 from praxis.core.models import Location, Practice
 from praxis.patients.models import Patient
 
-from . import wallclock
 from .availability import Interval, dates
 from .models import (
     ACTIVE_STATUSES,

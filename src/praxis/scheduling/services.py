@@ -20,17 +20,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from praxis.core import audit
+from praxis.core import time as wallclock
 from praxis.core.models import Location, Room, User
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError, apply_changes, full_clean_or_refuse
 from praxis.patients.models import Patient
 
-from . import selectors, wallclock
+from . import selectors
 from .availability import (
     Calendar,
     Interval,
@@ -1009,37 +1009,11 @@ def series_book(
     return series
 
 
-# --- patient merge ---------------------------------------------------------------------------
-
-
-def move_appointments_on_merge(
-    sender: Any, keep: Patient, duplicate: Patient, **kwargs: Any
-) -> None:
-    """Receiver of patients' `patient_merged`: the duplicate's appointments (past and future)
-    move to the record that is kept, inside the merge's transaction."""
-    moved = []
-    for appointment in Appointment.objects.filter(patient=duplicate).order_by("pk"):
-        appointment.patient = keep
-        appointment.save(update_fields=["patient"])  # a save, not update(): history records it
-        moved.append(appointment.pk)
-    if moved:
-        audit.record(
-            "praxis.scheduling.appointment.moved_on_merge",
-            object_type="patients.patient",
-            object_id=keep.pk,
-            patient_id=keep.pk,
-            details={"from_patient": duplicate.pk, "appointments": moved},
-        )
-
-
 # --- setup -----------------------------------------------------------------------------------
 
 
 def _created(instance: Any, action: str, **details: Any) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise ServiceError(exc.messages) from exc
+    full_clean_or_refuse(instance)
     instance.save()
     audit.record(action, obj=instance, details=details)
 
@@ -1196,7 +1170,7 @@ def provider_update(
     if user is not None:
         _same_practice(provider.practice_id, user)
     with transaction.atomic():
-        changed = _apply_changes(provider, {**values, "user": user})
+        changed = apply_changes(provider, {**values, "user": user})
         audit.record(
             "praxis.scheduling.provider.updated", obj=provider, details={"fields": changed}
         )
@@ -1213,7 +1187,7 @@ def appointment_type_update(
     providers, required_resources = list(providers), list(required_resources)
     _same_practice(appointment_type.practice_id, *providers, *required_resources)
     with transaction.atomic():
-        changed = _apply_changes(appointment_type, values)
+        changed = apply_changes(appointment_type, values)
         appointment_type.providers.set(providers)
         appointment_type.required_resources.set(required_resources)
         audit.record(
@@ -1258,15 +1232,3 @@ def availability_exception_delete(*, exception: AvailabilityException) -> None:
             },
         )
         exception.delete()
-
-
-def _apply_changes(instance: Any, values: dict[str, Any]) -> list[str]:
-    changed = sorted(k for k, v in values.items() if getattr(instance, k) != v)
-    for field in changed:
-        setattr(instance, field, values[field])
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise ServiceError(exc.messages) from exc
-    instance.save()
-    return changed

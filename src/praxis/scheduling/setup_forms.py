@@ -9,9 +9,9 @@ from typing import Any
 
 from django import forms
 
+from praxis.core import time as wallclock
 from praxis.core.models import Location, Practice, Room, User
 
-from . import wallclock
 from .models import (
     AppointmentType,
     AvailabilityException,

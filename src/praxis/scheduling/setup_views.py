@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from praxis.core import time as wallclock
 from praxis.core.access import practice_of, requires
 from praxis.core.forms import refusals_shown_on
 from praxis.core.models import Location, Practice
 
-from . import reminders, services, wallclock
+from . import reminders, services
 from .models import (
     AppointmentType,
     AvailabilityException,

@@ -14,15 +14,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from praxis.core import audit
+from praxis.core import time as wallclock
 from praxis.core.access import practice_of, requires
 from praxis.core.audit import audit_phi_list
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.core.models import Location
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError
 from praxis.patients.access import access_patient_by_id
 from praxis.patients.selectors import patient_search
 
-from . import selectors, services, wallclock
+from . import selectors, services
 from .access import access_appointment_by_id
 from .calendar_grid import day_grid, room_day_grid
 from .forms import (

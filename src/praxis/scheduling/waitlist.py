@@ -24,9 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from praxis.core import audit
-from praxis.core.services import ServiceError
+from praxis.core import time as wallclock
+from praxis.core.service_support import ServiceError
 
-from . import wallclock
 from .models import Appointment, AppointmentType, WaitlistEntry, WaitlistOpening
 from .services import appointment_book
 

@@ -10,13 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from praxis.core import time as wallclock
 from praxis.core.access import practice_of, requires
 from praxis.core.audit import audit_phi_list
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.patients.access import access_patient_by_id
 from praxis.patients.models import Patient
 
-from . import waitlist, wallclock
+from . import waitlist
 from .models import WaitlistEntry, WaitlistOpening
 from .waitlist_forms import WaitlistEntryForm
 

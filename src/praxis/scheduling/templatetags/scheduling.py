@@ -7,7 +7,8 @@ from typing import Any
 
 from django import template
 
-from praxis.scheduling import selectors, wallclock
+from praxis.core import time as wallclock
+from praxis.scheduling import selectors
 
 register = template.Library()
 

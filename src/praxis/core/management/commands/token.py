@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from praxis.core import services
 from praxis.core.models import ApiToken, User
+from praxis.core.service_support import ServiceError
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
                 issued = services.api_token_create(
                     user=user, name=options["name"], expires_at=expires
                 )
-            except services.ServiceError as exc:
+            except ServiceError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
             self.stdout.write(issued.secret)
             self.stderr.write(

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from praxis.core.services import ServiceError
+from praxis.core.service_support import ServiceError
 
 
 class NonexistentLocalTime(ServiceError):

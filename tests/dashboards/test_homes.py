@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from html import unescape
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,6 +28,11 @@ def main_text(response) -> str:
     return re.sub(r"\s+", " ", unescape(text)).strip()
 
 
+@cache
+def _a_password() -> str:
+    return make_password("correct horse battery staple")  # hashed once: the hasher is slow
+
+
 def add_staff(practice: Practice, n: int, *, start: int = 0) -> None:
     """n more people: front desk, providers and (device-less) administrators and compliance."""
     for i in range(start, start + n):
@@ -34,9 +41,9 @@ def add_staff(practice: Practice, n: int, *, start: int = 0) -> None:
             email=f"staff{i}@example.org",
             full_name=f"Staff {i:02d}",
             practice=practice,
-            password="x" * 16,
             roles=[role],
         )
+        User.objects.filter(pk=user.pk).update(password=_a_password())  # not an invitation
         if role == ADMINISTRATOR and i % 8 == 2:
             TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
 
@@ -146,3 +153,69 @@ class TestMyWork:
         )
         assert text.endswith("praxis.auth.login.succeeded")
         assert "Nothing yet." not in text
+
+
+# --- query counts ------------------------------------------------------------------------------
+# Each home is opened once with a small practice and once after it has grown: the number of
+# queries must not change (no query per user, location or room).
+
+
+@pytest.fixture(autouse=True)
+def _session_seen_once(monkeypatch):
+    """The session records "last seen" at most every few seconds, which adds a write to
+    whichever request crosses the mark; a slow test must not count it."""
+    from praxis.core import middleware
+
+    monkeypatch.setattr(middleware, "_SEEN_RESOLUTION_S", 10**9)
+
+
+HOMES = [
+    ("admin_ada", "dashboards:administrator"),
+    ("manager_max", "dashboards:manager"),
+    ("frontdesk_fay", "core:my_home"),
+    ("admin_ada", "core:my_home"),
+]
+
+
+def _queries_for(client, url_name: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse(url_name)).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(("who", "url_name"), HOMES)
+def test_a_home_costs_the_same_queries_for_a_bigger_practice(
+    persona, practice, client_for, who, url_name
+):
+    client = client_for(persona(who))
+    add_staff(practice, 4)
+    add_locations(practice, 1)
+    client.get(reverse(url_name))  # warm the session and the permission cache alike
+    small = _queries_for(client, url_name)
+    add_staff(practice, 12, start=4)
+    add_locations(practice, 6, start=1)
+    assert _queries_for(client, url_name) == small
+
+
+# The budgets: what each home costs today, so a new widget's queries show up in review.
+BUDGETS = {
+    ("admin_ada", "dashboards:administrator"): 14,
+    ("manager_max", "dashboards:manager"): 14,
+    ("frontdesk_fay", "core:my_home"): 7,
+    ("admin_ada", "core:my_home"): 7,
+}
+
+
+@pytest.mark.parametrize(("who", "url_name"), HOMES)
+def test_each_home_stays_within_its_query_budget(
+    persona, practice, client_for, django_assert_num_queries, who, url_name
+):
+    client = client_for(persona(who))
+    add_staff(practice, 8)
+    add_locations(practice, 3)
+    client.get(reverse(url_name))  # the first request after signing in also saves the session
+    with django_assert_num_queries(BUDGETS[(who, url_name)]):
+        assert client.get(reverse(url_name)).status_code == 200

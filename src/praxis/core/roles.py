@@ -94,12 +94,14 @@ def permissions_for(role: Role) -> frozenset[str]:
 
 
 def roles_of(user: User) -> list[Role]:
-    """The user's roles, in the matrix's order (cached on the user object for the request)."""
+    """The user's roles, in the matrix's order (cached on the user object for the request).
+    Reads ``user.groups.all()`` so a list loaded with ``prefetch_related("groups")`` costs no
+    query per user."""
     cached: list[Role] | None = getattr(user, "_praxis_roles", None)
     if cached is None:
         if not user.is_authenticated:
             return []
-        labels = set(user.groups.values_list("name", flat=True))
+        labels = {group.name for group in user.groups.all()}
         cached = [role for role in ROLES if role.label in labels]
         user._praxis_roles = cached  # type: ignore[attr-defined]
     return cached

@@ -41,6 +41,7 @@ from .forms import (
 )
 from .middleware import SESSION_EXPIRED_FLAG
 from .models import ApiToken, Location, Practice, Room, User, UserSession
+from .navigation import home_for
 from .roles import roles_of
 from .time import zone_of
 
@@ -204,12 +205,7 @@ def _user_from_invitation(uidb64: str, token: str) -> User | None:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to the home page of their most senior role."""
-    user = request.user
-    if user.has_perm("core.view_admin_home"):
-        return redirect("dashboards:administrator")
-    if user.has_perm("core.view_manager_home"):
-        return redirect("dashboards:manager")
-    return redirect("core:my_home")
+    return redirect(home_for(request.user))
 
 
 @signed_in

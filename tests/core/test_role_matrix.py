@@ -14,9 +14,9 @@ from praxis.core.roles import (
     FRONT_DESK,
     HR,
     MANAGER,
-    MATRIX,
     PROVIDER,
     ROLES,
+    matrix,
     permissions_for,
 )
 
@@ -44,7 +44,7 @@ EXPECTED = [
 
 
 def test_the_merged_matrix_is_exactly_the_expected_one():
-    assert [(perm, set(roles)) for perm, roles in MATRIX.items()] == EXPECTED
+    assert [(perm, set(roles)) for perm, roles in matrix().items()] == EXPECTED
 
 
 def test_the_administrator_holds_every_permission():

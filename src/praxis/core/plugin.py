@@ -1,8 +1,10 @@
-"""What core itself plugs in (``core.plugins``): its navigation entries."""
+"""What core itself plugs in (``core.plugins``), first and like any app: its navigation
+entries and its rows of the role matrix."""
 
 from __future__ import annotations
 
 from .plugins import AppPlugin, NavItem
+from .roles import CORE_PERMISSIONS
 
 NAVIGATION = (
     NavItem("My work", "core:my_home", None, order=30, home=True),
@@ -15,4 +17,4 @@ NAVIGATION = (
     NavItem("API tokens", "core:token_list", "core.use_api", order=90, in_settings=True),
 )
 
-PLUGIN = AppPlugin(app="core", navigation=NAVIGATION)
+PLUGIN = AppPlugin(app="core", navigation=NAVIGATION, permissions=CORE_PERMISSIONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from praxis.core.plugins import AppPlugin, NavItem
+from praxis.core.roles import BILLER, CLINICAL, FRONT_DESK, MANAGER, PROVIDER, Role
 
 NAVIGATION = (
     NavItem("Calendar", "scheduling:calendar", "scheduling.view_schedule", order=100),
@@ -18,4 +19,13 @@ NAVIGATION = (
     ),
 )
 
-PLUGIN = AppPlugin(app="scheduling", navigation=NAVIGATION)
+# Whoever books, bills or treats sees the calendar; only the desk books.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "scheduling.view_schedule": frozenset({MANAGER, FRONT_DESK, BILLER, PROVIDER, CLINICAL}),
+    "scheduling.book_appointment": frozenset({MANAGER, FRONT_DESK}),
+    "scheduling.update_appointment_status": frozenset({MANAGER, FRONT_DESK, PROVIDER, CLINICAL}),
+    "scheduling.manage_scheduling_setup": frozenset({MANAGER}),
+    "scheduling.view_readiness_board": frozenset({MANAGER, FRONT_DESK}),
+}
+
+PLUGIN = AppPlugin(app="scheduling", navigation=NAVIGATION, permissions=PERMISSIONS)

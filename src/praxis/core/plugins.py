@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
+    from .access import AuthedRequest
     from .models import Practice
     from .roles import Role
 
@@ -52,7 +51,7 @@ class NavItem:
     home: bool = False  # a home page: "/" opens the first one in the bar the person may open
 
 
-WidgetContext = Callable[["HttpRequest", "Practice"], Mapping[str, Any]]
+WidgetContext = Callable[["AuthedRequest", "Practice"], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ def permission_rows() -> dict[str, frozenset[Role]]:
     return {perm: held for plugin in _PLUGINS.values() for perm, held in plugin.permissions.items()}
 
 
-def widgets_for(request: HttpRequest, *, home: Home) -> dict[Area, list[dict[str, Any]]]:
+def widgets_for(request: AuthedRequest, *, home: Home) -> dict[Area, list[dict[str, Any]]]:
     """The widgets of one home page the person may see, by area and in order, each as
     ``{"template": ..., "data": ...}`` for ``{% include w.template with data=w.data %}``."""
     from .access import practice_of

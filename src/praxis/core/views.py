@@ -23,8 +23,8 @@ from django_otp import match_token
 
 from praxis.core.service_support import ServiceError
 
-from . import audit, mfa, selectors, services
-from .access import mfa_step, practice_of, public, requires, signed_in
+from . import audit, mfa, plugins, selectors, services
+from .access import AuthedRequest, mfa_step, practice_of, public, requires, signed_in
 from .exports import csv_response
 from .forms import (
     ApiTokenForm,
@@ -210,21 +210,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_GET
-def my_home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+def my_home(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "core/my_home.html",
         {
-            "roles": roles_of(user),  # type: ignore[arg-type]
-            "recent": audit_recent_for(user),
+            "roles": roles_of(request.user),
+            "widgets": plugins.widgets_for(request, home="my_work"),
         },
     )
-
-
-def audit_recent_for(user: Any) -> Any:
-    filters = selectors.AuditFilters(actor_id=user.pk)
-    return selectors.audit_event_search(filters, zone=zone_of(practice_of(user)))[:10]
 
 
 # --- users -----------------------------------------------------------------------------------

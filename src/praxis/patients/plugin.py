@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from praxis.core.plugins import AppPlugin, NavItem
+from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem
 from praxis.core.roles import BILLER, CLINICAL, FRONT_DESK, MANAGER, PROVIDER, Role
 
 NAVIGATION = (
@@ -19,4 +19,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "patients.manage_payers": frozenset({MANAGER, BILLER}),
 }
 
-PLUGIN = AppPlugin(app="patients", navigation=NAVIGATION, permissions=PERMISSIONS)
+PLUGIN = AppPlugin(
+    app="patients",
+    navigation=NAVIGATION,
+    permissions=PERMISSIONS,
+    demo=DemoSeeder("praxis.patients.demo.seed_patients"),
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from praxis.core.plugins import AppPlugin, NavItem
+from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem
 from praxis.core.roles import BILLER, CLINICAL, FRONT_DESK, MANAGER, PROVIDER, Role
 
 NAVIGATION = (
@@ -28,4 +28,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "scheduling.view_readiness_board": frozenset({MANAGER, FRONT_DESK}),
 }
 
-PLUGIN = AppPlugin(app="scheduling", navigation=NAVIGATION, permissions=PERMISSIONS)
+PLUGIN = AppPlugin(
+    app="scheduling",
+    navigation=NAVIGATION,
+    permissions=PERMISSIONS,
+    # visits are booked for the demo patients
+    demo=DemoSeeder("praxis.scheduling.demo.seed_schedule", after=("patients",)),
+)

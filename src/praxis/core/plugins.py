@@ -122,7 +122,7 @@ def permission_rows() -> dict[str, frozenset[Role]]:
 def widgets_for(request: AuthedRequest, *, home: Home) -> dict[Area, list[dict[str, Any]]]:
     """The widgets of one home page the person may see, by area and in order, each as
     ``{"template": ..., "data": ...}`` for ``{% include w.template with data=w.data %}``."""
-    from .access import practice_of
+    from .access import practice_of  # loads the models: the registry itself imports none
 
     practice = practice_of(request.user)
     computed: dict[WidgetContext, Mapping[str, Any]] = {}

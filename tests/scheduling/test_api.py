@@ -320,3 +320,25 @@ def test_free_slots_through_the_api(fay, dana, follow_up, visit_day):
     past = fay.get(f"{BASE}/slots", {"type": follow_up.pk, "start": last_week, "end": last_week})
     assert past.status_code == 400
     assert past.json()["message"] == "These dates are in the past; search from today on."
+
+
+def test_every_operation_keeps_its_published_id(client):
+    """Generated clients name their methods after the operation ids: splitting the API into a
+    module per resource must not rename them."""
+    schema = client.get("/api/v1/openapi.json").json()
+    ids = {
+        op["operationId"]
+        for path, operations in schema["paths"].items()
+        if path.startswith(BASE)
+        for op in operations.values()
+    }
+    assert ids == {
+        f"praxis_scheduling_api_{name}"
+        for name in (
+            "slots", "book", "change_status", "cancel", "day_list", "appointment_detail",
+            "reschedule", "series_book", "series_detail", "waitlist_list", "waitlist_add",
+            "waitlist_openings", "waitlist_offer", "waitlist_book", "waitlist_dismiss",
+            "waitlist_decline", "waitlist_remove", "reminder_rules", "reminder_rule_add",
+            "reminder_rule_pause", "reminder_rule_resume",
+        )
+    }  # fmt: skip

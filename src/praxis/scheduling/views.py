@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from praxis.core import audit
 from praxis.core import time as wallclock
-from praxis.core.access import practice_of, requires
+from praxis.core.access import AuthedRequest, practice_of, requires
 from praxis.core.audit import audit_phi_list
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.core.models import Location
@@ -51,7 +51,7 @@ NEXT_STEPS = {
 
 @requires("scheduling.view_schedule", "patients.view_patient")
 @require_GET
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     first_location = Location.objects.filter(practice=practice, is_active=True).first()
     data: dict[str, Any] = {
@@ -103,7 +103,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @requires("scheduling.book_appointment", "patients.view_patient")
 @require_GET
-def find_slot(request: HttpRequest) -> HttpResponse:
+def find_slot(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     patient = None
     if request.GET.get("patient"):
@@ -138,7 +138,7 @@ def find_slot(request: HttpRequest) -> HttpResponse:
 
 @requires("scheduling.book_appointment", "patients.view_patient")
 @require_POST
-def pick_patient(request: HttpRequest) -> HttpResponse:
+def pick_patient(request: AuthedRequest) -> HttpResponse:
     """htmx: patients matching the search box (a POST, so names stay out of URLs and logs)."""
     form = PatientPickForm(request.POST)
     patients = (
@@ -155,7 +155,7 @@ def pick_patient(request: HttpRequest) -> HttpResponse:
 
 @requires("scheduling.book_appointment", "patients.view_patient")
 @require_POST
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     form = BookForm(request.POST, practice=practice)
     if not form.is_valid():
@@ -170,7 +170,7 @@ def book(request: HttpRequest) -> HttpResponse:
             location=data["location"],
             appointment_type=data["appointment_type"],
             start=data["start"],
-            booked_by=request.user,  # type: ignore[arg-type]
+            booked_by=request.user,
         )
     except ServiceError as error:
         messages.error(request, " ".join(error.messages))
@@ -185,7 +185,7 @@ def book(request: HttpRequest) -> HttpResponse:
 
 @requires("scheduling.view_schedule", "patients.view_patient")
 @require_GET
-def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_detail(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     audit.audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
     return _appointment_page(request, appointment)
@@ -219,7 +219,7 @@ def _appointment_page(
 
 @requires("scheduling.update_appointment_status", "patients.view_patient")
 @require_POST
-def transition(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def transition(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     form = TransitionForm(request.POST, appointment=appointment)
     if form.is_valid():
@@ -227,7 +227,7 @@ def transition(request: HttpRequest, appointment_id: int) -> HttpResponse:
             services.appointment_transition(
                 appointment=appointment,
                 to_status=form.cleaned_data["to"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 room=form.cleaned_data["room"],
             )
             messages.success(request, f"Now {appointment.get_status_display().lower()}.")
@@ -238,7 +238,7 @@ def transition(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @requires("scheduling.book_appointment", "patients.view_patient")
 @require_POST
-def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -246,7 +246,7 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
             services.appointment_cancel(
                 appointment=appointment,
                 reason=form.cleaned_data["reason"],
-                cancelled_by=request.user,  # type: ignore[arg-type]
+                cancelled_by=request.user,
             )
             messages.success(request, "Cancelled; the time is free again.")
             return redirect("scheduling:appointment", appointment_id=appointment.pk)
@@ -255,7 +255,7 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @requires("scheduling.view_readiness_board", "patients.view_patient")
 @require_GET
-def readiness_board(request: HttpRequest) -> HttpResponse:
+def readiness_board(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     form = BoardForm(request.GET or None, practice=practice)
     if form.is_bound and not form.is_valid():

@@ -7,7 +7,7 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 from ninja import Schema, Status
 
 from praxis.core import time as wallclock
@@ -53,8 +53,8 @@ class SlotTakenOut(Schema):
     conflict: ConflictRange
 
 
-def ref(obj: object, name: str) -> Ref:
-    return Ref(id=obj.pk, name=name)  # type: ignore[attr-defined]
+def ref(obj: Model, name: str) -> Ref:
+    return Ref(id=obj.pk, name=name)
 
 
 # What an answer lists of a visit's resources; a no-op where the list selector prefetched them.

@@ -19,7 +19,6 @@ from praxis.core.access import AuthedRequest, practice_of, requires
 from praxis.core.audit import audit_phi_list
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.core.models import Location
-from praxis.core.service_support import ServiceError
 from praxis.patients.access import access_patient_by_id
 from praxis.patients.selectors import patient_search
 
@@ -163,7 +162,7 @@ def book(request: AuthedRequest) -> HttpResponse:
         return redirect("scheduling:find")
     data = form.cleaned_data
     patient = access_patient_by_id(request.user, data["patient"])
-    try:
+    with refusals_as_messages(request):
         appointment = services.appointment_book(
             patient=patient,
             provider=data["provider"],
@@ -172,15 +171,14 @@ def book(request: AuthedRequest) -> HttpResponse:
             start=data["start"],
             booked_by=request.user,
         )
-    except ServiceError as error:
-        messages.error(request, " ".join(error.messages))
-        query = f"?patient={patient.pk}&appointment_type={data['appointment_type'].pk}"
-        query += f"&location={data['location'].pk}&from_date={timezone.localdate().isoformat()}"
-        response = redirect("/scheduling/find/" + query)
-        response.status_code = 303
-        return response
-    messages.success(request, "Booked.")
-    return redirect("scheduling:appointment", appointment_id=appointment.pk)
+        messages.success(request, "Booked.")
+        return redirect("scheduling:appointment", appointment_id=appointment.pk)
+    # Refused (the message says why): back to the search for this patient, visit type and place.
+    query = f"?patient={patient.pk}&appointment_type={data['appointment_type'].pk}"
+    query += f"&location={data['location'].pk}&from_date={timezone.localdate().isoformat()}"
+    response = redirect("/scheduling/find/" + query)
+    response.status_code = 303
+    return response
 
 
 @requires("scheduling.view_schedule", "patients.view_patient")

@@ -11,8 +11,7 @@ already (their choices are the practice's active ones); the API names them by id
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from praxis.core.access import NotInPractice, get_in_practice, practice_of
 from praxis.core.models import Location, Practice, User
@@ -32,40 +31,39 @@ class BookingBody(Protocol):
     resources: list[int] | None
 
 
-@dataclass(frozen=True)
-class BookingParties:
+class BookingParties(TypedDict):
+    """The keyword arguments of ``appointment_book`` and ``series_book`` that say who and what."""
+
     patient: Patient
     provider: Provider
     location: Location
     appointment_type: AppointmentType
-    resources: list[Resource] | None = None  # None: the ones the visit type needs, chosen free
+    resources: list[Resource] | None  # None: the ones the visit type needs, chosen free
 
-    @classmethod
-    def from_form(cls, user: User, data: Mapping[str, Any]) -> BookingParties:
-        """From a page form's cleaned data (provider, location and visit type loaded)."""
-        return cls(
-            patient=access_patient_by_id(user, data["patient"]),
-            provider=data["provider"],
-            location=data["location"],
-            appointment_type=data["appointment_type"],
-        )
 
-    @classmethod
-    def from_api(cls, user: User, body: BookingBody) -> BookingParties:
-        practice = practice_of(user)
-        patient = access_patient_by_id(user, body.patient)
-        location = location_in(practice, body.location)
-        return cls(
-            patient=patient,
-            provider=provider_in(practice, body.provider),
-            location=location,
-            appointment_type=appointment_type_in(practice, body.type),
-            resources=resources_in(practice, body.resources),
-        )
+def parties_from_form(user: User, data: Mapping[str, Any]) -> BookingParties:
+    """From a page form's cleaned data (provider, location and visit type loaded already)."""
+    return BookingParties(
+        patient=access_patient_by_id(user, data["patient"]),
+        provider=data["provider"],
+        location=data["location"],
+        appointment_type=data["appointment_type"],
+        resources=None,
+    )
 
-    def as_kwargs(self) -> dict[str, Any]:
-        """The keyword arguments of ``appointment_book`` and ``series_book`` they name."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+def parties_from_api(user: User, body: BookingBody) -> BookingParties:
+    """From an API body's ids (the patient first: a patient the caller may not see is 404)."""
+    practice = practice_of(user)
+    patient = access_patient_by_id(user, body.patient)
+    location = location_in(practice, body.location)
+    return BookingParties(
+        patient=patient,
+        provider=provider_in(practice, body.provider),
+        location=location,
+        appointment_type=appointment_type_in(practice, body.type),
+        resources=resources_in(practice, body.resources),
+    )
 
 
 def provider_in(practice: Practice, pk: int) -> Provider:

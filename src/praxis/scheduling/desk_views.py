@@ -22,6 +22,7 @@ from praxis.patients.access import access_patient_by_id
 
 from . import colours, services
 from .access import access_appointment_by_id, appointments_visible_to
+from .booking_request import parties_from_form
 from .forms import RescheduleForm, RescheduleSearchForm, SeriesForm
 from .models import Appointment, AppointmentType
 from .views import SLOTS_SHOWN
@@ -138,13 +139,10 @@ def series_book(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         return _series_page(request, form)
     data = form.cleaned_data
-    patient = access_patient_by_id(request.user, data["patient"])
+    parties = parties_from_form(request.user, data)
     try:
         booked = services.series_book(
-            patient=patient,
-            provider=data["provider"],
-            location=data["location"],
-            appointment_type=data["appointment_type"],
+            **parties,
             first_start=data["first_start"],
             count=data["count"],
             interval_weeks=data["interval_weeks"],

@@ -24,6 +24,7 @@ from praxis.patients.selectors import patient_search
 
 from . import selectors, services
 from .access import access_appointment_by_id
+from .booking_request import parties_from_form
 from .calendar_grid import day_grid, room_day_grid
 from .forms import (
     BoardForm,
@@ -160,22 +161,16 @@ def book(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "That slot could not be read; search again.")
         return redirect("scheduling:find")
-    data = form.cleaned_data
-    patient = access_patient_by_id(request.user, data["patient"])
+    parties = parties_from_form(request.user, form.cleaned_data)
     with refusals_as_messages(request):
         appointment = services.appointment_book(
-            patient=patient,
-            provider=data["provider"],
-            location=data["location"],
-            appointment_type=data["appointment_type"],
-            start=data["start"],
-            booked_by=request.user,
+            **parties, start=form.cleaned_data["start"], booked_by=request.user
         )
         messages.success(request, "Booked.")
         return redirect("scheduling:appointment", appointment_id=appointment.pk)
     # Refused (the message says why): back to the search for this patient, visit type and place.
-    query = f"?patient={patient.pk}&appointment_type={data['appointment_type'].pk}"
-    query += f"&location={data['location'].pk}&from_date={timezone.localdate().isoformat()}"
+    query = f"?patient={parties['patient'].pk}&appointment_type={parties['appointment_type'].pk}"
+    query += f"&location={parties['location'].pk}&from_date={timezone.localdate().isoformat()}"
     response = redirect("/scheduling/find/" + query)
     response.status_code = 303
     return response

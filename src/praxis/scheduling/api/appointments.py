@@ -16,7 +16,7 @@ from praxis.core.models import Room
 
 from .. import selectors, services
 from ..access import access_appointment_by_id
-from ..booking_request import BookingParties, location_in, provider_in, resources_in
+from ..booking_request import location_in, parties_from_api, provider_in, resources_in
 from ..filters import today_at
 from .routing import router
 from .schemas import AppointmentOut, SlotTakenOut, appointment_out, slot_taken
@@ -59,11 +59,9 @@ class DayQuery(Schema):
 )
 @permission("scheduling.book_appointment")
 def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut] | Status[SlotTakenOut]:
-    parties = BookingParties.from_api(request.auth, body)
+    parties = parties_from_api(request.auth, body)
     try:
-        appointment = services.appointment_book(
-            **parties.as_kwargs(), start=body.start, booked_by=request.auth
-        )
+        appointment = services.appointment_book(**parties, start=body.start, booked_by=request.auth)
     except services.SlotTaken as exc:
         return slot_taken(exc)
     return Status(201, appointment_out(appointment))

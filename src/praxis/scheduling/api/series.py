@@ -16,7 +16,7 @@ from praxis.core.audit import audit_phi_read
 
 from .. import services
 from ..access import appointments_visible_to
-from ..booking_request import BookingParties
+from ..booking_request import parties_from_api
 from ..models import Appointment
 from .routing import router
 from .schemas import AppointmentOut, ConflictRange, appointment_out, listed
@@ -99,10 +99,10 @@ def _refused(refused: services.SeriesRefused) -> Status[SeriesRefusedOut]:
 def series_book(
     request: AuthedRequest, body: SeriesIn
 ) -> Status[SeriesOut] | Status[SeriesRefusedOut]:
-    parties = BookingParties.from_api(request.auth, body)
+    parties = parties_from_api(request.auth, body)
     try:
         series = services.series_book(
-            **parties.as_kwargs(),
+            **parties,
             first_start=body.first_start,
             count=body.count,
             interval_weeks=body.interval_weeks,

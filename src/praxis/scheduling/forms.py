@@ -12,6 +12,7 @@ from django.utils import timezone
 from praxis.core import time as wallclock
 from praxis.core.models import Location, Practice, Room
 
+from .filters import CalendarFilters
 from .models import Appointment, AppointmentType, Provider
 from .readiness import CHECKS
 from .services import MAX_SERIES_COUNT
@@ -34,12 +35,13 @@ class PracticeForm(forms.Form):
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.practice = practice
         _practice_choices(self, practice)
 
 
 class CalendarForm(PracticeForm):
     location = forms.ModelChoiceField(queryset=Location.objects.none())
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     mode = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], initial="day")
     by = forms.ChoiceField(
         label="Columns",
@@ -47,6 +49,16 @@ class CalendarForm(PracticeForm):
         required=False,
         help_text="The day view has a column per provider, or per room and piece of equipment.",
     )
+
+    def filters(self) -> CalendarFilters:
+        """What the page shows; without a date, the same day as the API: today at the location."""
+        data = self.cleaned_data
+        return CalendarFilters.of(
+            practice=self.practice,
+            location=data["location"],
+            day=data["date"],
+            week=data["mode"] == "week",
+        )
 
 
 class FindSlotForm(PracticeForm):

@@ -54,32 +54,25 @@ NEXT_STEPS = {
 def calendar(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     first_location = Location.objects.filter(practice=practice, is_active=True).first()
-    data: dict[str, Any] = {
-        "date": timezone.localdate(),
-        "mode": "day",
-        "location": first_location.pk if first_location else "",
-    }
+    data: dict[str, Any] = {"mode": "day", "location": first_location.pk if first_location else ""}
     data.update({k: v for k, v in request.GET.items() if v})
     form = CalendarForm(data, practice=practice)
     if not form.is_valid():
         return render(request, "scheduling/calendar.html", {"form": form}, status=400)
-    location, day, mode = (form.cleaned_data[k] for k in ("location", "date", "mode"))
+    filters = form.filters()
+    form.data = {**data, "date": filters.day}  # the date box shows the day shown
+    location, day, mode = form.cleaned_data["location"], filters.day, form.cleaned_data["mode"]
     context: dict[str, Any] = {"form": form, "location": location, "day": day, "mode": mode}
-    if mode == "week":
-        appointments = list(
-            selectors.appointments_for_week(practice=practice, day=day, location=location)
-        )
+    appointments = list(filters.appointments())
+    tz = wallclock.zone_of(location)
+    if filters.week:
         monday, _ = selectors.week_of(day)
-        tz = wallclock.zone_of(location)
         days = [monday + timedelta(days=i) for i in range(7)]
         context["week"] = [
             (d, [a for a in appointments if a.start.astimezone(tz).date() == d]) for d in days
         ]
         context["previous"], context["next"] = day - timedelta(days=7), day + timedelta(days=7)
     else:
-        appointments = list(
-            selectors.appointments_for_day(practice=practice, day=day, location=location)
-        )
         active = [a for a in appointments if a.is_active]
         if form.cleaned_data["by"] == "room":
             context["grid"] = room_day_grid(
@@ -97,7 +90,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
     audit_phi_list(
         request, patient_ids=[a.patient_id for a in appointments], what=f"calendar {mode}"
     )
-    with timezone.override(wallclock.zone_of(location)):  # times on the clinic's clock
+    with timezone.override(tz):  # times on the clinic's clock
         return render(request, "scheduling/calendar.html", context)
 
 

@@ -14,10 +14,10 @@ from praxis.core.api_support import permission
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.models import Room
 
-from .. import selectors, services
+from .. import services
 from ..access import access_appointment_by_id
 from ..booking_request import location_in, parties_from_api, provider_in, resources_in
-from ..filters import today_at
+from ..filters import CalendarFilters
 from .routing import router
 from .schemas import AppointmentOut, SlotTakenOut, appointment_out, slot_taken
 
@@ -111,16 +111,14 @@ def cancel(request: AuthedRequest, appointment_id: int, body: CancelIn) -> Appoi
 def day_list(request: AuthedRequest, query: Query[DayQuery]) -> list[AppointmentOut]:
     practice = practice_of(request.auth)
     location = location_in(practice, query.location) if query.location is not None else None
-    day = query.date or today_at(practice, location)
-    appointments = list(
-        selectors.appointments_for_day(practice=practice, day=day, location=location)
-    )
+    filters = CalendarFilters.of(practice=practice, location=location, day=query.date)
+    appointments = list(filters.appointments())
     # One audit line for the list: which patients' visits this person saw.
     audit_phi_list(
         request,
         patient_ids=[a.patient_id for a in appointments],
         what="appointment list",
-        date=day,
+        date=filters.day,
         location=location.pk if location else None,
     )
     return [appointment_out(a) for a in appointments]

@@ -57,7 +57,7 @@ class DayQuery(Schema):
     response={201: AppointmentOut, 409: SlotTakenOut},
     summary="Book an appointment (409 with the conflicting range when the time is taken)",
 )
-@permission("scheduling.book_appointment")
+@permission("scheduling.book_appointment", "patients.view_patient")
 def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut] | Status[SlotTakenOut]:
     parties = parties_from_api(request.auth, body)
     try:

@@ -88,13 +88,21 @@ class NotInPractice(Http404):
 
 
 def get_in_practice(
-    source: type[M] | QuerySet[M], *, practice: Practice, what: str, **lookup: Any
+    source: type[M] | QuerySet[M],
+    *,
+    practice: Practice,
+    what: str,
+    through: str = "",
+    **lookup: Any,
 ) -> M:
     """The one way views and the API load a practice's record by id (or another lookup):
     ``get_in_practice(Location, practice=practice, what="location", pk=location_id)``.
-    ``source`` may be a queryset (with its ``select_related``); it is filtered on ``practice``."""
+    ``source`` may be a queryset (with its ``select_related``); it is filtered on ``practice``,
+    or on the relation that leads to it for records the practice owns through another
+    (``through="location"`` for a room, ``through="provider"`` for a provider's hours)."""
     queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
-    found = queryset.filter(practice=practice, **lookup).first()
+    owner = f"{through}__practice" if through else "practice"
+    found = queryset.filter(**{owner: practice}, **lookup).first()
     if found is None:
         raise NotInPractice(what)
     return found

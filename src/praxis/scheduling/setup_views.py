@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -193,8 +193,9 @@ def hours_add(request: AuthedRequest, provider_id: int) -> HttpResponse:
 @require_POST
 def hours_delete(request: AuthedRequest, template_id: int) -> HttpResponse:
     # Hours and exceptions belong to a provider, and through the provider to the practice.
-    template = get_object_or_404(
-        AvailabilityTemplate, pk=template_id, provider__practice=practice_of(request.user)
+    practice = practice_of(request.user)
+    template = get_in_practice(
+        AvailabilityTemplate, practice=practice, what="hours", through="provider", pk=template_id
     )
     provider_id = template.provider_id
     services.availability_template_delete(template=template)
@@ -227,8 +228,12 @@ def exception_add(request: AuthedRequest, provider_id: int) -> HttpResponse:
 @requires(SETUP)
 @require_POST
 def exception_delete(request: AuthedRequest, exception_id: int) -> HttpResponse:
-    exception = get_object_or_404(
-        AvailabilityException, pk=exception_id, provider__practice=practice_of(request.user)
+    exception = get_in_practice(
+        AvailabilityException,
+        practice=practice_of(request.user),
+        what="exception",
+        through="provider",
+        pk=exception_id,
     )
     provider_id = exception.provider_id
     services.availability_exception_delete(exception=exception)

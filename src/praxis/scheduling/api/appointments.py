@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Query, Schema, Status
 from pydantic import AwareDatetime
 
-from praxis.core.access import AuthedRequest, NotInPractice, practice_of
+from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import permission
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.models import Room
@@ -78,10 +78,9 @@ def change_status(request: AuthedRequest, appointment_id: int, body: StatusIn) -
     room = None
     if body.room is not None:
         practice = practice_of(request.auth)
-        # A room belongs to a location, not to the practice directly.
-        room = Room.objects.filter(location__practice=practice, pk=body.room).first()
-        if room is None:
-            raise NotInPractice("room")
+        room = get_in_practice(
+            Room, practice=practice, what="room", through="location", pk=body.room
+        )
     appointment = services.appointment_transition(
         appointment=appointment, to_status=body.to, by=request.auth, room=room
     )

@@ -4,6 +4,9 @@
   (one patient per writer and per reader), issue an API token for the Practice Manager and sign
   the manager in once per reader (a session each, as 32 browsers would have); prints the ids,
   the token and the session keys as one JSON line.
+- ``python -m bench._audit_append_worker sealer <stop file>``: what the worker does while the load
+  runs: seal pending audit events every few seconds (the worker's interval) until the stop file
+  exists; prints how many events it sealed and its slowest run, as JSON.
 - ``python -m bench._audit_append_worker check``: the number of audit events, and whether the
   whole trail verifies (``praxis audit verify``'s walk), as JSON.
 """
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from pathlib import Path
 
 from . import _fixture as fx
 
@@ -31,6 +36,23 @@ def _sessions(user_id: int, n: int) -> list[str]:
     return keys
 
 
+def _sealer(stop_file: Path) -> int:
+    from praxis.core.audit import seal_pending
+    from praxis.core.periodic import AUDIT_SEAL_EVERY
+
+    sealed, runs, slowest = 0, 0, 0.0
+    while not stop_file.exists():
+        started = time.perf_counter()
+        sealed += seal_pending()
+        took = time.perf_counter() - started
+        runs, slowest = runs + 1, max(slowest, took)
+        deadline = started + AUDIT_SEAL_EVERY.total_seconds()
+        while time.perf_counter() < deadline and not stop_file.exists():
+            time.sleep(0.05)
+    print(json.dumps({"sealed": sealed, "runs": runs, "slowest_s": round(slowest, 4)}), flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     fx.django_setup()
     if argv[0] == "setup":
@@ -48,6 +70,8 @@ def main(argv: list[str]) -> int:
             flush=True,
         )
         return 0
+    if argv[0] == "sealer":
+        return _sealer(Path(argv[1]))
     if argv[0] == "check":
         from praxis.core.audit import verify_chain
         from praxis.core.models import AuditEvent

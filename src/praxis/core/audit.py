@@ -219,16 +219,17 @@ def _head() -> AuditSeal | None:
 
 
 def _sealed_floor(head: AuditSeal | None, grace: timedelta) -> int:
-    """An event id at or below which no honest event can still be waiting for its seal: the
-    event of any seal made more than ``grace`` before the newest one. A transaction still open
-    with a lower id would have been open longer than the grace. Sealers look only above it (a
-    short scan); verify reports unsealed events below it."""
+    """An event id at or below which no honest event can still be waiting for its seal: the id of
+    a sealed event that occurred more than ``grace`` before the newest seal. Ids are handed out in
+    time order, so a transaction still open with a lower id took it before that event occurred
+    and has been open longer than the grace, or its commit would have been sealed by the newest
+    run. Sealers look only above it (a short scan); verify reports unsealed events below it."""
     if head is None:
         return 0
     floor = (
-        AuditSeal.objects.filter(sealed_at__lt=head.sealed_at - grace)
-        .order_by("-sealed_at", "-seq")
-        .values_list("event_id", flat=True)
+        AuditEvent.objects.filter(occurred_at__lt=head.sealed_at - grace, seal__isnull=False)
+        .order_by("-occurred_at")
+        .values_list("pk", flat=True)
         .first()
     )
     return floor or 0

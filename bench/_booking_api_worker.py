@@ -25,7 +25,6 @@ def main(argv: list[str]) -> int:
         issued = api_token_create(user=User.objects.get(pk=ids["manager"]), name="bench")
         fx.analyze()
         # What the raw_booking baseline needs to check and lock exactly as the service does.
-        from praxis.core.audit import _CHAIN_LOCK_KEY
         from praxis.scheduling.models import ACTIVE_STATUSES, MAX_APPOINTMENT_MINUTES
         from praxis.scheduling.services import _LOCK_PROVIDER
 
@@ -33,7 +32,6 @@ def main(argv: list[str]) -> int:
             "active_statuses": [str(s) for s in ACTIVE_STATUSES],
             "max_appointment_minutes": MAX_APPOINTMENT_MINUTES,
             "lock_provider": _LOCK_PROVIDER,
-            "lock_audit_chain": _CHAIN_LOCK_KEY,
         }
         print(json.dumps({**ids, **rules, "token": issued.secret, "db": fx.vendor()}), flush=True)
         return 0

@@ -6,22 +6,21 @@ with psycopg (PostgreSQL) or sqlite3, one connection per thread and one transact
 - ``raw_booking`` (the ``baseline`` and ``ratio``): the database work that DESIGN.md's rules make
   every booking do, written by hand - PostgreSQL: the provider's advisory lock, the overlap read
   (active statuses, ``start`` bounded below by the longest visit, as the service's selector),
-  the appointment INSERT, its history row, the audit chain's advisory lock, its head read and
-  the new audit event (SHA-256 over the previous hash); SQLite: the same inside
+  the appointment INSERT, its history row and the audit event's INSERT (no lock and no read:
+  the worker's sealer chains events later, docs/adr/0003); SQLite: the same inside
   ``BEGIN IMMEDIATE``.
 - ``raw_insert`` (``raw_insert_rps``, ``raw_insert_ratio``): one plain appointment INSERT per
   transaction - the only baseline before; kept so results compare with earlier runs.
 
 Why two: a single INSERT is not the floor of a booking. No double booking (a lock and an
-overlap check before the insert), record history and the hash-chained audit trail are rules of
-the system, not costs the API adds, and the audit chain serializes every writer on its head.
-Measured against bare INSERTs, the API could not reach the target even if Praxis did nothing
-but authenticate: on the 2-core dev box ``GET /api/v1/me`` (token and permission read only)
-answered 420/s (SQLite) and 309/s (PostgreSQL) against 2,000-5,000 raw INSERTs/s. Both
+overlap check before the insert), record history and the audit trail are rules of the system,
+not costs the API adds. Measured against bare INSERTs, the API could not reach the target even
+if Praxis did nothing but authenticate: on the 2-core dev box ``GET /api/v1/me`` (token and
+permission read only) answered 420/s (SQLite) and 309/s (PostgreSQL) against 2,000-5,000 raw
+INSERTs/s. Both
 baselines set the PRAGMAs the application's SQLite connections use (WAL, synchronous=NORMAL,
 foreign_keys=ON); on PostgreSQL both run at the server's default isolation (read committed),
-as Django does. The raw_booking audit rows hash a similar payload, not the application's
-canonical form (the throwaway database is dropped afterwards).
+as Django does.
 
 The timed load is split into rounds (3 x 1 s small, 5 x 2 s full); after each API round both
 baselines write as many rows as that round booked, so a busy neighbour on the machine weighs on
@@ -33,7 +32,6 @@ number of appointments of the API's providers must equal the number of 201 answe
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import json
 import shutil
@@ -303,7 +301,7 @@ _HISTORY_COLS = (
 )
 _AUDIT_COLS = (
     "occurred_at, actor_id, actor_email, action, object_type, object_id, patient_id, ip, "
-    "request_id, details, prev_hash, hash"
+    "request_id, details"
 )
 
 
@@ -392,10 +390,8 @@ class _RawConnection:
             f"VALUES ({self._values(1, 8)}, {self._values(7, 0)})",
             (pk, *row[5:], now, "+", ids["manager"], *row[:5], ids["manager"]),
         )
-        if self.pg:
-            c.execute("SELECT pg_advisory_xact_lock(%s)", (ids["lock_audit_chain"],))
-        head = c.execute("SELECT hash FROM core_auditevent ORDER BY id DESC LIMIT 1").fetchone()
-        prev = head[0] if head else "0" * 64
+        # The audit event is one plain INSERT: writers take no lock and read nothing for the
+        # trail (the worker's sealer chains it later, outside the booking).
         details = json.dumps(
             {
                 "start": start.isoformat(),
@@ -406,11 +402,9 @@ class _RawConnection:
                 "resources": [],
             }
         )
-        payload = json.dumps({"prev": prev, "details": details, "object_id": pk}, sort_keys=True)
         c.execute(
             f"INSERT INTO core_auditevent ({_AUDIT_COLS}) "
-            f"VALUES ({p}, {self._int()}, {', '.join([p] * 7)}, "
-            f"{'%s::jsonb' if self.pg else p}, {p}, {p})",
+            f"VALUES ({p}, {self._int()}, {', '.join([p] * 7)}, {'%s::jsonb' if self.pg else p})",
             (
                 now,
                 ids["manager"],
@@ -422,8 +416,6 @@ class _RawConnection:
                 "127.0.0.1",
                 uuid.uuid4().hex,
                 details,
-                prev,
-                hashlib.sha256(payload.encode()).hexdigest(),
             ),
         )
         c.execute("COMMIT")

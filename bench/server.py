@@ -10,7 +10,8 @@ gunicorn, with its own environment.
 - :func:`postgres_url`, :func:`create_pg_database`, :func:`drop_pg_database`: a throwaway
   PostgreSQL database ``praxis_bench_<pid>_<tag>`` on the local server, when it is reachable.
 - :func:`run_worker`: ``python -m bench.<worker> ...`` with a given environment; its last stdout
-  line is JSON and is returned as a dict.
+  line is JSON and is returned as a dict. :func:`start_worker` / :func:`finish_worker`: the same
+  in the background.
 """
 
 from __future__ import annotations
@@ -92,6 +93,30 @@ def run_worker(
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     if not lines:
         raise RuntimeError(f"`python -m {module}` printed no result")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def start_worker(
+    module: str, args: list[str], env: dict[str, str], cwd: Path
+) -> subprocess.Popen[str]:
+    """``python -m <module> <args>`` in the background; :func:`finish_worker` collects it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        env={**env, "PYTHONPATH": _bench_parent() + os.pathsep + env.get("PYTHONPATH", "")},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish_worker(worker: subprocess.Popen[str], timeout_s: float = 120) -> dict[str, Any]:
+    """Wait for a worker from :func:`start_worker`; its last stdout line, as JSON."""
+    out, _ = worker.communicate(timeout=timeout_s)
+    lines = [line for line in out.splitlines() if line.strip()]
+    if worker.returncode != 0 or not lines:
+        sys.stderr.write(out[-4000:])
+        raise RuntimeError(f"background worker {worker.args!r} exited with {worker.returncode}")
     result: dict[str, Any] = json.loads(lines[-1])
     return result
 

@@ -263,6 +263,12 @@ PRAXIS_SMS_SENDER = env_str(
 PRAXIS_SMS_WEBHOOK_SECRET = env_str("PRAXIS_SMS_WEBHOOK_SECRET")
 PRAXIS_REMINDER_INTERVAL_MINUTES = env_int("PRAXIS_REMINDER_INTERVAL_MINUTES", 5, minimum=1)
 
+# Benchmarks only: makes audit.record() write nothing, so bench/audit_append can measure the same
+# load with and without the audit trail. Production refuses to start with it.
+PRAXIS_AUDIT_DISABLED = env_bool("PRAXIS_AUDIT_DISABLED", False)
+if PRAXIS_AUDIT_DISABLED and IS_PRODUCTION:
+    raise ImproperlyConfigured("PRAXIS_AUDIT_DISABLED is for benchmarks; production always audits")
+
 # Background work: a durable queue in the same database (enqueue commits with the data).
 TASKS = {
     "default": {

@@ -218,10 +218,12 @@ class ApiToken(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Append-only, hash-chained record of PHI access and state changes.
+    """Append-only record of PHI access and state changes.
 
-    Rows are only ever inserted (``praxis.core.audit.record``); database triggers refuse UPDATE
-    and DELETE, and ``praxis audit verify`` re-computes the chain to find rows changed behind the
+    Rows are only ever inserted (``praxis.core.audit.record``), with no lock and no read, so
+    writers never wait on each other for the trail. A sealer later chains each committed event
+    into the hash chain (``AuditSeal``); database triggers refuse UPDATE and DELETE on both
+    tables, and ``praxis audit verify`` re-computes the chain to find rows changed behind the
     application's back.
     """
 
@@ -237,8 +239,6 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     details = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         default_permissions = ()
@@ -248,6 +248,38 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+    @property
+    def hash(self) -> str:
+        """The chain hash of this event's seal; empty until the sealer has reached it (load
+        lists with ``select_related("seal")``)."""
+        try:
+            return self.seal.hash
+        except AuditSeal.DoesNotExist:
+            return ""
+
+
+class AuditSeal(models.Model):
+    """One link of the audit hash chain: event ``event`` is number ``seq`` of the chain.
+
+    Written only by the sealer (``praxis.core.audit.seal_pending``), one at a time, in the order
+    it found events committed; ``hash`` is SHA-256 over ``prev_hash`` (the seal before), the
+    event's id and fields, and ``sealed_at``. Insert-only, like the events.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    # DO_NOTHING: the database refuses to delete an event at all (triggers), sealed or not.
+    event = models.OneToOneField(AuditEvent, on_delete=models.DO_NOTHING, related_name="seal")
+    sealed_at = models.DateTimeField(db_index=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"seal {self.seq} of event {self.event_id}"
 
 
 class DailyJobRun(models.Model):

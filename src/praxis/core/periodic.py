@@ -49,3 +49,16 @@ def run_periodic_jobs(now: datetime | None = None) -> list[str]:
             logger.exception("periodic job %s failed", job.name)
         ran.append(job.name)
     return ran
+
+
+# --- the core app's own periodic jobs ------------------------------------------------------------
+
+AUDIT_SEAL_EVERY = timedelta(seconds=5)
+
+
+@periodic_job("audit_seal", every=lambda: AUDIT_SEAL_EVERY)
+def _seal_audit_trail() -> dict[str, Any]:
+    # Several workers may run this at once: sealers take turns on their own lock.
+    from .audit import seal_pending
+
+    return {"sealed": seal_pending()}

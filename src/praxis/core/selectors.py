@@ -31,7 +31,7 @@ class AuditFilters:
 def audit_event_search(filters: AuditFilters, *, zone: ZoneInfo) -> QuerySet[AuditEvent]:
     """The events the filters select, newest first. Dates are days on ``zone``'s clock (the
     practice's), the same for the page, the CSV and the API."""
-    events = AuditEvent.objects.select_related("actor").order_by("-id")
+    events = AuditEvent.objects.select_related("actor", "seal").order_by("-id")
     if filters.date_from:
         events = events.filter(occurred_at__gte=day_bounds(filters.date_from, zone)[0])
     if filters.date_to:

@@ -4,13 +4,13 @@ from django.db import migrations
 def install(apps, schema_editor):
     from praxis.core import audit_triggers
 
-    audit_triggers.install(schema_editor.connection)
+    audit_triggers.install(schema_editor.connection, tables=("core_auditevent",))
 
 
 def remove(apps, schema_editor):
     from praxis.core import audit_triggers
 
-    audit_triggers.remove(schema_editor.connection)
+    audit_triggers.remove(schema_editor.connection, tables=("core_auditevent",))
 
 
 class Migration(migrations.Migration):

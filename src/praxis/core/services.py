@@ -11,18 +11,15 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from . import audit, mfa
 from .models import ApiToken, Location, Practice, Room, User, UserSession
 from .roles import ROLES_BY_SLUG, Role
 from .service_support import ServiceError, apply_changes, full_clean_or_refuse
+from .tasks import send_invitation
 
 # --- practice and locations -------------------------------------------------------------------
 
@@ -103,12 +100,6 @@ def roles_from_slugs(slugs: Iterable[str]) -> list[Role]:
         raise ServiceError(f"Unknown role {exc.args[0]!r}.") from exc
 
 
-def invitation_path(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return reverse("core:invitation_accept", kwargs={"uidb64": uid, "token": token})
-
-
 def user_invite(
     *,
     practice: Practice,
@@ -118,8 +109,6 @@ def user_invite(
     invited_by: User | None,
 ) -> User:
     """Create an account with no usable password and e-mail a link to choose one."""
-    from .tasks import send_invitation
-
     email = email.strip().lower()
     roles = list(roles)
     if not roles:
@@ -148,8 +137,6 @@ def user_invite(
 
 
 def user_resend_invitation(*, user: User) -> None:
-    from .tasks import send_invitation
-
     if not user.is_active:
         raise ServiceError("This user is deactivated; reactivate them to resend the invitation.")
     if user.has_usable_password():

@@ -7,19 +7,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
 
 from praxis.core.service_support import ServiceError
 
@@ -39,8 +36,9 @@ from .forms import (
     refusals_as_messages,
     refusals_shown_on,
 )
+from .invitations import invited_user
 from .middleware import SESSION_EXPIRED_FLAG
-from .models import ApiToken, Location, Practice, Room, User, UserSession
+from .models import ApiToken, Location, Practice, Room, User
 from .roles import roles_of
 from .time import zone_of
 
@@ -116,13 +114,14 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["otp_token"])
+        device = services.mfa_verify(
+            user=request.user,  # type: ignore[arg-type]
+            otp_token=form.cleaned_data["otp_token"],
+        )
         if device is not None:
             otp_login(request, device)
             mfa.forget_state(request)
-            audit.record("praxis.auth.mfa.verified", details={"device": device.__class__.__name__})
             return redirect(_safe_next(request))
-        audit.record("praxis.auth.mfa.failed")
         form.add_error("otp_token", "That code is not valid. Codes change every 30 seconds.")
     return render(
         request, "core/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")}
@@ -141,13 +140,18 @@ def mfa_enroll(request: HttpRequest) -> HttpResponse:
     form = OtpForm(request.POST or None)
     form.fields["otp_token"].help_text = "The 6-digit code your authenticator app shows now."
     if request.method == "POST" and form.is_valid():
-        if mfa.confirm_totp_device(request, device, form.cleaned_data["otp_token"]):
-            codes = mfa.issue_recovery_codes(user)
-            otp_login(request, device)
+        with refusals_shown_on(form):
+            enrolment = services.mfa_enrol(
+                user=user,  # type: ignore[arg-type]
+                device=device,
+                otp_token=form.cleaned_data["otp_token"],
+            )
+            mfa.forget_pending_device(request)
+            otp_login(request, enrolment.device)
             mfa.forget_state(request)
-            audit.record("praxis.auth.mfa.enrolled", obj=user)
-            return render(request, "core/mfa_recovery_codes.html", {"codes": codes})
-        form.add_error("otp_token", "That code does not match. Check the time on your phone.")
+            return render(
+                request, "core/mfa_recovery_codes.html", {"codes": enrolment.recovery_codes}
+            )
     return render(
         request,
         "core/mfa_enroll.html",
@@ -171,7 +175,7 @@ def _base32(key: bytes) -> str:
 @public
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    user = _user_from_invitation(uidb64, token)
+    user = invited_user(uidb64, token)
     if user is None:
         return render(request, "core/invitation_invalid.html", status=400)
     form = SetPasswordForm(user, request.POST or None)
@@ -185,16 +189,6 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
         {"form": form, "invitee": user},
         status=400 if form.errors else 200,
     )
-
-
-def _user_from_invitation(uidb64: str, token: str) -> User | None:
-    try:
-        user = get_user_model().objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
-    except (ValueError, TypeError, OverflowError, get_user_model().DoesNotExist):
-        return None
-    if not user.is_active or not default_token_generator.check_token(user, token):
-        return None
-    return user
 
 
 # --- homes -----------------------------------------------------------------------------------
@@ -570,10 +564,11 @@ class _PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         old_key = self.request.session.session_key
         response = super().form_valid(form)  # update_session_auth_hash() rotates the key
-        UserSession.objects.filter(session_key=old_key).update(
-            session_key=self.request.session.session_key
+        services.password_changed(
+            user=form.user,
+            old_session_key=old_key,
+            new_session_key=self.request.session.session_key or "",
         )
-        audit.record("praxis.auth.password.changed", obj=self.request.user)
         messages.success(self.request, "Your password was changed.")
         return response
 

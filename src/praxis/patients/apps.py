@@ -5,3 +5,7 @@ class PatientsConfig(AppConfig):
     name = "praxis.patients"
     label = "patients"
     verbose_name = "Patients"
+
+    def ready(self) -> None:
+        # merge: this app's own merge steps (coverages, documents, earlier merges)
+        from . import merge  # noqa: F401

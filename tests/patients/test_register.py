@@ -198,7 +198,17 @@ def test_a_merged_away_record_is_not_a_duplicate(practice, jose, frontdesk_fay):
         "date_of_birth": date(1980, 2, 3),
         "sex": "M",
     }
-    registration.patient_register(practice=practice, values=values, registered_by=frontdesk_fay)
+    mark = audit_mark()
+
+    patient = registration.patient_register(
+        practice=practice, values=values, registered_by=frontdesk_fay
+    )
+
+    stored = Patient.objects.get(pk=patient.pk)  # registered, with no warning to confirm
+    assert (stored.legal_last_name, stored.merged_into_id) == ("Núñez", None)
+    assert stored.mrn and stored.mrn not in {jose.mrn, keep.mrn}
+    [registered] = events_since(mark, "praxis.patients.patient.registered")
+    assert registered.details == {"mrn": stored.mrn}  # José's closed record was no candidate
 
 
 def test_the_service_raises_a_duplicate_warning_naming_the_candidates(practice, jose):

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from praxis.core import audit, context, services
 from praxis.core.models import ApiToken, AuditEvent, User
-from praxis.core.roles import MANAGER, MATRIX, permissions_for
+from praxis.core.roles import MANAGER, matrix, permissions_for
 from praxis.core.service_support import ServiceError
 from praxis.core.testing.factories import UserFactory
 
@@ -82,7 +82,7 @@ def test_a_token_answers_who_am_i(admin_ada):
         "email": "admin_ada@example.org",
         "full_name": "Ada Alvarez",
         "roles": ["administrator"],
-        "permissions": sorted(MATRIX),
+        "permissions": sorted(matrix()),
     }
 
 

@@ -128,23 +128,35 @@ def test_another_practices_patient_is_404_and_reveals_nothing(
     assert not Appointment.objects.exists()
 
 
-def test_a_patient_the_user_may_not_see_is_404(
+def test_booking_needs_to_see_patients_as_moving_and_series_do(
     client_for, practice, paula, dana, clinic, follow_up, visit_day
 ):
-    # a custom role that may book but not look at patients: booking anyway must not reveal them
+    # a custom role that may book but not look at patients: refused before any patient is read
     group = Group.objects.create(name="Booking robot")
     group.permissions.set(
         Permission.objects.filter(codename__in=["book_appointment", "view_schedule", "use_api"])
     )
     robot = UserFactory(practice=practice)
     robot.groups.add(group)
-    response = post(
-        client_for(robot),
-        f"{BASE}/appointments",
-        booking(paula, dana, clinic, follow_up, local(visit_day, 10)),
-    )
-    assert response.status_code == 404
-    assert not Appointment.objects.exists()
+    client = client_for(robot)
+    visit = AppointmentFactory(
+        patient=paula, provider=dana, location=clinic, appointment_type=follow_up,
+        start=local(visit_day, 9),
+    )  # fmt: skip
+    calls = [
+        (f"{BASE}/appointments", booking(paula, dana, clinic, follow_up, local(visit_day, 10))),
+        (f"{BASE}/appointments/{visit.pk}/reschedule", {"start": local(visit_day, 11).isoformat()}),
+        (f"{BASE}/series", {
+            **booking(paula, dana, clinic, follow_up, local(visit_day, 12)),
+            "first_start": local(visit_day, 12).isoformat(), "count": 2,
+        }),
+    ]  # fmt: skip
+    for url, body in calls:
+        response = post(client, url, body)
+        assert response.status_code == 403, url
+        assert response.json()["code"] == "forbidden"
+    assert list(Appointment.objects.all()) == [visit]
+    assert visit.start == Appointment.objects.get().start
 
 
 @pytest.mark.parametrize(
@@ -320,3 +332,25 @@ def test_free_slots_through_the_api(fay, dana, follow_up, visit_day):
     past = fay.get(f"{BASE}/slots", {"type": follow_up.pk, "start": last_week, "end": last_week})
     assert past.status_code == 400
     assert past.json()["message"] == "These dates are in the past; search from today on."
+
+
+def test_every_operation_keeps_its_published_id(client):
+    """Generated clients name their methods after the operation ids: splitting the API into a
+    module per resource must not rename them."""
+    schema = client.get("/api/v1/openapi.json").json()
+    ids = {
+        op["operationId"]
+        for path, operations in schema["paths"].items()
+        if path.startswith(BASE)
+        for op in operations.values()
+    }
+    assert ids == {
+        f"praxis_scheduling_api_{name}"
+        for name in (
+            "slots", "book", "change_status", "cancel", "day_list", "appointment_detail",
+            "reschedule", "series_book", "series_detail", "waitlist_list", "waitlist_add",
+            "waitlist_openings", "waitlist_offer", "waitlist_book", "waitlist_dismiss",
+            "waitlist_decline", "waitlist_remove", "reminder_rules", "reminder_rule_add",
+            "reminder_rule_pause", "reminder_rule_resume",
+        )
+    }  # fmt: skip

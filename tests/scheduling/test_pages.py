@@ -87,6 +87,12 @@ class TestFindAndBook:
         )
         assert not Appointment.objects.filter(patient=paula).exists()
         assert "already" in page_text(response) or "taken" in page_text(response).lower()
+        back_to_search, status = response.redirect_chain[0]
+        assert status == 303
+        assert back_to_search.startswith(
+            f"/scheduling/find/?patient={paula.pk}&appointment_type={follow_up.pk}"
+            f"&location={clinic.pk}&from_date="
+        )
 
     def test_another_practices_patient_is_a_404(
         self, client_for, frontdesk_fay, other_practice, clinic, dana, follow_up, visit_day

@@ -7,4 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Praxis core"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals  # noqa: F401  (receivers connect on import)
+        from .plugin import PLUGIN
+        from .plugins import register
+
+        register(PLUGIN)

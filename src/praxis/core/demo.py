@@ -1,5 +1,6 @@
 """The demo practice: Riverbend Family Medicine, two locations in Vermont, six providers and
-fifteen staff, one sign-in per role. Idempotent: running it again changes nothing."""
+fifteen staff, one sign-in per role; then every app's demo data from the seeders the apps
+register (``core.plugins``). Idempotent: running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import mfa
+from . import mfa, plugins
 from .models import Location, Practice, Room, User
 from .roles import (
     ADMINISTRATOR,
@@ -133,12 +134,10 @@ def seed_demo() -> Practice:
             found.groups.set(Group.objects.filter(name__in=[r.label for r in person.roles]))
         if any(r.mfa_required for r in person.roles):
             _ensure_demo_totp(user)
-    # The apps build on core, not the reverse: import them here.
-    from praxis.patients.demo import seed_patients
-    from praxis.scheduling.demo import seed_schedule
-
-    seed_patients(practice)  # skips a practice that already has patients
-    seed_schedule(practice)  # skips a practice that already has providers
+    # Then each app's demo data, in the order they build on each other; each seeder leaves a
+    # practice it already seeded alone.
+    for _app, seed in plugins.demo_seeders():
+        seed(practice)
     return practice
 
 

@@ -3,14 +3,19 @@
 The matrix maps each permission to the roles that hold it. The Practice Administrator holds every
 permission. ``sync_role_groups`` (run after every ``migrate`` and by ``praxis roles sync``) makes
 one Django group per role carry exactly these permissions, so ``user.has_perm`` answers from it.
-A new app adds its permissions to its models' ``Meta.permissions`` and a row here; a test fails
-when a declared permission has no row, or a row names a permission no model declares.
+Core's rows are here; each app brings its own (a ``PERMISSIONS`` dict in its ``plugin.py``,
+registered through ``core.plugins``), and ``matrix()`` is all of them merged, core's first. A
+test fails when a declared permission has no row, or a row names a permission no model declares.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from django.apps import apps
+
+from . import plugins
 
 if TYPE_CHECKING:
     from .models import User
@@ -63,8 +68,8 @@ ROLES_BY_LABEL = {role.label: role for role in ROLES}
 
 ALL_STAFF = frozenset(ROLES)
 
-# permission -> roles that hold it (besides the Administrator, who holds all of them)
-MATRIX: dict[str, frozenset[Role]] = {
+# core's rows: permission -> roles that hold it (besides the Administrator, who holds them all)
+CORE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "core.manage_practice": frozenset(),
     "core.manage_users": frozenset(),
     "core.view_admin_home": frozenset(),
@@ -72,34 +77,30 @@ MATRIX: dict[str, frozenset[Role]] = {
     "core.manage_locations": frozenset({MANAGER}),
     "core.view_audit": frozenset({COMPLIANCE}),
     "core.use_api": frozenset({MANAGER, FRONT_DESK, BILLER, PROVIDER, HR, COMPLIANCE}),
-    # patients: the people who schedule, bill or treat see patients; HR and Compliance do not
-    # (minimum necessary: an investigation is done with the Administrator).
-    "patients.view_patient": frozenset({MANAGER, FRONT_DESK, BILLER, PROVIDER, CLINICAL}),
-    "patients.manage_patient": frozenset({MANAGER, FRONT_DESK, BILLER}),
-    "patients.merge_patient": frozenset(),
-    "patients.manage_payers": frozenset({MANAGER, BILLER}),
-    # scheduling: whoever books, bills or treats sees the calendar; only the desk books.
-    "scheduling.view_schedule": frozenset({MANAGER, FRONT_DESK, BILLER, PROVIDER, CLINICAL}),
-    "scheduling.book_appointment": frozenset({MANAGER, FRONT_DESK}),
-    "scheduling.update_appointment_status": frozenset({MANAGER, FRONT_DESK, PROVIDER, CLINICAL}),
-    "scheduling.manage_scheduling_setup": frozenset({MANAGER}),
-    "scheduling.view_readiness_board": frozenset({MANAGER, FRONT_DESK}),
 }
+
+
+def matrix() -> dict[str, frozenset[Role]]:
+    """The one matrix: every registered app's rows (core's first), in registration order."""
+    apps.check_apps_ready()
+    return plugins.permission_rows()
 
 
 def permissions_for(role: Role) -> frozenset[str]:
     if role == ADMINISTRATOR:
-        return frozenset(MATRIX)
-    return frozenset(perm for perm, roles in MATRIX.items() if role in roles)
+        return frozenset(matrix())
+    return frozenset(perm for perm, roles in matrix().items() if role in roles)
 
 
 def roles_of(user: User) -> list[Role]:
-    """The user's roles, in the matrix's order (cached on the user object for the request)."""
+    """The user's roles, in the matrix's order (cached on the user object for the request).
+    Reads ``user.groups.all()`` so a list loaded with ``prefetch_related("groups")`` costs no
+    query per user."""
     cached: list[Role] | None = getattr(user, "_praxis_roles", None)
     if cached is None:
         if not user.is_authenticated:
             return []
-        labels = set(user.groups.values_list("name", flat=True))
+        labels = {group.name for group in user.groups.all()}
         cached = [role for role in ROLES if role.label in labels]
         user._praxis_roles = cached  # type: ignore[attr-defined]
     return cached
@@ -113,7 +114,7 @@ def sync_role_groups(*, using: str = "default", verbosity: int = 0) -> None:
     """Make one group per role hold exactly the matrix's permissions for that role."""
     from django.contrib.auth.models import Group, Permission
 
-    wanted_codes = set(MATRIX)
+    wanted_codes = set(matrix())
     perms = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.using(using).select_related("content_type")

@@ -86,24 +86,31 @@ def security_figures(practice: Practice | None) -> dict[str, Any]:
     since = timezone.now() - timedelta(hours=24)
     users = list(practice_users(practice).filter(is_active=True))
     lacking_mfa = [u for u in users if not u.has_mfa and mfa_required_for(u)]  # type: ignore[attr-defined]
-    recent = AuditEvent.objects.filter(occurred_at__gte=since)
+    recent = AuditEvent.objects.filter(occurred_at__gte=since).aggregate(
+        failed=Count("id", filter=Q(action="praxis.auth.login.failed")),
+        locked_out=Count("id", filter=Q(action="praxis.auth.login.locked_out")),
+        events=Count("id"),
+    )
     return {
-        "failed_logins_24h": recent.filter(action="praxis.auth.login.failed").count(),
-        "lockouts_24h": recent.filter(action="praxis.auth.login.locked_out").count(),
+        "failed_logins_24h": recent["failed"],
+        "lockouts_24h": recent["locked_out"],
         "mfa_missing": lacking_mfa,
         "audit_last_verify": last_daily_run("audit_chain_verify"),
-        "audit_events_24h": recent.count(),
+        "audit_events_24h": recent["events"],
     }
 
 
 def people_figures(practice: Practice | None) -> dict[str, Any]:
-    users = User.objects.filter(practice=practice)
+    invited = Q(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    counts = User.objects.filter(practice=practice).aggregate(
+        active=Count("id", filter=Q(is_active=True)),
+        deactivated=Count("id", filter=Q(is_active=False)),
+        invited=Count("id", filter=invited),
+    )
     return {
-        "active_users": users.filter(is_active=True).count(),
-        "deactivated_users": users.filter(is_active=False).count(),
-        "pending_invitations": users.filter(
-            is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
-        ).count(),
+        "active_users": counts["active"],
+        "deactivated_users": counts["deactivated"],
+        "pending_invitations": counts["invited"],
         "role_counts": _role_counts(practice),
     }
 

@@ -1,42 +1,32 @@
-"""The two home pages: read-only compositions of other apps' selectors. Every figure is counted
-from the database; a section appears once the app that owns its data exists."""
+"""The two home pages: the widgets the apps register for each (``core.plugins``), laid out as
+figure cards over two columns. Read-only: every widget's figures come from its app's selectors."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from praxis.core import selectors
-from praxis.core.access import practice_of, requires
+from praxis.core import plugins
+from praxis.core.access import AuthedRequest, practice_of, requires
+
+
+def _home(request: AuthedRequest, home: plugins.Home) -> HttpResponse:
+    return render(
+        request,
+        f"dashboards/{home}.html",
+        {
+            "practice": practice_of(request.user),
+            "widgets": plugins.widgets_for(request, home=home),
+        },
+    )
 
 
 @requires("core.view_admin_home")
 @require_GET
-def administrator_home(request: HttpRequest) -> HttpResponse:
-    practice = practice_of(request.user)
-    return render(
-        request,
-        "dashboards/administrator.html",
-        {
-            "practice": practice,
-            "people": selectors.people_figures(practice),
-            "security": selectors.security_figures(practice),
-            "facility": selectors.facility_figures(practice),
-        },
-    )
+def administrator_home(request: AuthedRequest) -> HttpResponse:
+    return _home(request, "administrator")
 
 
 @requires("core.view_manager_home")
 @require_GET
-def manager_home(request: HttpRequest) -> HttpResponse:
-    practice = practice_of(request.user)
-    return render(
-        request,
-        "dashboards/manager.html",
-        {
-            "practice": practice,
-            "people": selectors.people_figures(practice),
-            "facility": selectors.facility_figures(practice),
-            "locations": selectors.practice_locations(practice).filter(is_active=True),
-            "background": selectors.background_figures(),
-        },
-    )
+def manager_home(request: AuthedRequest) -> HttpResponse:
+    return _home(request, "manager")

@@ -7,6 +7,12 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Scheduling"
 
     def ready(self) -> None:
+        from praxis.core import plugins
+
+        from .plugin import PLUGIN
+
+        plugins.register(PLUGIN)
+
         # periodic: the reminder job; merging: what a patient merge moves
         from . import merging, periodic, waitlist  # noqa: F401
         from .reminders import forget_reminders_on_reschedule

@@ -8,20 +8,21 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from praxis.core import audit
 from praxis.core import time as wallclock
-from praxis.core.access import practice_of, requires
+from praxis.core.access import AuthedRequest, practice_of, requires
 from praxis.core.forms import refusals_shown_on
 from praxis.core.service_support import ServiceError
 from praxis.patients.access import access_patient_by_id
 
 from . import colours, services
 from .access import access_appointment_by_id, appointments_visible_to
+from .booking_request import parties_from_form
 from .forms import RescheduleForm, RescheduleSearchForm, SeriesForm
 from .models import Appointment, AppointmentType
 from .views import SLOTS_SHOWN
@@ -35,14 +36,14 @@ SERIES_DEFAULTS = {"count": "8", "interval_weeks": "1"}
 
 @requires(*BOOKERS)
 @require_GET
-def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def reschedule(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     return _reschedule_page(request, appointment, query=request.GET.dict())
 
 
 @requires(*BOOKERS)
 @require_POST
-def reschedule_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def reschedule_move(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     form = RescheduleForm(request.POST, practice=practice_of(request.user))
     if not form.is_valid():
@@ -56,7 +57,7 @@ def reschedule_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
             start=data["start"],
             provider=data["provider"],
             location=data["location"],
-            rescheduled_by=request.user,  # type: ignore[arg-type]
+            rescheduled_by=request.user,
         )
     except ServiceError as error:
         # The service may have changed the object in memory before the database said no.
@@ -72,7 +73,7 @@ def reschedule_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 
 def _reschedule_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     appointment: Appointment,
     *,
     query: dict[str, str] | None = None,
@@ -124,7 +125,7 @@ def _reschedule_page(
 
 @requires(*BOOKERS)
 @require_GET
-def series(request: HttpRequest) -> HttpResponse:
+def series(request: AuthedRequest) -> HttpResponse:
     """The plan, pre-filled from a slot of the find page; nothing is checked against the
     calendar until the desk presses "Book the series"."""
     form = SeriesForm({**SERIES_DEFAULTS, **request.GET.dict()}, practice=practice_of(request.user))
@@ -133,22 +134,19 @@ def series(request: HttpRequest) -> HttpResponse:
 
 @requires(*BOOKERS)
 @require_POST
-def series_book(request: HttpRequest) -> HttpResponse:
+def series_book(request: AuthedRequest) -> HttpResponse:
     form = SeriesForm(request.POST, practice=practice_of(request.user))
     if not form.is_valid():
         return _series_page(request, form)
     data = form.cleaned_data
-    patient = access_patient_by_id(request.user, data["patient"])
+    parties = parties_from_form(request.user, data)
     try:
         booked = services.series_book(
-            patient=patient,
-            provider=data["provider"],
-            location=data["location"],
-            appointment_type=data["appointment_type"],
+            **parties,
             first_start=data["first_start"],
             count=data["count"],
             interval_weeks=data["interval_weeks"],
-            booked_by=request.user,  # type: ignore[arg-type]
+            booked_by=request.user,
         )
     except services.SeriesRefused as refused:
         return _series_page(request, form, problems=refused.problems, status=409)
@@ -160,7 +158,7 @@ def series_book(request: HttpRequest) -> HttpResponse:
 
 
 def _series_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     form: SeriesForm,
     *,
     problems: list[services.OccurrenceProblem] | None = None,
@@ -184,7 +182,7 @@ def _series_page(
 
 @requires("scheduling.view_schedule", "patients.view_patient")
 @require_GET
-def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
+def series_detail(request: AuthedRequest, series_id: int) -> HttpResponse:
     visits = list(
         appointments_visible_to(request.user)
         .filter(series_id=series_id)
@@ -203,7 +201,7 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
 
 @requires("scheduling.view_schedule")
 @require_GET
-def type_colours(request: HttpRequest) -> HttpResponse:
+def type_colours(request: AuthedRequest) -> HttpResponse:
     """No PHI in here, so it may be cached; the ETag changes whenever a colour does."""
     types: Any = AppointmentType.objects.filter(practice=practice_of(request.user)).order_by("pk")
     body = colours.type_stylesheet(types.values_list("pk", "colour"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from praxis.core import time as wallclock
 from praxis.core.models import Location, Practice, Room
 
+from .filters import CalendarFilters
 from .models import Appointment, AppointmentType, Provider
 from .readiness import CHECKS
 from .services import MAX_SERIES_COUNT
@@ -29,15 +30,18 @@ def _practice_choices(form: forms.Form, practice: Practice) -> None:
             field.queryset = queryset
 
 
-class _PracticeForm(forms.Form):
+class PracticeForm(forms.Form):
+    """A form whose location, provider and visit type choices are the practice's active ones."""
+
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.practice = practice
         _practice_choices(self, practice)
 
 
-class CalendarForm(_PracticeForm):
+class CalendarForm(PracticeForm):
     location = forms.ModelChoiceField(queryset=Location.objects.none())
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     mode = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], initial="day")
     by = forms.ChoiceField(
         label="Columns",
@@ -46,8 +50,18 @@ class CalendarForm(_PracticeForm):
         help_text="The day view has a column per provider, or per room and piece of equipment.",
     )
 
+    def filters(self) -> CalendarFilters:
+        """What the page shows; without a date, the same day as the API: today at the location."""
+        data = self.cleaned_data
+        return CalendarFilters.of(
+            practice=self.practice,
+            location=data["location"],
+            day=data["date"],
+            week=data["mode"] == "week",
+        )
 
-class FindSlotForm(_PracticeForm):
+
+class FindSlotForm(PracticeForm):
     patient = forms.IntegerField(widget=forms.HiddenInput)
     appointment_type = forms.ModelChoiceField(
         queryset=AppointmentType.objects.none(), label="Visit type"
@@ -68,7 +82,7 @@ class FindSlotForm(_PracticeForm):
         return value
 
 
-class BookForm(_PracticeForm):
+class BookForm(PracticeForm):
     patient = forms.IntegerField(widget=forms.HiddenInput)
     provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
     location = forms.ModelChoiceField(queryset=Location.objects.none(), widget=forms.HiddenInput)
@@ -99,7 +113,7 @@ class TransitionForm(forms.Form):
         room_field.queryset = Room.objects.filter(location=appointment.location, is_active=True)
 
 
-class BoardForm(_PracticeForm):
+class BoardForm(PracticeForm):
     date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     location = forms.ModelChoiceField(
         queryset=Location.objects.none(), required=False, empty_label="All locations"
@@ -116,7 +130,7 @@ class PatientPickForm(forms.Form):
     q = forms.CharField(max_length=100, label="Find the patient", min_length=2)
 
 
-class RescheduleSearchForm(_PracticeForm):
+class RescheduleSearchForm(PracticeForm):
     """Where to look for a new time: the visit's provider unless "any provider" is ticked."""
 
     any_provider = forms.BooleanField(
@@ -133,7 +147,7 @@ class RescheduleSearchForm(_PracticeForm):
     clean_from_date = FindSlotForm.clean_from_date
 
 
-class RescheduleForm(_PracticeForm):
+class RescheduleForm(PracticeForm):
     """The slot chosen from the list (hidden fields; the service checks it again)."""
 
     provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
@@ -141,7 +155,7 @@ class RescheduleForm(_PracticeForm):
     start = forms.DateTimeField(widget=forms.HiddenInput)
 
 
-class SeriesForm(_PracticeForm):
+class SeriesForm(PracticeForm):
     """A weekly series: the first visit as a local date and time at the location, how many
     visits and how many weeks apart. Every field is editable so the plan can change after a
     refusal."""

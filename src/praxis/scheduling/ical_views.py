@@ -8,18 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from praxis.core import audit
-from praxis.core.access import public, requires
+from praxis.core.access import AuthedRequest, public, requires
 
 from . import ical
 from .access import access_appointment_by_id
-from .models import ProviderFeedToken
+from .models import Provider, ProviderFeedToken
 
 ICS = "text/calendar; charset=utf-8"
 
 
 @requires("scheduling.view_schedule", "patients.view_patient")
 @require_GET
-def appointment_ical(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_ical(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     audit.audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
     response = HttpResponse(ical.appointment_ics(appointment), content_type=ICS)
@@ -29,7 +29,7 @@ def appointment_ical(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @requires("scheduling.view_schedule")
 @require_GET
-def feeds(request: HttpRequest) -> HttpResponse:
+def feeds(request: AuthedRequest) -> HttpResponse:
     providers = ical.providers_managed_by(request.user)
     active = {
         f.provider_id: f
@@ -43,7 +43,7 @@ def feeds(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _managed_provider(request: HttpRequest, provider_id: object):  # type: ignore[no-untyped-def]
+def _managed_provider(request: AuthedRequest, provider_id: object) -> Provider:
     for provider in ical.providers_managed_by(request.user):
         if str(provider.pk) == str(provider_id):
             return provider
@@ -52,7 +52,7 @@ def _managed_provider(request: HttpRequest, provider_id: object):  # type: ignor
 
 @requires("scheduling.view_schedule")
 @require_POST
-def feed_create(request: HttpRequest) -> HttpResponse:
+def feed_create(request: AuthedRequest) -> HttpResponse:
     provider = _managed_provider(request, request.POST.get("provider"))
     token = ical.feed_token_create(provider=provider, by=request.user)
     # Shown once, on the next page; only the hash is kept.
@@ -63,7 +63,7 @@ def feed_create(request: HttpRequest) -> HttpResponse:
 
 @requires("scheduling.view_schedule")
 @require_POST
-def feed_revoke(request: HttpRequest, feed_id: int) -> HttpResponse:
+def feed_revoke(request: AuthedRequest, feed_id: int) -> HttpResponse:
     providers = ical.providers_managed_by(request.user)
     feed = get_object_or_404(ProviderFeedToken, pk=feed_id, provider__in=providers)
     ical.feed_token_revoke(feed=feed, by=request.user)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from praxis.core import time as wallclock
-from praxis.core.access import practice_of, requires
+from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
 from praxis.core.forms import refusals_shown_on
 from praxis.core.models import Location, Practice
 
@@ -47,11 +47,11 @@ def _templates() -> Any:
 
 @requires(SETUP)
 @require_GET
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthedRequest) -> HttpResponse:
     return _overview(request)
 
 
-def _overview(request: HttpRequest, *, rule_form: ReminderRuleForm | None = None) -> HttpResponse:
+def _overview(request: AuthedRequest, *, rule_form: ReminderRuleForm | None = None) -> HttpResponse:
     practice = practice_of(request.user)
     providers = Provider.objects.filter(practice=practice).prefetch_related(
         Prefetch("templates", queryset=_templates())
@@ -79,7 +79,7 @@ def _overview(request: HttpRequest, *, rule_form: ReminderRuleForm | None = None
 
 @requires("scheduling.manage_scheduling_setup")
 @require_POST
-def reminder_rule_add(request: HttpRequest) -> HttpResponse:
+def reminder_rule_add(request: AuthedRequest) -> HttpResponse:
     form = ReminderRuleForm(request.POST)
     if form.is_valid():
         with refusals_shown_on(form):
@@ -96,17 +96,14 @@ def reminder_rule_add(request: HttpRequest) -> HttpResponse:
 
 @requires("scheduling.manage_scheduling_setup")
 @require_POST
-def reminder_rule_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
-    rule = get_object_or_404(ReminderRule, pk=rule_id, practice=practice_of(request.user))
+def reminder_rule_toggle(request: AuthedRequest, rule_id: int) -> HttpResponse:
+    practice = practice_of(request.user)
+    rule = get_in_practice(ReminderRule, practice=practice, what="reminder rule", pk=rule_id)
     reminders.reminder_rule_set_active(rule=rule, active=not rule.is_active, by=request.user)
     return redirect(reverse("scheduling:setup") + "#reminders")
 
 
 # --- providers, their hours and exceptions ----------------------------------------------------
-
-
-def _provider(request: HttpRequest, provider_id: int) -> Provider:
-    return get_object_or_404(Provider, pk=provider_id, practice=practice_of(request.user))
 
 
 def _provider_page(
@@ -149,9 +146,13 @@ def _provider_page(
 
 @requires(SETUP)
 @require_http_methods(["GET", "POST"])
-def provider_edit(request: HttpRequest, provider_id: int | None = None) -> HttpResponse:
+def provider_edit(request: AuthedRequest, provider_id: int | None = None) -> HttpResponse:
     practice = practice_of(request.user)
-    provider = _provider(request, provider_id) if provider_id else None
+    provider = (
+        get_in_practice(Provider, practice=practice, what="provider", pk=provider_id)
+        if provider_id
+        else None
+    )
     if request.method != "POST":
         return _provider_page(request, practice, provider)
     form = ProviderForm(
@@ -176,9 +177,9 @@ def provider_edit(request: HttpRequest, provider_id: int | None = None) -> HttpR
 
 @requires(SETUP)
 @require_POST
-def hours_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+def hours_add(request: AuthedRequest, provider_id: int) -> HttpResponse:
     practice = practice_of(request.user)
-    provider = _provider(request, provider_id)
+    provider = get_in_practice(Provider, practice=practice, what="provider", pk=provider_id)
     form = AvailabilityTemplateForm(request.POST, practice=practice)
     if form.is_valid():
         with refusals_shown_on(form):
@@ -190,7 +191,8 @@ def hours_add(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 @requires(SETUP)
 @require_POST
-def hours_delete(request: HttpRequest, template_id: int) -> HttpResponse:
+def hours_delete(request: AuthedRequest, template_id: int) -> HttpResponse:
+    # Hours and exceptions belong to a provider, and through the provider to the practice.
     template = get_object_or_404(
         AvailabilityTemplate, pk=template_id, provider__practice=practice_of(request.user)
     )
@@ -202,9 +204,9 @@ def hours_delete(request: HttpRequest, template_id: int) -> HttpResponse:
 
 @requires(SETUP)
 @require_POST
-def exception_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+def exception_add(request: AuthedRequest, provider_id: int) -> HttpResponse:
     practice = practice_of(request.user)
-    provider = _provider(request, provider_id)
+    provider = get_in_practice(Provider, practice=practice, what="provider", pk=provider_id)
     form = AvailabilityExceptionForm(request.POST, practice=practice)
     if form.is_valid():
         data = form.cleaned_data
@@ -224,7 +226,7 @@ def exception_add(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 @requires(SETUP)
 @require_POST
-def exception_delete(request: HttpRequest, exception_id: int) -> HttpResponse:
+def exception_delete(request: AuthedRequest, exception_id: int) -> HttpResponse:
     exception = get_object_or_404(
         AvailabilityException, pk=exception_id, provider__practice=practice_of(request.user)
     )
@@ -239,10 +241,12 @@ def exception_delete(request: HttpRequest, exception_id: int) -> HttpResponse:
 
 @requires(SETUP)
 @require_http_methods(["GET", "POST"])
-def appointment_type_edit(request: HttpRequest, type_id: int | None = None) -> HttpResponse:
+def appointment_type_edit(request: AuthedRequest, type_id: int | None = None) -> HttpResponse:
     practice = practice_of(request.user)
     appointment_type = (
-        get_object_or_404(AppointmentType, pk=type_id, practice=practice) if type_id else None
+        get_in_practice(AppointmentType, practice=practice, what="appointment type", pk=type_id)
+        if type_id
+        else None
     )
     form = AppointmentTypeForm(
         request.POST or None,
@@ -273,7 +277,7 @@ def appointment_type_edit(request: HttpRequest, type_id: int | None = None) -> H
 
 @requires(SETUP)
 @require_http_methods(["GET", "POST"])
-def resource_new(request: HttpRequest) -> HttpResponse:
+def resource_new(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     form = ResourceForm(request.POST or None, practice=practice)
     if request.method == "POST" and form.is_valid():

@@ -15,16 +15,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from praxis.core import audit
 from praxis.core import time as wallclock
-from praxis.core.access import practice_of, requires
+from praxis.core.access import AuthedRequest, practice_of, requires
 from praxis.core.audit import audit_phi_list
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.core.models import Location
-from praxis.core.service_support import ServiceError
 from praxis.patients.access import access_patient_by_id
 from praxis.patients.selectors import patient_search
 
 from . import selectors, services
 from .access import access_appointment_by_id
+from .booking_request import parties_from_form
 from .calendar_grid import day_grid, room_day_grid
 from .forms import (
     BoardForm,
@@ -51,35 +51,28 @@ NEXT_STEPS = {
 
 @requires("scheduling.view_schedule", "patients.view_patient")
 @require_GET
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     first_location = Location.objects.filter(practice=practice, is_active=True).first()
-    data: dict[str, Any] = {
-        "date": timezone.localdate(),
-        "mode": "day",
-        "location": first_location.pk if first_location else "",
-    }
+    data: dict[str, Any] = {"mode": "day", "location": first_location.pk if first_location else ""}
     data.update({k: v for k, v in request.GET.items() if v})
     form = CalendarForm(data, practice=practice)
     if not form.is_valid():
         return render(request, "scheduling/calendar.html", {"form": form}, status=400)
-    location, day, mode = (form.cleaned_data[k] for k in ("location", "date", "mode"))
+    filters = form.filters()
+    form.data = {**data, "date": filters.day}  # the date box shows the day shown
+    location, day, mode = form.cleaned_data["location"], filters.day, form.cleaned_data["mode"]
     context: dict[str, Any] = {"form": form, "location": location, "day": day, "mode": mode}
-    if mode == "week":
-        appointments = list(
-            selectors.appointments_for_week(practice=practice, day=day, location=location)
-        )
+    appointments = list(filters.appointments())
+    tz = wallclock.zone_of(location)
+    if filters.week:
         monday, _ = selectors.week_of(day)
-        tz = wallclock.zone_of(location)
         days = [monday + timedelta(days=i) for i in range(7)]
         context["week"] = [
             (d, [a for a in appointments if a.start.astimezone(tz).date() == d]) for d in days
         ]
         context["previous"], context["next"] = day - timedelta(days=7), day + timedelta(days=7)
     else:
-        appointments = list(
-            selectors.appointments_for_day(practice=practice, day=day, location=location)
-        )
         active = [a for a in appointments if a.is_active]
         if form.cleaned_data["by"] == "room":
             context["grid"] = room_day_grid(
@@ -97,13 +90,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
     audit_phi_list(
         request, patient_ids=[a.patient_id for a in appointments], what=f"calendar {mode}"
     )
-    with timezone.override(wallclock.zone_of(location)):  # times on the clinic's clock
+    with timezone.override(tz):  # times on the clinic's clock
         return render(request, "scheduling/calendar.html", context)
 
 
 @requires("scheduling.book_appointment", "patients.view_patient")
 @require_GET
-def find_slot(request: HttpRequest) -> HttpResponse:
+def find_slot(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     patient = None
     if request.GET.get("patient"):
@@ -138,7 +131,7 @@ def find_slot(request: HttpRequest) -> HttpResponse:
 
 @requires("scheduling.book_appointment", "patients.view_patient")
 @require_POST
-def pick_patient(request: HttpRequest) -> HttpResponse:
+def pick_patient(request: AuthedRequest) -> HttpResponse:
     """htmx: patients matching the search box (a POST, so names stay out of URLs and logs)."""
     form = PatientPickForm(request.POST)
     patients = (
@@ -155,37 +148,30 @@ def pick_patient(request: HttpRequest) -> HttpResponse:
 
 @requires("scheduling.book_appointment", "patients.view_patient")
 @require_POST
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     form = BookForm(request.POST, practice=practice)
     if not form.is_valid():
         messages.error(request, "That slot could not be read; search again.")
         return redirect("scheduling:find")
-    data = form.cleaned_data
-    patient = access_patient_by_id(request.user, data["patient"])
-    try:
+    parties = parties_from_form(request.user, form.cleaned_data)
+    with refusals_as_messages(request):
         appointment = services.appointment_book(
-            patient=patient,
-            provider=data["provider"],
-            location=data["location"],
-            appointment_type=data["appointment_type"],
-            start=data["start"],
-            booked_by=request.user,  # type: ignore[arg-type]
+            **parties, start=form.cleaned_data["start"], booked_by=request.user
         )
-    except ServiceError as error:
-        messages.error(request, " ".join(error.messages))
-        query = f"?patient={patient.pk}&appointment_type={data['appointment_type'].pk}"
-        query += f"&location={data['location'].pk}&from_date={timezone.localdate().isoformat()}"
-        response = redirect("/scheduling/find/" + query)
-        response.status_code = 303
-        return response
-    messages.success(request, "Booked.")
-    return redirect("scheduling:appointment", appointment_id=appointment.pk)
+        messages.success(request, "Booked.")
+        return redirect("scheduling:appointment", appointment_id=appointment.pk)
+    # Refused (the message says why): back to the search for this patient, visit type and place.
+    query = f"?patient={parties['patient'].pk}&appointment_type={parties['appointment_type'].pk}"
+    query += f"&location={parties['location'].pk}&from_date={timezone.localdate().isoformat()}"
+    response = redirect("/scheduling/find/" + query)
+    response.status_code = 303
+    return response
 
 
 @requires("scheduling.view_schedule", "patients.view_patient")
 @require_GET
-def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_detail(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     audit.audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
     return _appointment_page(request, appointment)
@@ -219,7 +205,7 @@ def _appointment_page(
 
 @requires("scheduling.update_appointment_status", "patients.view_patient")
 @require_POST
-def transition(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def transition(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     form = TransitionForm(request.POST, appointment=appointment)
     if form.is_valid():
@@ -227,7 +213,7 @@ def transition(request: HttpRequest, appointment_id: int) -> HttpResponse:
             services.appointment_transition(
                 appointment=appointment,
                 to_status=form.cleaned_data["to"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 room=form.cleaned_data["room"],
             )
             messages.success(request, f"Now {appointment.get_status_display().lower()}.")
@@ -238,7 +224,7 @@ def transition(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @requires("scheduling.book_appointment", "patients.view_patient")
 @require_POST
-def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -246,7 +232,7 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
             services.appointment_cancel(
                 appointment=appointment,
                 reason=form.cleaned_data["reason"],
-                cancelled_by=request.user,  # type: ignore[arg-type]
+                cancelled_by=request.user,
             )
             messages.success(request, "Cancelled; the time is free again.")
             return redirect("scheduling:appointment", appointment_id=appointment.pk)
@@ -255,7 +241,7 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @requires("scheduling.view_readiness_board", "patients.view_patient")
 @require_GET
-def readiness_board(request: HttpRequest) -> HttpResponse:
+def readiness_board(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     form = BoardForm(request.GET or None, practice=practice)
     if form.is_bound and not form.is_valid():

@@ -7,17 +7,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from praxis.core import time as wallclock
-from praxis.core.access import practice_of, requires
+from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
 from praxis.core.audit import audit_phi_list
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
+from praxis.core.models import Practice
 from praxis.patients.access import access_patient_by_id
 from praxis.patients.models import Patient
 
 from . import waitlist
+from .filters import still_waiting
 from .models import WaitlistEntry, WaitlistOpening
 from .waitlist_forms import WaitlistEntryForm
 
@@ -25,14 +27,10 @@ PERMS = ("scheduling.book_appointment", "patients.view_patient")
 
 
 def _page(
-    request: HttpRequest, form: WaitlistEntryForm | None = None, status: int = 200
+    request: AuthedRequest, form: WaitlistEntryForm | None = None, status: int = 200
 ) -> HttpResponse:
     practice = practice_of(request.user)
-    entries = list(
-        WaitlistEntry.objects.filter(practice=practice, status__in=waitlist.STILL_WAITING)
-        .select_related("patient", "appointment_type", "provider", "location", "offered_by")
-        .order_by("created_at", "pk")
-    )
+    entries = list(still_waiting(practice))
     openings: list[dict[str, Any]] = []
     freed = waitlist.open_openings(practice)
     matches = waitlist.matches_for_each(freed)
@@ -62,24 +60,24 @@ def _page(
     )
 
 
-def _posted_entry(request: HttpRequest, practice: Any) -> WaitlistEntry:
+def _posted_entry(request: HttpRequest, practice: Practice) -> WaitlistEntry:
     """The entry named by the form; junk, missing and another practice's are the same 404."""
     try:
         pk = int(request.POST.get("entry") or 0)
     except ValueError as exc:
         raise Http404 from exc
-    return get_object_or_404(WaitlistEntry, pk=pk, practice=practice)
+    return get_in_practice(WaitlistEntry, practice=practice, what="waitlist entry", pk=pk)
 
 
 @requires(*PERMS)
 @require_GET
-def waitlist_page(request: HttpRequest) -> HttpResponse:
+def waitlist_page(request: AuthedRequest) -> HttpResponse:
     return _page(request)
 
 
 @requires(*PERMS)
 @require_POST
-def waitlist_add(request: HttpRequest) -> HttpResponse:
+def waitlist_add(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     form = WaitlistEntryForm(request.POST, practice=practice)
     if form.is_valid():
@@ -113,8 +111,9 @@ def waitlist_add(request: HttpRequest) -> HttpResponse:
 
 @requires(*PERMS)
 @require_POST
-def waitlist_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(WaitlistEntry, pk=entry_id, practice=practice_of(request.user))
+def waitlist_remove(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    practice = practice_of(request.user)
+    entry = get_in_practice(WaitlistEntry, practice=practice, what="waitlist entry", pk=entry_id)
     with refusals_as_messages(request):
         waitlist.waitlist_entry_remove(entry=entry, removed_by=request.user)
         messages.success(request, "Removed from the waitlist.")
@@ -123,8 +122,9 @@ def waitlist_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @requires(*PERMS)
 @require_POST
-def waitlist_decline(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(WaitlistEntry, pk=entry_id, practice=practice_of(request.user))
+def waitlist_decline(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    practice = practice_of(request.user)
+    entry = get_in_practice(WaitlistEntry, practice=practice, what="waitlist entry", pk=entry_id)
     with refusals_as_messages(request):
         waitlist.waitlist_entry_decline(entry=entry, declined_by=request.user)
         messages.success(request, "Back to waiting for the next freed time.")
@@ -133,9 +133,9 @@ def waitlist_decline(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @requires(*PERMS)
 @require_POST
-def waitlist_book(request: HttpRequest, opening_id: int) -> HttpResponse:
+def waitlist_book(request: AuthedRequest, opening_id: int) -> HttpResponse:
     practice = practice_of(request.user)
-    opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice)
+    opening = get_in_practice(WaitlistOpening, practice=practice, what="freed time", pk=opening_id)
     entry = _posted_entry(request, practice)
     with refusals_as_messages(request):
         appointment = waitlist.waitlist_book(opening=opening, entry=entry, booked_by=request.user)
@@ -146,9 +146,9 @@ def waitlist_book(request: HttpRequest, opening_id: int) -> HttpResponse:
 
 @requires(*PERMS)
 @require_POST
-def waitlist_offer(request: HttpRequest, opening_id: int) -> HttpResponse:
+def waitlist_offer(request: AuthedRequest, opening_id: int) -> HttpResponse:
     practice = practice_of(request.user)
-    opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice)
+    opening = get_in_practice(WaitlistOpening, practice=practice, what="freed time", pk=opening_id)
     entry = _posted_entry(request, practice)
     with refusals_as_messages(request):
         waitlist.waitlist_entry_offer(entry=entry, opening=opening, offered_by=request.user)
@@ -158,8 +158,9 @@ def waitlist_offer(request: HttpRequest, opening_id: int) -> HttpResponse:
 
 @requires(*PERMS)
 @require_POST
-def waitlist_dismiss(request: HttpRequest, opening_id: int) -> HttpResponse:
-    opening = get_object_or_404(WaitlistOpening, pk=opening_id, practice=practice_of(request.user))
+def waitlist_dismiss(request: AuthedRequest, opening_id: int) -> HttpResponse:
+    practice = practice_of(request.user)
+    opening = get_in_practice(WaitlistOpening, practice=practice, what="freed time", pk=opening_id)
     with refusals_as_messages(request):
         waitlist.waitlist_opening_dismiss(opening=opening, by=request.user)
     return redirect("scheduling:waitlist")

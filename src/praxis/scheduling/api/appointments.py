@@ -1,0 +1,163 @@
+"""/appointments: book, move, change the status of and cancel a visit; one visit; a day's visits.
+
+No `from __future__ import annotations` here: ninja reads the annotations at import time.
+"""
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Query, Schema, Status
+from pydantic import AwareDatetime
+
+from praxis.core.access import AuthedRequest, NotInPractice, practice_of
+from praxis.core.api_support import permission
+from praxis.core.audit import audit_phi_list, audit_phi_read
+from praxis.core.models import Room
+
+from .. import services
+from ..access import access_appointment_by_id
+from ..booking_request import location_in, parties_from_api, provider_in, resources_in
+from ..filters import CalendarFilters
+from .routing import router
+from .schemas import AppointmentOut, SlotTakenOut, appointment_out, slot_taken
+
+
+class BookIn(Schema):
+    patient: int
+    provider: int
+    location: int
+    type: int
+    start: AwareDatetime = Field(description="with a UTC offset, e.g. 2027-03-15T09:00:00-04:00")
+    resources: list[int] | None = None
+
+
+class StatusIn(Schema):
+    to: Literal["confirmed", "arrived", "in_room", "completed", "no_show"]
+    room: int | None = Field(None, description="core room id, for in_room")
+
+
+class CancelIn(Schema):
+    reason: str = Field(min_length=1, max_length=255)
+
+
+class RescheduleIn(Schema):
+    start: AwareDatetime = Field(description="with a UTC offset")
+    provider: int | None = Field(None, description="default: the visit's provider")
+    location: int | None = Field(None, description="default: the visit's location")
+    resources: list[int] | None = None
+
+
+class DayQuery(Schema):
+    location: int | None = Field(None, description="default: every location")
+    date: dt.date | None = Field(None, description="local date; default today")
+
+
+@router.post(
+    "/appointments",
+    response={201: AppointmentOut, 409: SlotTakenOut},
+    summary="Book an appointment (409 with the conflicting range when the time is taken)",
+)
+@permission("scheduling.book_appointment", "patients.view_patient")
+def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut] | Status[SlotTakenOut]:
+    parties = parties_from_api(request.auth, body)
+    try:
+        appointment = services.appointment_book(**parties, start=body.start, booked_by=request.auth)
+    except services.SlotTaken as exc:
+        return slot_taken(exc)
+    return Status(201, appointment_out(appointment))
+
+
+@router.post(
+    "/appointments/{appointment_id}/status",
+    response=AppointmentOut,
+    summary="Confirm, check in, room, complete, or mark a no-show",
+)
+@permission("scheduling.update_appointment_status", "patients.view_patient")
+def change_status(request: AuthedRequest, appointment_id: int, body: StatusIn) -> AppointmentOut:
+    appointment = access_appointment_by_id(request.auth, appointment_id)
+    room = None
+    if body.room is not None:
+        practice = practice_of(request.auth)
+        # A room belongs to a location, not to the practice directly.
+        room = Room.objects.filter(location__practice=practice, pk=body.room).first()
+        if room is None:
+            raise NotInPractice("room")
+    appointment = services.appointment_transition(
+        appointment=appointment, to_status=body.to, by=request.auth, room=room
+    )
+    return appointment_out(appointment)
+
+
+@router.post(
+    "/appointments/{appointment_id}/cancel",
+    response=AppointmentOut,
+    summary="Cancel with a reason (frees the time)",
+)
+@permission("scheduling.book_appointment", "patients.view_patient")
+def cancel(request: AuthedRequest, appointment_id: int, body: CancelIn) -> AppointmentOut:
+    appointment = access_appointment_by_id(request.auth, appointment_id)
+    appointment = services.appointment_cancel(
+        appointment=appointment, reason=body.reason, cancelled_by=request.auth
+    )
+    return appointment_out(appointment)
+
+
+@router.get(
+    "/appointments",
+    response=list[AppointmentOut],
+    summary="A day's appointments (at a location, or everywhere)",
+)
+@permission("scheduling.view_schedule", "patients.view_patient")
+def day_list(request: AuthedRequest, query: Query[DayQuery]) -> list[AppointmentOut]:
+    practice = practice_of(request.auth)
+    location = location_in(practice, query.location) if query.location is not None else None
+    filters = CalendarFilters.of(practice=practice, location=location, day=query.date)
+    appointments = list(filters.appointments())
+    # One audit line for the list: which patients' visits this person saw.
+    audit_phi_list(
+        request,
+        patient_ids=[a.patient_id for a in appointments],
+        what="appointment list",
+        date=filters.day,
+        location=location.pk if location else None,
+    )
+    return [appointment_out(a) for a in appointments]
+
+
+@router.get(
+    "/appointments/{appointment_id}",
+    response=AppointmentOut,
+    summary="One appointment (recorded as a read of the patient's information)",
+)
+@permission("scheduling.view_schedule", "patients.view_patient")
+def appointment_detail(request: AuthedRequest, appointment_id: int) -> AppointmentOut:
+    appointment = access_appointment_by_id(request.auth, appointment_id)
+    audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
+    return appointment_out(appointment)
+
+
+@router.post(
+    "/appointments/{appointment_id}/reschedule",
+    response={200: AppointmentOut, 409: SlotTakenOut},
+    summary="Move a visit (409 with the conflicting range when the new time is taken)",
+)
+@permission("scheduling.book_appointment", "patients.view_patient")
+def reschedule(
+    request: AuthedRequest, appointment_id: int, body: RescheduleIn
+) -> Status[AppointmentOut] | Status[SlotTakenOut]:
+    practice = practice_of(request.auth)
+    appointment = access_appointment_by_id(request.auth, appointment_id)
+    provider = provider_in(practice, body.provider) if body.provider is not None else None
+    location = location_in(practice, body.location) if body.location is not None else None
+    try:
+        moved = services.appointment_reschedule(
+            appointment=appointment,
+            start=body.start,
+            provider=provider,
+            location=location,
+            resources=resources_in(practice, body.resources),
+            rescheduled_by=request.auth,
+        )
+    except services.SlotTaken as exc:
+        return slot_taken(exc)
+    return Status(200, appointment_out(moved))

@@ -1,0 +1,83 @@
+"""The navigation bar each role sees: the same entries in the same order, the set-up pages in one
+Settings menu. Apps contribute their own entries; this pins what the bar looks like as a whole."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from praxis.core.testing.personas import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+HOMES = ["Administrator home", "Manager home"]
+SCHEDULE = ["Calendar", "Ready for tomorrow", "Waitlist", "Calendar feeds"]
+
+# persona -> (the bar, the Settings menu), left to right and top to bottom
+EXPECTED: dict[str, tuple[list[str], list[str]]] = {
+    "admin_ada": (
+        [*HOMES, "My work", *SCHEDULE, "Patients", "Audit trail"],
+        ["Payers", "Locations", "Users", "Practice", "Scheduling setup", "API tokens"],
+    ),
+    "manager_max": (
+        ["Manager home", "My work", *SCHEDULE, "Patients"],
+        ["Payers", "Locations", "Scheduling setup", "API tokens"],
+    ),
+    "frontdesk_fay": (["My work", *SCHEDULE, "Patients"], ["API tokens"]),
+    "biller_bo": (
+        ["My work", "Calendar", "Calendar feeds", "Patients"],
+        ["Payers", "API tokens"],
+    ),
+    "dr_dana": (["My work", "Calendar", "Calendar feeds", "Patients"], ["API tokens"]),
+    "clinical_cleo": (["My work", "Calendar", "Calendar feeds", "Patients"], []),
+    "hr_hana": (["My work"], ["API tokens"]),
+    "compliance_cole": (["My work", "Audit trail"], ["API tokens"]),
+    "outsider_otto": (["My work"], []),
+}
+
+BAR_LINK = re.compile(
+    r'<li class="nav-item"><a class="nav-link[^"]*"[^>]*href="([^"]+)">([^<]+)</a>'
+)
+MENU_LINK = re.compile(r'<li><a class="dropdown-item[^"]*"[^>]*href="([^"]+)">([^<]+)</a>')
+
+
+def test_every_persona_is_pinned():
+    assert set(EXPECTED) == set(PERSONAS)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_each_role_sees_its_bar_and_settings_menu_in_order(persona, client_for, name):
+    html = client_for(persona(name)).get(reverse("core:my_home")).content.decode()
+    bar = [label for _, label in BAR_LINK.findall(html)]
+    menu = [label for _, label in MENU_LINK.findall(html)]
+    assert (bar, menu) == EXPECTED[name]
+    assert ('id="settings-menu"' in html) == bool(menu)
+
+
+def test_every_entry_links_where_it_says(persona, client_for):
+    html = client_for(persona("admin_ada")).get(reverse("core:my_home")).content.decode()
+    links = dict((label, href) for href, label in BAR_LINK.findall(html) + MENU_LINK.findall(html))
+    assert links == {
+        "Administrator home": reverse("dashboards:administrator"),
+        "Manager home": reverse("dashboards:manager"),
+        "My work": reverse("core:my_home"),
+        "Calendar": reverse("scheduling:calendar"),
+        "Ready for tomorrow": reverse("scheduling:board"),
+        "Waitlist": reverse("scheduling:waitlist"),
+        "Calendar feeds": reverse("scheduling:feeds"),
+        "Patients": reverse("patients:list"),
+        "Audit trail": reverse("core:audit_list"),
+        "Payers": reverse("patients:payer_list"),
+        "Locations": reverse("core:location_list"),
+        "Users": reverse("core:user_list"),
+        "Practice": reverse("core:practice_settings"),
+        "Scheduling setup": reverse("scheduling:setup"),
+        "API tokens": reverse("core:token_list"),
+    }
+
+
+def test_the_current_page_is_marked(persona, client_for):
+    html = client_for(persona("manager_max")).get(reverse("patients:list")).content.decode()
+    assert f'active" aria-current="page" href="{reverse("patients:list")}">Patients<' in html

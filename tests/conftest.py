@@ -6,8 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
+from django.utils.crypto import get_random_string
 
 from praxis.core import audit_triggers
 from praxis.core.models import Practice, User
@@ -74,12 +77,51 @@ def persona(practice: Practice) -> Callable[[str], User]:
     return lambda name: make_persona(name, practice)
 
 
-@pytest.fixture
-def client_for() -> Callable[[User], Client]:
-    """``client_for(user)``: a test client signed in as the user (past MFA), CSRF enforced."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
-    def make(user: User) -> Client:
-        client = Client(enforce_csrf_checks=False)
+
+class BrowserClient(Client):
+    """A test client held to CSRF the way the server holds a browser (Django's test client
+    skips the check unless told otherwise). Like a browser that has loaded a page, it holds the
+    CSRF cookie; like Praxis's pages (``{% csrf_token %}`` in forms, htmx's ``X-CSRFToken``
+    header), it sends the token with every unsafe request. With ``sends_csrf_token = False`` it
+    is a forged cross-site request instead: the cookie goes along, the token does not."""
+
+    sends_csrf_token = True
+
+    def __init__(self, **defaults: object) -> None:
+        super().__init__(enforce_csrf_checks=True, **defaults)
+
+    def csrf_token(self) -> str:
+        cookie = self.cookies.get(settings.CSRF_COOKIE_NAME)
+        if cookie is None or not cookie.value:
+            secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+            self.cookies[settings.CSRF_COOKIE_NAME] = secret
+            return secret
+        return cookie.value
+
+    def generic(  # type: ignore[no-untyped-def, override]
+        self, method, path, data="", content_type="application/octet-stream", secure=False, **extra
+    ):
+        token = self.csrf_token()
+        headers = dict(extra.pop("headers", None) or {})
+        if method.upper() not in SAFE_METHODS and self.sends_csrf_token:
+            headers.setdefault("X-CSRFToken", token)
+        if secure:  # over HTTPS the check also wants a same-site Referer, as browsers send
+            headers.setdefault("Referer", "https://testserver/")
+        return super().generic(
+            method, path, data, content_type, secure=secure, headers=headers, **extra
+        )
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], BrowserClient]:
+    """``client_for(user)``: a test client signed in as the user (past MFA) that the server holds
+    to CSRF as it holds a browser, and that sends the CSRF token as Praxis's pages do (see
+    ``BrowserClient``; the route census proves requests without it are refused)."""
+
+    def make(user: User) -> BrowserClient:
+        client = BrowserClient()
         sign_in(client, user)
         return client
 

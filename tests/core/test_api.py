@@ -423,7 +423,12 @@ def test_another_practices_user_is_not_found_in_the_api(admin_ada, other_practic
     response = script().post(deactivate_url(stranger), headers=bearer(token_for(admin_ada).secret))
 
     assert response.status_code == 404
-    assert response.json() == {"code": "not_found", "message": "Not found."}
+    body = {"code": "not_found", "message": "No such user in this practice."}
+    assert response.json() == body
+    missing = script().post(
+        "/api/v1/users/999999/deactivate", headers=bearer(token_for(admin_ada).secret)
+    )
+    assert (missing.status_code, missing.json()) == (404, body)  # another's and none: the same
     stranger.refresh_from_db()
     assert stranger.is_active
     assert events_since(mark, "praxis.core.user.deactivated") == []

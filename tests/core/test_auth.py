@@ -171,6 +171,104 @@ class TestTwoStepSignIn:
         assert response["Location"].startswith(reverse("core:mfa_verify"))
 
 
+class TestEnrolmentIsOneChange:
+    """The authenticator, its recovery codes and the audit event are saved together or not at
+    all: a half-done enrolment would lock the person out or hide the step from the trail."""
+
+    def _pending(self, client: Client, user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+        client.get(reverse("core:mfa_enroll"))
+        return mfa.pending_totp_device(_request_for(client, user))
+
+    def test_a_wrong_code_writes_nothing(self, client, practice):
+        admin = UserFactory(practice=practice, password=PASSWORD, roles=[ADMINISTRATOR])
+        sign_in_with_password(client, admin.email)
+        device = self._pending(client, admin)
+        before = AuditEvent.objects.count()
+        with pytest.raises(services.ServiceError, match="does not match"):
+            services.mfa_enrol(user=admin, device=device, otp_token="000000")
+        assert not TOTPDevice.objects.filter(user=admin).exists()
+        assert not StaticToken.objects.filter(device__user=admin).exists()
+        assert AuditEvent.objects.count() == before
+
+    def test_a_failure_while_issuing_recovery_codes_leaves_no_authenticator(
+        self, client, practice, monkeypatch
+    ):
+        admin = UserFactory(practice=practice, password=PASSWORD, roles=[ADMINISTRATOR])
+        sign_in_with_password(client, admin.email)
+        device = self._pending(client, admin)
+        before = AuditEvent.objects.count()
+
+        def broken(user):  # type: ignore[no-untyped-def]
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(mfa, "issue_recovery_codes", broken)
+        with pytest.raises(RuntimeError):
+            services.mfa_enrol(user=admin, device=device, otp_token=current_code(device))
+        assert not TOTPDevice.objects.filter(user=admin).exists()
+        assert AuditEvent.objects.count() == before
+        # The page is still there to try again, with the same key.
+        assert client.get(reverse("core:mfa_enroll")).status_code == 200
+
+    def test_a_second_authenticator_is_refused(self, client, practice):
+        admin = UserFactory(practice=practice, password=PASSWORD, roles=[ADMINISTRATOR])
+        sign_in_with_password(client, admin.email)
+        first = self._pending(client, admin)
+        services.mfa_enrol(user=admin, device=first, otp_token=current_code(first))
+        # The same page sent a second time (a double click) before the first answer came back.
+        second = TOTPDevice(user=admin, name="Authenticator app", key=first.key)
+        with pytest.raises(services.ServiceError, match="already has an authenticator"):
+            services.mfa_enrol(user=admin, device=second, otp_token=current_code(second))
+        assert TOTPDevice.objects.filter(user=admin).count() == 1
+        assert actions().count("praxis.auth.mfa.enrolled") == 1
+
+    def test_enrolling_confirms_the_device_with_ten_codes_and_one_event(self, client, practice):
+        admin = UserFactory(practice=practice, password=PASSWORD, roles=[ADMINISTRATOR])
+        sign_in_with_password(client, admin.email)
+        device = self._pending(client, admin)
+        enrolment = services.mfa_enrol(user=admin, device=device, otp_token=current_code(device))
+        saved = TOTPDevice.objects.get(user=admin)
+        assert saved.confirmed and saved.pk == enrolment.device.pk
+        assert saved.last_t > 0  # the code just used cannot be replayed
+        assert sorted(enrolment.recovery_codes) == sorted(
+            StaticToken.objects.filter(device__user=admin).values_list("token", flat=True)
+        )
+        assert len(enrolment.recovery_codes) == 10
+        [event] = AuditEvent.objects.filter(action="praxis.auth.mfa.enrolled")
+        assert event.object_id == str(admin.pk)
+
+
+def test_a_code_check_is_audited_whatever_its_outcome(admin_ada):
+    device = TOTPDevice.objects.get(user=admin_ada)
+    assert services.mfa_verify(user=admin_ada, otp_token="000000") is None
+    assert actions()[-1] == "praxis.auth.mfa.failed"
+    device.throttle_reset()
+    assert services.mfa_verify(user=admin_ada, otp_token=current_code(device)) == device
+    verified = AuditEvent.objects.order_by("id").last()
+    assert verified is not None and verified.action == "praxis.auth.mfa.verified"
+    assert verified.details == {"device": "TOTPDevice"}
+
+
+def test_changing_the_password_moves_the_session_index_and_is_audited(client, manager_max):
+    sign_in_with_password(client, manager_max.email)
+    before = client.session.session_key
+    response = client.post(
+        reverse("core:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a quite different passphrase 42",
+            "new_password2": "a quite different passphrase 42",
+        },
+    )
+    assert response.status_code == 302
+    after = client.session.session_key
+    assert after != before
+    assert list(
+        UserSession.objects.filter(user=manager_max).values_list("session_key", flat=True)
+    ) == [after]
+    assert actions()[-1] == "praxis.auth.password.changed"
+    assert client.get(reverse("core:my_home")).status_code == 200  # still signed in
+
+
 def _request_for(client: Client, user):  # type: ignore[no-untyped-def]
     """A request object carrying the client's session (to read the pending enrolment key)."""
     from django.test import RequestFactory

@@ -9,7 +9,7 @@ from django.forms.models import model_to_dict
 
 from praxis.core.testing.assertions import actions_since
 from praxis.patients.models import Patient
-from praxis.patients.services import PATIENT_UPDATE_FIELDS
+from praxis.patients.registration import PATIENT_UPDATE_FIELDS
 
 HTMX = {"HX-Request": "true"}
 

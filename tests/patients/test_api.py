@@ -347,8 +347,15 @@ def test_bo_adds_a_coverage_and_records_eligibility(bo_api, jose, aetna, biller_
             "The end date is before the effective date.",
             id="end-before",
         ),
-        pytest.param({"payer_id": 999999}, 404, "Not found.", id="unknown-payer"),
-        pytest.param({"payer_id": "ELSEWHERE"}, 404, "Not found.", id="other-practice-payer"),
+        pytest.param(
+            {"payer_id": 999999}, 404, "No such payer in this practice.", id="unknown-payer"
+        ),
+        pytest.param(
+            {"payer_id": "ELSEWHERE"},
+            404,
+            "No such payer in this practice.",
+            id="other-practice-payer",
+        ),
         pytest.param(
             {"subscriber_relationship": "01"}, 400, "Name the subscriber", id="no-subscriber"
         ),

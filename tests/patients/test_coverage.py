@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from praxis.core.service_support import ServiceError
 from praxis.core.testing.assertions import audit_mark, events_since, page_text, shows
-from praxis.patients import selectors, services
+from praxis.patients import coverages, selectors
 from praxis.patients.models import Coverage
 from praxis.patients.testing.factories import CoverageFactory, PatientFactory, PayerFactory
 
@@ -80,12 +80,12 @@ def test_a_child_on_a_parents_plan_names_the_subscriber(frontdesk_fay, client_fo
 
 
 def test_a_secondary_coverage_can_run_beside_the_primary(biller_bo, jose, aetna, medicare):
-    services.coverage_add(
+    coverages.coverage_add(
         patient=jose,
         values={"payer": medicare, "member_id": "1EG4", "effective_date": date(2024, 1, 1)},
         added_by=biller_bo,
     )
-    services.coverage_add(
+    coverages.coverage_add(
         patient=jose,
         values={
             "payer": aetna,
@@ -171,7 +171,7 @@ def test_a_payer_no_longer_used_is_not_offered_for_new_coverages(
     assert response.status_code == 400
     assert not Coverage.objects.exists()
     with pytest.raises(ServiceError, match="no longer in use"):
-        services.coverage_add(
+        coverages.coverage_add(
             patient=jose,
             values={"payer": aetna, "member_id": "X", "effective_date": date(2025, 1, 1)},
             added_by=biller_bo,
@@ -200,8 +200,8 @@ def test_a_second_primary_for_the_same_dates_is_refused(
 
 
 def test_a_new_primary_may_start_after_the_old_one_ended(biller_bo, jose, aetna_plan, medicare):
-    services.coverage_end(coverage=aetna_plan, end_date=date(2024, 12, 31), ended_by=biller_bo)
-    services.coverage_add(
+    coverages.coverage_end(coverage=aetna_plan, end_date=date(2024, 12, 31), ended_by=biller_bo)
+    coverages.coverage_add(
         patient=jose,
         values={"payer": medicare, "member_id": "1EG4", "effective_date": date(2025, 1, 1)},
         added_by=biller_bo,
@@ -254,7 +254,9 @@ def test_providers_see_coverages_but_do_not_change_them(persona, client_for, aet
 
 
 def test_a_new_member_id_voids_the_last_eligibility_check(biller_bo, client_for, aetna_plan, aetna):
-    services.coverage_record_eligibility(coverage=aetna_plan, status="active", checked_by=biller_bo)
+    coverages.coverage_record_eligibility(
+        coverage=aetna_plan, status="active", checked_by=biller_bo
+    )
     bo = client_for(biller_bo)
     mark = audit_mark()
 
@@ -368,7 +370,7 @@ def test_a_bad_eligibility_record_is_refused(biller_bo, client_for, aetna_plan, 
 
 def test_the_service_refuses_a_check_in_the_future(biller_bo, aetna_plan):
     with pytest.raises(ServiceError, match="cannot be in the future"):
-        services.coverage_record_eligibility(
+        coverages.coverage_record_eligibility(
             coverage=aetna_plan,
             status="active",
             checked_by=biller_bo,
@@ -391,7 +393,7 @@ def test_which_patients_have_a_primary_coverage_verified_recently(
         status = coverage.pop("status", None)
         made = CoverageFactory(patient=patient, payer=coverage.pop("payer", aetna), **coverage)
         if status:
-            services.coverage_record_eligibility(
+            coverages.coverage_record_eligibility(
                 coverage=made, status=status, checked_by=biller_bo, checked_at=checked_at
             )
         return patient

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from praxis.core.service_support import ServiceError
 from praxis.core.testing.assertions import audit_mark, events_since, page_text, shows
-from praxis.patients import merging, services
+from praxis.patients import documents, merge, merging, registration
 from praxis.patients.models import Coverage, Patient, PatientDocument
 from praxis.patients.testing.factories import CoverageFactory, PatientFactory
 
@@ -36,7 +36,7 @@ def jos(practice, jose, aetna):  # type: ignore[no-untyped-def]
         phone="+18025550111",
     )
     CoverageFactory(patient=duplicate, payer=aetna, member_id="W777")
-    services.document_upload(
+    documents.document_upload(
         patient=duplicate,
         kind="photo_id",
         upload=SimpleUploadedFile("id.pdf", PDF),
@@ -126,7 +126,7 @@ def test_ada_merges_a_duplicate_after_reviewing_it(admin_ada, client_for, jose, 
     assert reverse("patients:edit", args=[jos.pk]) not in closed_page
     assert ada.get(reverse("patients:edit", args=[jos.pk])).status_code == 404
     with pytest.raises(ServiceError, match="merged into another one"):
-        services.patient_update(patient=jos, values={"city": "X"}, updated_by=admin_ada)
+        registration.patient_update(patient=jos, values={"city": "X"}, updated_by=admin_ada)
 
 
 def test_a_failing_receiver_undoes_the_whole_merge(admin_ada, jose, jos):
@@ -136,7 +136,7 @@ def test_a_failing_receiver_undoes_the_whole_merge(admin_ada, jose, jos):
     before = (row(jose), row(jos))
     mark = audit_mark()
     with extra_merge_step(broken), pytest.raises(RuntimeError):
-        services.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
+        merge.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
     assert (row(jose), row(jos)) == before
     assert Coverage.objects.get().patient == jos
     assert PatientDocument.objects.get().patient == jos
@@ -145,8 +145,8 @@ def test_a_failing_receiver_undoes_the_whole_merge(admin_ada, jose, jos):
 
 def test_records_merged_into_the_duplicate_earlier_follow_it(admin_ada, practice, jose, jos):
     older = PatientFactory(practice=practice)
-    services.patient_merge(keep=jos, duplicate=older, merged_by=admin_ada)
-    services.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
+    merge.patient_merge(keep=jos, duplicate=older, merged_by=admin_ada)
+    merge.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
     older.refresh_from_db()
     assert older.merged_into == jose
 
@@ -167,7 +167,7 @@ def test_only_the_administrator_merges(persona, client_for, jose, jos, who):
     detail = page_text(client.get(reverse("patients:detail", args=[jose.pk])))
     assert merge_url(jose) not in detail
     with pytest.raises(PermissionDenied):
-        services.patient_merge(keep=jose, duplicate=jos, merged_by=user)
+        merge.patient_merge(keep=jose, duplicate=jos, merged_by=user)
     assert (row(jose), row(jos)) == before
     assert writes_since(mark) == []
 
@@ -198,7 +198,7 @@ def test_naming_a_record_that_cannot_be_merged_is_refused(
 
 
 def test_a_record_already_merged_cannot_be_merged_again(admin_ada, client_for, practice, jose, jos):
-    services.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
+    merge.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
     third = PatientFactory(practice=practice)
     ada = client_for(admin_ada)
     response = ada.post(
@@ -207,22 +207,22 @@ def test_a_record_already_merged_cannot_be_merged_again(admin_ada, client_for, p
     assert response.status_code == 400
     assert ada.get(merge_url(jos)).status_code == 404  # nothing merges into a closed record
     with pytest.raises(ServiceError, match="already merged"):
-        services.patient_merge(keep=third, duplicate=jos, merged_by=admin_ada)
+        merge.patient_merge(keep=third, duplicate=jos, merged_by=admin_ada)
     with pytest.raises(ServiceError, match="into itself"):
-        services.patient_merge(keep=jose, duplicate=jose, merged_by=admin_ada)
+        merge.patient_merge(keep=jose, duplicate=jose, merged_by=admin_ada)
 
 
 def test_another_practices_patient_cannot_be_merged(admin_ada, client_for, jose, elsewhere_patient):
     ada = client_for(admin_ada)
     assert ada.get(merge_url(elsewhere_patient)).status_code == 404
     with pytest.raises(ServiceError, match="different practices"):
-        services.patient_merge(keep=jose, duplicate=elsewhere_patient, merged_by=admin_ada)
+        merge.patient_merge(keep=jose, duplicate=elsewhere_patient, merged_by=admin_ada)
 
 
 def test_after_a_merge_the_closed_record_is_no_duplicate_candidate(admin_ada, practice, jose, jos):
-    services.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
-    with pytest.raises(services.DuplicateWarning) as raised:
-        services.patient_register(
+    merge.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
+    with pytest.raises(registration.DuplicateWarning) as raised:
+        registration.patient_register(
             practice=practice,
             values={
                 "legal_first_name": "José",
@@ -236,13 +236,13 @@ def test_after_a_merge_the_closed_record_is_no_duplicate_candidate(admin_ada, pr
 
 
 def test_merged_records_show_where_they_went_in_search(admin_ada, client_for, jose, jos):
-    services.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
+    merge.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
     response = client_for(admin_ada).post(reverse("patients:search"), {"q": jos.mrn})
     assert f"merged into {jose.mrn}" in page_text(response)
 
 
 def test_editing_after_a_merge_still_works_on_the_record_kept(admin_ada, client_for, jose, jos):
-    services.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
+    merge.patient_merge(keep=jose, duplicate=jos, merged_by=admin_ada)
     response = client_for(admin_ada).post(
         reverse("patients:edit", args=[jose.pk]), edit_form_data(jose, city="Winooski")
     )

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from praxis.patients import services
+from praxis.patients import registration
 from praxis.patients.models import Patient
 
 THREADS = 8
@@ -43,7 +43,7 @@ def _run_at_once(work: Callable[[int], None], count: int) -> list[BaseException]
 def test_patients_registered_at_once_get_distinct_consecutive_mrns(practice):
     def register(n: int) -> None:
         for i in range(EACH):
-            services.patient_register(
+            registration.patient_register(
                 practice=practice,
                 values={
                     "legal_first_name": f"Thread{n}",
@@ -67,7 +67,7 @@ def test_the_same_person_registered_twice_at_once_is_caught(practice):
 
     def register(n: int) -> None:
         try:
-            services.patient_register(
+            registration.patient_register(
                 practice=practice,
                 values={
                     "legal_first_name": "Zoë",
@@ -78,7 +78,7 @@ def test_the_same_person_registered_twice_at_once_is_caught(practice):
                 registered_by=None,
             )
             outcomes.append("registered")
-        except services.DuplicateWarning:
+        except registration.DuplicateWarning:
             outcomes.append("warned")
 
     errors = _run_at_once(register, 2)

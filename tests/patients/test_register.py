@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from praxis.core.service_support import ServiceError
 from praxis.core.testing.assertions import audit_mark, events_since, page_text, shows
-from praxis.patients import services
+from praxis.patients import coverages, documents, registration
 from praxis.patients.models import Patient
 from praxis.patients.testing.factories import PatientFactory
 
@@ -53,17 +53,17 @@ def test_fay_registers_a_patient(frontdesk_fay, client_for, practice):
 
 def test_mrns_follow_each_other_per_practice(frontdesk_fay, practice, other_practice):
     values = {"legal_first_name": "A", "legal_last_name": "B", "sex": "U"}
-    first = services.patient_register(
+    first = registration.patient_register(
         practice=practice,
         values={**values, "date_of_birth": date(2000, 1, 1)},
         registered_by=frontdesk_fay,
     )
-    second = services.patient_register(
+    second = registration.patient_register(
         practice=practice,
         values={**values, "legal_last_name": "C", "date_of_birth": date(2001, 1, 1)},
         registered_by=frontdesk_fay,
     )
-    elsewhere = services.patient_register(
+    elsewhere = registration.patient_register(
         practice=other_practice,
         values={**values, "date_of_birth": date(2000, 1, 1)},
         registered_by=None,
@@ -74,7 +74,7 @@ def test_mrns_follow_each_other_per_practice(frontdesk_fay, practice, other_prac
 def test_a_number_already_taken_by_an_imported_record_is_skipped(frontdesk_fay, practice):
     PatientFactory(practice=practice, mrn="100001")  # imported from the old system
     with transaction.atomic():
-        assert services.next_mrn(practice) == "100002"
+        assert registration.next_mrn(practice) == "100002"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -82,7 +82,7 @@ def test_a_number_is_only_handed_out_inside_the_registration():
     from praxis.core.testing.factories import PracticeFactory
 
     with pytest.raises(RuntimeError):
-        services.next_mrn(PracticeFactory())
+        registration.next_mrn(PracticeFactory())
 
 
 @pytest.mark.parametrize("who", ["frontdesk_fay", "biller_bo", "manager_max", "admin_ada"])
@@ -183,7 +183,7 @@ def test_different_people_are_not_duplicates(practice, jose, frontdesk_fay, chan
         "sex": "M",
         **changes,
     }
-    patient = services.patient_register(
+    patient = registration.patient_register(
         practice=practice, values=values, registered_by=frontdesk_fay
     )
     assert patient.pk != jose.pk
@@ -198,7 +198,17 @@ def test_a_merged_away_record_is_not_a_duplicate(practice, jose, frontdesk_fay):
         "date_of_birth": date(1980, 2, 3),
         "sex": "M",
     }
-    services.patient_register(practice=practice, values=values, registered_by=frontdesk_fay)
+    mark = audit_mark()
+
+    patient = registration.patient_register(
+        practice=practice, values=values, registered_by=frontdesk_fay
+    )
+
+    stored = Patient.objects.get(pk=patient.pk)  # registered, with no warning to confirm
+    assert (stored.legal_last_name, stored.merged_into_id) == ("Núñez", None)
+    assert stored.mrn and stored.mrn not in {jose.mrn, keep.mrn}
+    [registered] = events_since(mark, "praxis.patients.patient.registered")
+    assert registered.details == {"mrn": stored.mrn}  # José's closed record was no candidate
 
 
 def test_the_service_raises_a_duplicate_warning_naming_the_candidates(practice, jose):
@@ -208,8 +218,8 @@ def test_the_service_raises_a_duplicate_warning_naming_the_candidates(practice, 
         "date_of_birth": date(1980, 2, 3),
         "sex": "M",
     }
-    with pytest.raises(services.DuplicateWarning) as raised:
-        services.patient_register(practice=practice, values=values, registered_by=None)
+    with pytest.raises(registration.DuplicateWarning) as raised:
+        registration.patient_register(practice=practice, values=values, registered_by=None)
     assert raised.value.candidates == [jose]
     assert raised.value.code == "possible_duplicate"
     assert isinstance(raised.value, ServiceError)
@@ -270,7 +280,7 @@ def test_a_date_of_birth_in_the_future_is_refused(frontdesk_fay, client_for):
 
 def test_the_service_refuses_fields_it_does_not_own(practice):
     with pytest.raises(ServiceError, match="cannot be set here: mrn"):
-        services.patient_register(
+        registration.patient_register(
             practice=practice,
             values={"mrn": "1", "legal_first_name": "A", "legal_last_name": "B"},
             registered_by=None,
@@ -407,8 +417,10 @@ def test_the_detail_page_costs_the_same_queries_for_1_or_4_coverages_and_documen
             effective_date=date(2020 + i, 1, 1),
             end_date=date(2020 + i, 12, 31),
         )
-        services.coverage_record_eligibility(coverage=coverage, status="active", checked_by=dr_dana)
-        services.document_upload(
+        coverages.coverage_record_eligibility(
+            coverage=coverage, status="active", checked_by=dr_dana
+        )
+        documents.document_upload(
             patient=jose,
             kind="other",
             upload=SimpleUploadedFile(f"scan{i}.pdf", b"%PDF-1.4 scan"),

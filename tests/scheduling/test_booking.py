@@ -540,7 +540,7 @@ def test_series_limits(frontdesk_fay, paula, dana, clinic, follow_up, visit_day,
 def test_a_merge_moves_the_duplicates_appointments_and_waitlist_entries(
     admin_ada, frontdesk_fay, practice, paula, dana, clinic, follow_up, visit_day
 ):
-    from praxis.patients.services import patient_merge
+    from praxis.patients.merge import patient_merge
     from praxis.scheduling import waitlist
     from praxis.scheduling.models import WaitlistEntry
 

@@ -5,14 +5,13 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from . import selectors, services
-from .access import practice_of
+from .access import AuthedRequest, get_in_practice, practice_of
 from .api_support import any_signed_in, permission
-from .models import ApiToken, Practice, User
+from .models import ApiToken, AuditEvent, Location, Practice, User
 from .roles import permissions_for, roles_of
 from .time import zone_of
 
@@ -103,10 +102,6 @@ class TokenOut(Schema):
     revoked_at: datetime | None
 
 
-def _practice(request: HttpRequest) -> Practice:
-    return practice_of(request.auth)  # type: ignore[attr-defined]
-
-
 def _user_out(user: User) -> UserOut:
     return UserOut(
         id=user.pk,
@@ -120,8 +115,8 @@ def _user_out(user: User) -> UserOut:
 
 @router.get("/me", response=MeOut, summary="The signed-in user and their permissions")
 @any_signed_in
-def me(request: HttpRequest) -> MeOut:
-    user: User = request.auth  # type: ignore[attr-defined]
+def me(request: AuthedRequest) -> MeOut:
+    user = request.auth
     roles = roles_of(user)
     perms = sorted(set().union(*(permissions_for(r) for r in roles))) if roles else []
     return MeOut(
@@ -135,20 +130,20 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get("/practice", response=PracticeOut, summary="The practice's identity")
 @any_signed_in
-def practice(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return _practice(request)
+def practice(request: AuthedRequest) -> Practice:
+    return practice_of(request.auth)
 
 
 @router.get("/locations", response=list[LocationOut], summary="Locations and their rooms")
 @any_signed_in
-def locations(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return list(selectors.practice_locations(_practice(request)))
+def locations(request: AuthedRequest) -> list[Location]:
+    return list(selectors.practice_locations(practice_of(request.auth)))
 
 
 @router.get("/users", response=list[UserOut], summary="The practice's users")
 @permission("core.manage_users")
-def users(request: HttpRequest) -> list[UserOut]:
-    return [_user_out(u) for u in selectors.practice_users(_practice(request))]
+def users(request: AuthedRequest) -> list[UserOut]:
+    return [_user_out(u) for u in selectors.practice_users(practice_of(request.auth))]
 
 
 @router.post(
@@ -157,15 +152,18 @@ def users(request: HttpRequest) -> list[UserOut]:
     summary="Deactivate a user: ends every session and revokes their tokens",
 )
 @permission("core.manage_users")
-def deactivate_user(request: HttpRequest, user_id: int) -> UserOut:
-    subject = get_object_or_404(selectors.practice_users(_practice(request)), pk=user_id)
-    services.user_deactivate(user=subject, deactivated_by=request.auth)  # type: ignore[attr-defined]
+def deactivate_user(request: AuthedRequest, user_id: int) -> UserOut:
+    practice = practice_of(request.auth)
+    subject = get_in_practice(
+        selectors.practice_users(practice), practice=practice, what="user", pk=user_id
+    )
+    services.user_deactivate(user=subject, deactivated_by=request.auth)
     return _user_out(subject)
 
 
 @router.get("/audit/events", response=list[AuditEventOut], summary="Search the audit trail")
 @permission("core.view_audit")
-def audit_events(request: HttpRequest, query: Query[AuditQuery]):  # type: ignore[no-untyped-def]
+def audit_events(request: AuthedRequest, query: Query[AuditQuery]) -> list[AuditEvent]:
     filters = selectors.AuditFilters(
         date_from=query.date_from,
         date_to=query.date_to,
@@ -173,18 +171,19 @@ def audit_events(request: HttpRequest, query: Query[AuditQuery]):  # type: ignor
         patient_id=query.patient_id,
         action=query.action,
     )
-    events = selectors.audit_event_search(filters, zone=zone_of(_practice(request)))
+    events = selectors.audit_event_search(filters, zone=zone_of(practice_of(request.auth)))
     return list(events[query.offset : query.offset + query.limit])
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
 @permission("core.use_api")
-def tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return list(selectors.user_tokens(request.auth))  # type: ignore[attr-defined]
+def tokens(request: AuthedRequest) -> list[ApiToken]:
+    return list(selectors.user_tokens(request.auth))
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")
 @permission("core.use_api")
-def revoke_token(request: HttpRequest, token_id: int):  # type: ignore[no-untyped-def]
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)  # type: ignore[attr-defined]
+def revoke_token(request: AuthedRequest, token_id: int) -> ApiToken:
+    # Tokens are personal: scoped to their owner, not only to the practice.
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     return services.api_token_revoke(token=token)

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from .models import User
 from .roles import mfa_required_for
 
 RECOVERY_CODE_COUNT = 10
@@ -49,7 +50,7 @@ def _mfa_state(request: HttpRequest) -> Literal["ok", "verify", "enroll"]:
         return "ok"
     if has_confirmed_device(user):
         return "verify"
-    if mfa_required_for(user):  # type: ignore[arg-type]
+    if isinstance(user, User) and mfa_required_for(user):
         return "enroll"
     return "ok"
 
@@ -67,21 +68,23 @@ def pending_totp_device(request: HttpRequest) -> TOTPDevice:
     return TOTPDevice(user=request.user, name=TOTP_DEVICE_NAME, key=key, confirmed=False)
 
 
-def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
-    """Save the pending device if ``token`` is its current code (one step of drift allowed)."""
+def forget_pending_device(request: HttpRequest) -> None:
+    """Enrolment is done: the session no longer needs the key it kept for the page."""
+    request.session.pop(PENDING_KEY_SESSION, None)
+
+
+def matching_step(device: TOTPDevice, token: str) -> int | None:
+    """The time step at which ``token`` is the device's code (one step of drift allowed either
+    way), or None when it is not a current code. Reads only: enrolment saves the device."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     try:
         code = int(token)
     except ValueError:
-        return False
+        return None
     if not totp.verify(code, tolerance=1):
-        return False
-    device.confirmed = True
-    device.last_t = totp.t()
-    device.save()
-    request.session.pop(PENDING_KEY_SESSION, None)
-    return True
+        return None
+    return int(totp.t())
 
 
 def qr_svg(data: str) -> str:

@@ -11,18 +11,18 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django_otp import match_token
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, mfa
 from .models import ApiToken, Location, Practice, Room, User, UserSession
 from .roles import ROLES_BY_SLUG, Role
 from .service_support import ServiceError, apply_changes, full_clean_or_refuse
+from .tasks import send_invitation
 
 # --- practice and locations -------------------------------------------------------------------
 
@@ -103,12 +103,6 @@ def roles_from_slugs(slugs: Iterable[str]) -> list[Role]:
         raise ServiceError(f"Unknown role {exc.args[0]!r}.") from exc
 
 
-def invitation_path(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return reverse("core:invitation_accept", kwargs={"uidb64": uid, "token": token})
-
-
 def user_invite(
     *,
     practice: Practice,
@@ -118,8 +112,6 @@ def user_invite(
     invited_by: User | None,
 ) -> User:
     """Create an account with no usable password and e-mail a link to choose one."""
-    from .tasks import send_invitation
-
     email = email.strip().lower()
     roles = list(roles)
     if not roles:
@@ -148,8 +140,6 @@ def user_invite(
 
 
 def user_resend_invitation(*, user: User) -> None:
-    from .tasks import send_invitation
-
     if not user.is_active:
         raise ServiceError("This user is deactivated; reactivate them to resend the invitation.")
     if user.has_usable_password():
@@ -248,6 +238,50 @@ def user_reset_mfa(*, user: User) -> int:
     return removed
 
 
+# --- two-step sign-in ------------------------------------------------------------------------
+
+WRONG_CODE = "That code does not match. Check the time on your phone."
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device: TOTPDevice
+    recovery_codes: list[str]  # shown once
+
+
+def mfa_enrol(*, user: User, device: TOTPDevice, otp_token: str) -> Enrolment:
+    """Confirm the authenticator the enrolment page showed (``device``, not saved yet), when
+    ``otp_token`` is its current code, and issue fresh recovery codes. The device, the codes and
+    the audit event are written together or not at all."""
+    step = mfa.matching_step(device, otp_token)
+    if step is None:
+        raise ServiceError({"otp_token": WRONG_CODE})
+    with transaction.atomic():
+        # The page sent twice at once must not confirm two authenticators: take turns on the user.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if mfa.has_confirmed_device(user):
+            raise ServiceError("This account already has an authenticator; sign in with it.")
+        device.confirmed = True
+        device.last_t = step  # the code just used cannot be used again
+        device.save()
+        codes = mfa.issue_recovery_codes(user)
+        audit.record("praxis.auth.mfa.enrolled", obj=user)
+    return Enrolment(device=device, recovery_codes=codes)
+
+
+def mfa_verify(*, user: User, otp_token: str) -> Device | None:
+    """The device that accepts the code (the authenticator, or a recovery code, which is used up
+    by it), or None. The attempt is audited either way, in the transaction that records it on the
+    device (its throttling counts failures)."""
+    with transaction.atomic():
+        device: Device | None = match_token(user, otp_token)
+        if device is None:
+            audit.record("praxis.auth.mfa.failed")
+        else:
+            audit.record("praxis.auth.mfa.verified", details={"device": type(device).__name__})
+    return device
+
+
 # --- sessions --------------------------------------------------------------------------------
 
 
@@ -256,6 +290,15 @@ def session_started(*, user: User, session_key: str, ip: str | None, user_agent:
         session_key=session_key,
         defaults={"user": user, "ip": ip, "user_agent": user_agent[:200]},
     )
+
+
+def password_changed(*, user: User, old_session_key: str | None, new_session_key: str) -> None:
+    """After the password-change form saved the new password and gave the session a new key:
+    the session index follows the key (so deactivating the user still ends this session), and
+    the change is audited, in one transaction."""
+    with transaction.atomic():
+        UserSession.objects.filter(session_key=old_session_key).update(session_key=new_session_key)
+        audit.record("praxis.auth.password.changed", obj=user)
 
 
 # --- API tokens ------------------------------------------------------------------------------

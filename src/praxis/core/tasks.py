@@ -9,13 +9,12 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from .invitations import invitation_path
 from .models import User
 
 
 @task()
 def send_invitation(*, user_id: int) -> None:
-    from .services import invitation_path
-
     user = User.objects.filter(pk=user_id, is_active=True).select_related("practice").first()
     if user is None or user.has_usable_password():
         return  # deactivated or already signed up since the task was queued

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Coverage, Patient, PatientDocument
 
 
-def patients_visible_to(user: Any) -> Any:
+def patients_visible_to(user: Any) -> QuerySet[Patient]:
     """The patients a user may see: their practice's, and only with the view permission."""
     if not getattr(user, "is_authenticated", False):
         return Patient.objects.none()
@@ -36,7 +37,7 @@ def access_patient_by_id(user: Any, patient_id: Any) -> Patient:
     patient = patients_visible_to(user).filter(pk=pk).first()
     if patient is None:
         raise Http404
-    return patient  # type: ignore[no-any-return]
+    return patient
 
 
 def access_coverage_by_id(user: Any, coverage_id: Any) -> Coverage:

@@ -8,15 +8,13 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from praxis.core.access import practice_of
+from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import permission
 from praxis.core.audit import audit_phi_list, audit_phi_read
 
-from . import selectors, services
+from . import coverages, registration, selectors
 from .access import access_coverage_by_id, access_patient_by_id
 from .models import Coverage, Patient, Payer
 
@@ -194,21 +192,14 @@ class EligibilityIn(Schema):
     checked_at: datetime | None = Field(None, description="when the check was made; default now")
 
 
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
 # --- patients --------------------------------------------------------------------------------
 
 
 @router.get("", response=list[PatientSummaryOut], summary="List patients, by name")
 @permission(VIEW)
-def list_patients(request: HttpRequest, query: Query[ListQuery]) -> list[Patient]:
+def list_patients(request: AuthedRequest, query: Query[ListQuery]) -> list[Patient]:
     patients = list(
-        selectors.patient_search(_user(request), "")[query.offset : query.offset + query.limit]
+        selectors.patient_search(request.auth, "")[query.offset : query.offset + query.limit]
     )
     audit_phi_list(request, patient_ids=[p.pk for p in patients], what="patient_list")
     return patients
@@ -216,8 +207,8 @@ def list_patients(request: HttpRequest, query: Query[ListQuery]) -> list[Patient
 
 @router.post("/search", response=list[PatientSummaryOut], summary="Find patients")
 @permission(VIEW)
-def search_patients(request: HttpRequest, body: SearchIn) -> list[Patient]:
-    patients = list(selectors.patient_search(_user(request), body.query)[: body.limit])
+def search_patients(request: AuthedRequest, body: SearchIn) -> list[Patient]:
+    patients = list(selectors.patient_search(request.auth, body.query)[: body.limit])
     audit_phi_list(request, patient_ids=[p.pk for p in patients], what="patient_search")
     return patients
 
@@ -228,16 +219,16 @@ def search_patients(request: HttpRequest, body: SearchIn) -> list[Patient]:
     summary="Register a patient (409 possible_duplicate lists records to check first)",
 )
 @permission(MANAGE)
-def register_patient(request: HttpRequest, body: PatientIn) -> Status[Any]:
+def register_patient(request: AuthedRequest, body: PatientIn) -> Status[Any]:
     values = body.dict(exclude={"confirm_duplicate"})
     try:
-        patient = services.patient_register(
-            practice=practice_of(_user(request)),
+        patient = registration.patient_register(
+            practice=practice_of(request.auth),
             values=values,
-            registered_by=_user(request),
+            registered_by=request.auth,
             confirm_duplicate=body.confirm_duplicate,
         )
-    except services.DuplicateWarning as warning:
+    except registration.DuplicateWarning as warning:
         return Status(
             409,
             {
@@ -251,18 +242,18 @@ def register_patient(request: HttpRequest, body: PatientIn) -> Status[Any]:
 
 @router.get("/{int:patient_id}", response=PatientOut, summary="One patient")
 @permission(VIEW)
-def get_patient(request: HttpRequest, patient_id: int) -> Patient:
-    patient = access_patient_by_id(_user(request), patient_id)
+def get_patient(request: AuthedRequest, patient_id: int) -> Patient:
+    patient = access_patient_by_id(request.auth, patient_id)
     audit_phi_read(request, patient_id=patient.pk, obj=patient)
     return patient
 
 
 @router.patch("/{int:patient_id}", response=PatientOut, summary="Change a patient's details")
 @permission(MANAGE)
-def update_patient(request: HttpRequest, patient_id: int, body: PatientPatch) -> Patient:
-    patient = access_patient_by_id(_user(request), patient_id)
-    return services.patient_update(
-        patient=patient, values=body.dict(exclude_unset=True), updated_by=_user(request)
+def update_patient(request: AuthedRequest, patient_id: int, body: PatientPatch) -> Patient:
+    patient = access_patient_by_id(request.auth, patient_id)
+    return registration.patient_update(
+        patient=patient, values=body.dict(exclude_unset=True), updated_by=request.auth
     )
 
 
@@ -273,20 +264,21 @@ def update_patient(request: HttpRequest, patient_id: int, body: PatientPatch) ->
     "/{int:patient_id}/coverages", response=list[CoverageOut], summary="A patient's coverages"
 )
 @permission(VIEW)
-def list_coverages(request: HttpRequest, patient_id: int) -> list[Coverage]:
-    patient = access_patient_by_id(_user(request), patient_id)
+def list_coverages(request: AuthedRequest, patient_id: int) -> list[Coverage]:
+    patient = access_patient_by_id(request.auth, patient_id)
     audit_phi_read(request, patient_id=patient.pk, obj=patient, what="coverages")
     return list(selectors.patient_coverages(patient))
 
 
 @router.post("/{int:patient_id}/coverages", response={201: CoverageOut}, summary="Add a coverage")
 @permission(MANAGE)
-def add_coverage(request: HttpRequest, patient_id: int, body: CoverageIn) -> Status[Coverage]:
-    patient = access_patient_by_id(_user(request), patient_id)
-    payer = get_object_or_404(Payer, pk=body.payer_id, practice=practice_of(_user(request)))
+def add_coverage(request: AuthedRequest, patient_id: int, body: CoverageIn) -> Status[Coverage]:
+    patient = access_patient_by_id(request.auth, patient_id)
+    practice = practice_of(request.auth)
+    payer = get_in_practice(Payer, practice=practice, what="payer", pk=body.payer_id)
     values = {**body.dict(exclude={"payer_id"}), "payer": payer}
     return Status(
-        201, services.coverage_add(patient=patient, values=values, added_by=_user(request))
+        201, coverages.coverage_add(patient=patient, values=values, added_by=request.auth)
     )
 
 
@@ -296,14 +288,14 @@ def add_coverage(request: HttpRequest, patient_id: int, body: CoverageIn) -> Sta
     summary="Record the outcome of an eligibility check",
 )
 @permission(MANAGE)
-def record_eligibility(request: HttpRequest, coverage_id: int, body: EligibilityIn) -> Coverage:
-    coverage = access_coverage_by_id(_user(request), coverage_id)
-    return services.coverage_record_eligibility(
+def record_eligibility(request: AuthedRequest, coverage_id: int, body: EligibilityIn) -> Coverage:
+    coverage = access_coverage_by_id(request.auth, coverage_id)
+    return coverages.coverage_record_eligibility(
         coverage=coverage,
         status=body.status,
         note=body.note,
         checked_at=body.checked_at,
-        checked_by=_user(request),
+        checked_by=request.auth,
     )
 
 
@@ -312,5 +304,5 @@ def record_eligibility(request: HttpRequest, coverage_id: int, body: Eligibility
 
 @router.get("/payers", response=list[PayerOut], summary="The practice's payers")
 @permission(VIEW)
-def list_payers(request: HttpRequest) -> list[Payer]:
-    return list(selectors.practice_payers(practice_of(_user(request))))
+def list_payers(request: AuthedRequest) -> list[Payer]:
+    return list(selectors.practice_payers(practice_of(request.auth)))

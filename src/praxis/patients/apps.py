@@ -9,6 +9,8 @@ class PatientsConfig(AppConfig):
     def ready(self) -> None:
         from praxis.core import plugins
 
+        # merge: this app's own merge steps (coverages, documents, earlier merges)
+        from . import merge  # noqa: F401
         from .plugin import PLUGIN
 
         plugins.register(PLUGIN)

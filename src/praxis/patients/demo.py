@@ -19,9 +19,11 @@ from django.utils import timezone
 
 from praxis.core.models import Practice, User
 
-from . import services
+from .coverages import coverage_add, coverage_record_eligibility
 from .matching import fold
 from .models import Coverage, Patient, Payer
+from .payers import payer_create
+from .registration import patient_register
 
 SEED = 20261127
 
@@ -133,7 +135,7 @@ def _ensure_payers(practice: Practice) -> dict[str, Payer]:
     payers = {}
     for spec in PAYERS:
         found = Payer.objects.filter(practice=practice, name__iexact=spec.name).first()
-        payers[spec.name] = found or services.payer_create(
+        payers[spec.name] = found or payer_create(
             practice=practice,
             values={"name": spec.name, "edi_payer_id": spec.edi_payer_id, "kind": spec.kind},
         )
@@ -210,7 +212,7 @@ def _coverages(
                 rng.randint(1, 12),
                 rng.randint(1, 28),
             )
-        coverage = services.coverage_add(patient=patient, values=values, added_by=biller)  # type: ignore[arg-type]
+        coverage = coverage_add(patient=patient, values=values, added_by=biller)  # type: ignore[arg-type]
         check = rng.random()
         if check < 0.55:  # verified this week
             status, days_ago = Coverage.Eligibility.ACTIVE, rng.randint(0, 6)
@@ -220,7 +222,7 @@ def _coverages(
             status, days_ago = Coverage.Eligibility.INACTIVE, rng.randint(1, 20)
         else:
             continue  # never checked
-        services.coverage_record_eligibility(
+        coverage_record_eligibility(
             coverage=coverage,
             status=status,
             checked_by=biller,
@@ -253,7 +255,7 @@ def seed_patients(practice: Practice, count: int = 300) -> int:
         people[-1] = {**first, "legal_first_name": first["legal_first_name"][:3] + "y"}
         people[-1]["phone"] = phones.pop()
     for values in people[:count]:
-        patient = services.patient_register(
+        patient = patient_register(
             practice=practice, values=values, registered_by=desk, confirm_duplicate=True
         )
         _coverages(rng, patient, payers, biller)

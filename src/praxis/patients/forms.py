@@ -10,8 +10,10 @@ from django import forms
 
 from praxis.core.validators import normalize_phone
 
-from . import services
+from .coverages import COVERAGE_FIELDS
 from .models import Coverage, Patient, PatientDocument, Payer
+from .payers import PAYER_FIELDS
+from .registration import DEMOGRAPHIC_FIELDS, PATIENT_UPDATE_FIELDS
 
 # 02/03/2001 is February 3rd, as written in the US; two-digit years are refused (is "45" 1945?).
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
@@ -46,7 +48,7 @@ class PatientForm(_PhoneFields, forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = services.PATIENT_UPDATE_FIELDS
+        fields = PATIENT_UPDATE_FIELDS
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
         labels = {
             "email": "E-mail",
@@ -71,13 +73,13 @@ class RegisterForm(PatientForm):
     )
 
     class Meta(PatientForm.Meta):
-        fields = services.DEMOGRAPHIC_FIELDS
+        fields = DEMOGRAPHIC_FIELDS
 
 
 class PayerForm(forms.ModelForm):
     class Meta:
         model = Payer
-        fields = services.PAYER_FIELDS
+        fields = PAYER_FIELDS
 
     def clean_edi_payer_id(self) -> str:
         return str(self.cleaned_data.get("edi_payer_id", "")).strip().upper()
@@ -92,7 +94,7 @@ class CoverageForm(forms.ModelForm):
 
     class Meta:
         model = Coverage
-        fields = services.COVERAGE_FIELDS
+        fields = COVERAGE_FIELDS
 
     def __init__(self, *args: Any, payers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

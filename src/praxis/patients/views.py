@@ -14,17 +14,17 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from praxis.core.access import practice_of, requires
+from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.forms import refusals_shown_on, show_service_error
 from praxis.core.service_support import ServiceError
 
-from . import selectors, services, uploads
+from . import coverages, documents, merge, payers, registration, selectors, uploads
 from .access import (
     access_coverage_by_id,
     access_document_by_id,
@@ -61,7 +61,7 @@ def _status(*forms_: forms.BaseForm | None) -> int:
 
 @requires(VIEW)
 @require_GET
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: AuthedRequest) -> HttpResponse:
     patients = selectors.patient_search(request.user, "")
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_phi_list(request, patient_ids=[p.pk for p in list(page)], what="patient_list")
@@ -74,7 +74,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 @requires(VIEW)
 @require_POST
-def patient_search(request: HttpRequest) -> HttpResponse:
+def patient_search(request: AuthedRequest) -> HttpResponse:
     """The search box. A POST so that names and dates of birth stay out of URLs and logs."""
     form = SearchForm(request.POST)
     results: list[Patient] = []
@@ -98,7 +98,7 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 # --- register, view, edit --------------------------------------------------------------------
 
 
-def _open_patient(request: HttpRequest, patient_id: int) -> Patient:
+def _open_patient(request: AuthedRequest, patient_id: int) -> Patient:
     """A patient whose record can still change: a record merged away is closed (404)."""
     patient = access_patient_by_id(request.user, patient_id)
     if patient.is_merged:
@@ -108,20 +108,20 @@ def _open_patient(request: HttpRequest, patient_id: int) -> Patient:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def patient_register(request: HttpRequest) -> HttpResponse:
+def patient_register(request: AuthedRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     form.fields["confirm_duplicate"].widget = forms.HiddenInput()
     candidates: list[Patient] = []
     if request.method == "POST" and form.is_valid():
-        values = {k: form.cleaned_data[k] for k in services.DEMOGRAPHIC_FIELDS}
+        values = {k: form.cleaned_data[k] for k in registration.DEMOGRAPHIC_FIELDS}
         try:
-            patient = services.patient_register(
+            patient = registration.patient_register(
                 practice=practice_of(request.user),
                 values=values,
-                registered_by=request.user,  # type: ignore[arg-type]
+                registered_by=request.user,
                 confirm_duplicate=form.cleaned_data["confirm_duplicate"],
             )
-        except services.DuplicateWarning as warning:
+        except registration.DuplicateWarning as warning:
             candidates = warning.candidates
             form.add_error(None, warning.messages[0])
             form.fields["confirm_duplicate"].widget = forms.CheckboxInput()
@@ -141,7 +141,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, patient: Patient, **forms_: Any) -> HttpResponse:
+def _detail(request: AuthedRequest, patient: Patient, **forms_: Any) -> HttpResponse:
     can_manage = request.user.has_perm(MANAGE)
     upload_form = forms_.get("upload_form") or (DocumentForm() if can_manage else None)
     return render(
@@ -161,7 +161,7 @@ def _detail(request: HttpRequest, patient: Patient, **forms_: Any) -> HttpRespon
 
 @requires(VIEW)
 @require_GET
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = access_patient_by_id(request.user, patient_id)
     audit_phi_read(request, patient_id=patient.pk, obj=patient)
     return _detail(request, patient)
@@ -169,16 +169,16 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_edit(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = _open_patient(request, patient_id)
     # The form works on a copy: the page header keeps the stored name while the form has errors.
     form = PatientForm(request.POST or None, instance=copy(patient))
     if request.method == "GET":
         audit_phi_read(request, patient_id=patient.pk, obj=patient, what="edit")
     elif form.is_valid():
-        values = {k: form.cleaned_data[k] for k in services.PATIENT_UPDATE_FIELDS}
+        values = {k: form.cleaned_data[k] for k in registration.PATIENT_UPDATE_FIELDS}
         with refusals_shown_on(form):
-            services.patient_update(patient=patient, values=values, updated_by=request.user)  # type: ignore[arg-type]
+            registration.patient_update(patient=patient, values=values, updated_by=request.user)
             messages.success(request, "Saved.")
             return redirect("patients:detail", patient_id=patient.pk)
     return render(
@@ -193,7 +193,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _coverage_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     patient: Patient,
     form: CoverageForm,
     coverage: Coverage | None = None,
@@ -214,29 +214,29 @@ def _coverage_page(
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def coverage_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+def coverage_add(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = _open_patient(request, patient_id)
-    payers = selectors.practice_payers(practice_of(request.user), active_only=True)
-    form = CoverageForm(request.POST or None, payers=payers)
+    in_use = selectors.practice_payers(practice_of(request.user), active_only=True)
+    form = CoverageForm(request.POST or None, payers=in_use)
     if request.method == "GET":
         audit_phi_read(request, patient_id=patient.pk, obj=patient, what="coverage_add")
     elif form.is_valid():
-        values = {k: form.cleaned_data[k] for k in services.COVERAGE_FIELDS}
+        values = {k: form.cleaned_data[k] for k in coverages.COVERAGE_FIELDS}
         with refusals_shown_on(form):
-            services.coverage_add(patient=patient, values=values, added_by=request.user)  # type: ignore[arg-type]
+            coverages.coverage_add(patient=patient, values=values, added_by=request.user)
             messages.success(request, "Coverage added.")
             return redirect(reverse("patients:detail", args=[patient.pk]) + "#coverages")
     return _coverage_page(request, patient, form)
 
 
-def _payers_for(request: HttpRequest, coverage: Coverage) -> Any:
-    payers = selectors.practice_payers(practice_of(request.user))
-    return payers.filter(Q(is_active=True) | Q(pk=coverage.payer_id))
+def _payers_for(request: AuthedRequest, coverage: Coverage) -> Any:
+    every_payer = selectors.practice_payers(practice_of(request.user))
+    return every_payer.filter(Q(is_active=True) | Q(pk=coverage.payer_id))
 
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def coverage_edit(request: HttpRequest, coverage_id: int) -> HttpResponse:
+def coverage_edit(request: AuthedRequest, coverage_id: int) -> HttpResponse:
     coverage = access_coverage_by_id(request.user, coverage_id)
     patient = coverage.patient
     if patient.is_merged:
@@ -249,9 +249,9 @@ def coverage_edit(request: HttpRequest, coverage_id: int) -> HttpResponse:
     if request.method == "GET":
         audit_phi_read(request, patient_id=patient.pk, obj=coverage, what="coverage")
     elif form.is_valid():
-        values = {k: form.cleaned_data[k] for k in services.COVERAGE_FIELDS}
+        values = {k: form.cleaned_data[k] for k in coverages.COVERAGE_FIELDS}
         with refusals_shown_on(form):
-            services.coverage_update(coverage=coverage, values=values, updated_by=request.user)  # type: ignore[arg-type]
+            coverages.coverage_update(coverage=coverage, values=values, updated_by=request.user)
             messages.success(request, "Coverage saved.")
             return redirect(reverse("patients:detail", args=[patient.pk]) + "#coverages")
     return _coverage_page(request, patient, form, coverage)
@@ -259,15 +259,15 @@ def coverage_edit(request: HttpRequest, coverage_id: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_POST
-def coverage_end(request: HttpRequest, coverage_id: int) -> HttpResponse:
+def coverage_end(request: AuthedRequest, coverage_id: int) -> HttpResponse:
     coverage = access_coverage_by_id(request.user, coverage_id)
     end_form = CoverageEndForm(request.POST)
     if end_form.is_valid():
         with refusals_shown_on(end_form):
-            services.coverage_end(
+            coverages.coverage_end(
                 coverage=coverage,
                 end_date=end_form.cleaned_data["end_date"],
-                ended_by=request.user,  # type: ignore[arg-type]
+                ended_by=request.user,
             )
             messages.success(request, "Coverage ended.")
             return redirect(reverse("patients:detail", args=[coverage.patient_id]) + "#coverages")
@@ -277,18 +277,18 @@ def coverage_end(request: HttpRequest, coverage_id: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def coverage_eligibility(request: HttpRequest, coverage_id: int) -> HttpResponse:
+def coverage_eligibility(request: AuthedRequest, coverage_id: int) -> HttpResponse:
     coverage = access_coverage_by_id(request.user, coverage_id)
     form = EligibilityForm(request.POST or None)
     if request.method == "GET":
         audit_phi_read(request, patient_id=coverage.patient_id, obj=coverage, what="coverage")
     elif form.is_valid():
         with refusals_shown_on(form):
-            services.coverage_record_eligibility(
+            coverages.coverage_record_eligibility(
                 coverage=coverage,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
-                checked_by=request.user,  # type: ignore[arg-type]
+                checked_by=request.user,
             )
             messages.success(request, "Eligibility check recorded.")
             return redirect(reverse("patients:detail", args=[coverage.patient_id]) + "#coverages")
@@ -305,16 +305,16 @@ def coverage_eligibility(request: HttpRequest, coverage_id: int) -> HttpResponse
 
 @requires(MANAGE)
 @require_POST
-def document_upload(request: HttpRequest, patient_id: int) -> HttpResponse:
+def document_upload(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = _open_patient(request, patient_id)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         with refusals_shown_on(form):
-            services.document_upload(
+            documents.document_upload(
                 patient=patient,
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
-                uploaded_by=request.user,  # type: ignore[arg-type]
+                uploaded_by=request.user,
             )
             messages.success(request, "Document uploaded.")
             return redirect(reverse("patients:detail", args=[patient.pk]) + "#documents")
@@ -323,7 +323,7 @@ def document_upload(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @requires(VIEW)
 @require_GET
-def document_download(request: HttpRequest, document_id: int) -> HttpResponseBase:
+def document_download(request: AuthedRequest, document_id: int) -> HttpResponseBase:
     document = access_document_by_id(request.user, document_id)
     audit_phi_read(request, patient_id=document.patient_id, obj=document, what="document")
     return _attachment(document)
@@ -353,7 +353,7 @@ def _attachment(document: PatientDocument) -> FileResponse:
 
 @requires("patients.merge_patient")
 @require_http_methods(["GET", "POST"])
-def patient_merge(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_merge(request: AuthedRequest, patient_id: int) -> HttpResponse:
     """Three steps: name the duplicate, review what will move, confirm. Only then merge."""
     keep = _open_patient(request, patient_id)
     form = MergeForm(request.POST or None)
@@ -366,7 +366,7 @@ def patient_merge(request: HttpRequest, patient_id: int) -> HttpResponse:
             form.add_error("duplicate_mrn", "No other active record has this MRN.")
         elif form.cleaned_data["confirm"]:
             with refusals_shown_on(form):
-                services.patient_merge(keep=keep, duplicate=duplicate, merged_by=request.user)  # type: ignore[arg-type]
+                merge.patient_merge(keep=keep, duplicate=duplicate, merged_by=request.user)
                 messages.success(
                     request, f"Merged MRN {duplicate.mrn} into this record. It cannot be undone."
                 )
@@ -396,7 +396,7 @@ def patient_merge(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
-def _duplicate_by_mrn(request: HttpRequest, keep: Patient, mrn: str) -> Patient | None:
+def _duplicate_by_mrn(request: AuthedRequest, keep: Patient, mrn: str) -> Patient | None:
     found: Patient | None = (
         patients_visible_to(request.user)
         .filter(mrn=mrn.strip(), merged_into__isnull=True)
@@ -418,12 +418,12 @@ def _moves(duplicate: Patient) -> dict[str, int]:
 
 @requires("patients.manage_payers")
 @require_http_methods(["GET", "POST"])
-def payer_list(request: HttpRequest) -> HttpResponse:
+def payer_list(request: AuthedRequest) -> HttpResponse:
     practice = practice_of(request.user)
     form = PayerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusals_shown_on(form):
-            payer = services.payer_create(practice=practice, values=form.cleaned_data)
+            payer = payers.payer_create(practice=practice, values=form.cleaned_data)
             messages.success(request, f"Added {payer.name}.")
             return redirect("patients:payer_list")
     return render(
@@ -436,13 +436,13 @@ def payer_list(request: HttpRequest) -> HttpResponse:
 
 @requires("patients.manage_payers")
 @require_http_methods(["GET", "POST"])
-def payer_edit(request: HttpRequest, payer_id: int) -> HttpResponse:
+def payer_edit(request: AuthedRequest, payer_id: int) -> HttpResponse:
     practice = practice_of(request.user)
-    payer = get_object_or_404(Payer, pk=payer_id, practice=practice)
+    payer = get_in_practice(Payer, practice=practice, what="payer", pk=payer_id)
     form = PayerForm(request.POST or None, instance=Payer.objects.get(pk=payer.pk))
     if request.method == "POST" and form.is_valid():
         with refusals_shown_on(form):
-            services.payer_update(payer=payer, values=form.cleaned_data)
+            payers.payer_update(payer=payer, values=form.cleaned_data)
             messages.success(request, f"Saved {form.cleaned_data['name']}.")
             return redirect("patients:payer_list")
     return render(

@@ -15,7 +15,7 @@ from praxis.core.testing.factories import PracticeFactory
 
 from ..matching import search_name_for
 from ..models import Coverage, Patient, Payer
-from ..services import next_mrn
+from ..registration import next_mrn
 
 
 class PayerFactory(factory.django.DjangoModelFactory):

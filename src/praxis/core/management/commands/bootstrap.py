@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from praxis.core import services
+from praxis.core.invitations import invitation_path
 from praxis.core.models import Practice, User
 from praxis.core.roles import ADMINISTRATOR
 
@@ -45,4 +46,4 @@ class Command(BaseCommand):
         from django.conf import settings
 
         self.stdout.write(f"Administrator {user.email} created. Choose a password at:")
-        self.stdout.write(settings.PRAXIS_BASE_URL + services.invitation_path(user))
+        self.stdout.write(settings.PRAXIS_BASE_URL + invitation_path(user))

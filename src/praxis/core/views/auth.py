@@ -1,0 +1,105 @@
+"""Signing in and out, changing one's password, and accepting an invitation."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from praxis.core import mfa, services
+from praxis.core.access import AuthedRequest, mfa_step, public, signed_in
+from praxis.core.forms import LoginForm
+from praxis.core.invitations import invited_user
+from praxis.core.middleware import SESSION_EXPIRED_FLAG
+
+
+def safe_next(request: HttpRequest, fallback: str = "core:home") -> str:
+    """Where to go after signing in: the ``next`` the form carried when it stays on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(fallback)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and mfa.mfa_state(request) == "ok":
+        return redirect(safe_next(request))
+    expired = request.session.pop(SESSION_EXPIRED_FLAG, None)
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.get_user())  # rotates the session key
+        state = mfa.mfa_state(request)
+        next_url = request.POST.get("next", "")
+        if state == "verify":
+            return redirect(f"{reverse('core:mfa_verify')}?next={quote(next_url, safe='/')}")
+        if state == "enroll":
+            return redirect("core:mfa_enroll")
+        return redirect(safe_next(request))
+    return render(
+        request,
+        "core/login.html",
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "expired": expired,
+        },
+    )
+
+
+@mfa_step
+@require_POST
+def logout_view(request: AuthedRequest) -> HttpResponse:
+    logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = invited_user(uidb64, token)
+    if user is None:
+        return render(request, "core/invitation_invalid.html", status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
+        messages.success(request, "Your password is set. Sign in to continue.")
+        return redirect("core:login")
+    return render(
+        request,
+        "core/invitation_accept.html",
+        {"form": form, "invitee": user},
+        status=400 if form.errors else 200,
+    )
+
+
+class _PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+    success_url = "/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # update_session_auth_hash() rotates the key
+        services.password_changed(
+            user=form.user,
+            old_session_key=old_key,
+            new_session_key=self.request.session.session_key or "",
+        )
+        messages.success(self.request, "Your password was changed.")
+        return response
+
+
+password_change = signed_in(_PasswordChangeView.as_view())

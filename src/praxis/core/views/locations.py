@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import FilteredRelation
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -103,11 +102,13 @@ def room_add(request: AuthedRequest, location_id: int) -> HttpResponse:
 @requires("core.manage_locations")
 @require_POST
 def room_toggle(request: AuthedRequest, room_id: int) -> HttpResponse:
-    # A room belongs to the practice through its location: name that relation "practice".
-    rooms = Room.objects.select_related("location").alias(
-        practice=FilteredRelation("location__practice")
+    room = get_in_practice(
+        Room.objects.select_related("location"),
+        practice=practice_of(request.user),
+        what="room",
+        through="location",
+        pk=room_id,
     )
-    room = get_in_practice(rooms, practice=practice_of(request.user), what="room", pk=room_id)
     services.room_set_active(room=room, active=not room.is_active)
     return render(
         request,

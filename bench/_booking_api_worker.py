@@ -26,8 +26,8 @@ def main(argv: list[str]) -> int:
         fx.analyze()
         # What the raw_booking baseline needs to check and lock exactly as the service does.
         from praxis.core.audit import _CHAIN_LOCK_KEY
+        from praxis.scheduling.booking import _LOCK_PROVIDER
         from praxis.scheduling.models import ACTIVE_STATUSES, MAX_APPOINTMENT_MINUTES
-        from praxis.scheduling.services import _LOCK_PROVIDER
 
         rules = {
             "active_statuses": [str(s) for s in ACTIVE_STATUSES],

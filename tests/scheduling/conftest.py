@@ -12,7 +12,7 @@ import pytest
 
 from praxis.core.models import Location, Practice, User
 from praxis.patients.models import Patient
-from praxis.scheduling import services
+from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import AppointmentType, Provider, Resource, WaitlistOpening
 from praxis.scheduling.testing import (
     AppointmentTypeFactory,
@@ -20,6 +20,7 @@ from praxis.scheduling.testing import (
     ResourceFactory,
     weekly_hours,
 )
+from praxis.scheduling.visits import appointment_cancel
 
 NEW_YORK = ZoneInfo("America/New_York")
 _mrns = itertools.count(900001)
@@ -41,7 +42,7 @@ def make_patient(practice: Practice, first: str = "Pat", last: str = "Doe", **ex
 
 def book(patient, provider, location, appointment_type, start):  # type: ignore[no-untyped-def]
     """A visit booked through the service, by nobody in particular (set-up for a story)."""
-    return services.appointment_book(
+    return appointment_book(
         patient=patient,
         provider=provider,
         location=location,
@@ -103,5 +104,5 @@ def freed_ten(paula, dana, clinic, follow_up, visit_day, django_capture_on_commi
     """Paula's 10:00 with Dr. Dana, cancelled: the half hour it frees, open for the waitlist."""
     visit = book(paula, dana, clinic, follow_up, local(visit_day, 10))
     with django_capture_on_commit_callbacks(execute=True):
-        services.appointment_cancel(appointment=visit, reason="Feeling better", cancelled_by=None)
+        appointment_cancel(appointment=visit, reason="Feeling better", cancelled_by=None)
     return WaitlistOpening.objects.get(cancelled_appointment=visit)

@@ -21,8 +21,9 @@ from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.models import Location, Practice, Room, User
 from praxis.patients.access import access_patient_by_id
 
-from . import reminders, selectors, services, waitlist
+from . import reminders, selectors, waitlist
 from .access import access_appointment_by_id, appointments_visible_to
+from .booking import SlotTaken, appointment_book, appointment_reschedule
 from .models import (
     Appointment,
     AppointmentResource,
@@ -34,6 +35,10 @@ from .models import (
     WaitlistEntry,
     WaitlistOpening,
 )
+from .series import MAX_SERIES_COUNT, SeriesRefused
+from .series import series_book as book_series
+from .slots import slot_search
+from .visits import appointment_cancel, appointment_transition
 
 router = Router(tags=["scheduling"])
 
@@ -135,8 +140,8 @@ class SeriesIn(Schema):
     location: int
     type: int
     first_start: AwareDatetime = Field(description="with a UTC offset")
-    # The limits live in services.series_book (a 400 names them), not here as well.
-    count: int = Field(description=f"1 to {services.MAX_SERIES_COUNT} visits")
+    # The limits live in series.series_book (a 400 names them), not here as well.
+    count: int = Field(description=f"1 to {MAX_SERIES_COUNT} visits")
     interval_weeks: int = Field(1, description="every 1 to 12 weeks")
     resources: list[int] | None = None
 
@@ -330,7 +335,7 @@ def _conflict(start: datetime | None, end: datetime | None) -> ConflictRange | N
     return ConflictRange(start=start, end=end) if start and end else None
 
 
-def _slot_taken(exc: services.SlotTaken) -> Status[SlotTakenOut]:
+def _slot_taken(exc: SlotTaken) -> Status[SlotTakenOut]:
     return Status(
         409,
         SlotTakenOut(
@@ -426,7 +431,7 @@ def slots(request: HttpRequest, query: Query[SlotQuery]) -> list[SlotOut]:
     location = _location(practice, query.location) if query.location is not None else None
     provider = _provider(practice, query.provider) if query.provider is not None else None
     start = query.start or _today(practice, location)
-    found = services.slot_search(
+    found = slot_search(
         appointment_type=appointment_type,
         providers=[provider] if provider else None,
         location=location,
@@ -460,7 +465,7 @@ def book(request: HttpRequest, body: BookIn) -> Status[AppointmentOut] | Status[
     patient = access_patient_by_id(_user(request), body.patient)
     location = _location(practice, body.location)
     try:
-        appointment = services.appointment_book(
+        appointment = appointment_book(
             patient=patient,
             provider=_provider(practice, body.provider),
             location=location,
@@ -469,7 +474,7 @@ def book(request: HttpRequest, body: BookIn) -> Status[AppointmentOut] | Status[
             booked_by=_user(request),
             resources=_resources(location, body.resources),
         )
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return _slot_taken(exc)
     return Status(201, _appointment_out(appointment))
 
@@ -487,7 +492,7 @@ def change_status(request: HttpRequest, appointment_id: int, body: StatusIn) -> 
         room = Room.objects.filter(location__practice=_practice(request), pk=body.room).first()
         if room is None:
             raise _unknown("room")
-    appointment = services.appointment_transition(
+    appointment = appointment_transition(
         appointment=appointment, to_status=body.to, by=_user(request), room=room
     )
     return _appointment_out(appointment)
@@ -501,7 +506,7 @@ def change_status(request: HttpRequest, appointment_id: int, body: StatusIn) -> 
 @permission("scheduling.book_appointment", "patients.view_patient")
 def cancel(request: HttpRequest, appointment_id: int, body: CancelIn) -> AppointmentOut:
     appointment = access_appointment_by_id(_user(request), appointment_id)
-    appointment = services.appointment_cancel(
+    appointment = appointment_cancel(
         appointment=appointment, reason=body.reason, cancelled_by=_user(request)
     )
     return _appointment_out(appointment)
@@ -557,7 +562,7 @@ def reschedule(
     provider = _provider(practice, body.provider) if body.provider is not None else None
     location = _location(practice, body.location) if body.location is not None else None
     try:
-        moved = services.appointment_reschedule(
+        moved = appointment_reschedule(
             appointment=appointment,
             start=body.start,
             provider=provider,
@@ -565,7 +570,7 @@ def reschedule(
             resources=_resources(location or appointment.location, body.resources),
             rescheduled_by=_user(request),
         )
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return _slot_taken(exc)
     return Status(200, _appointment_out(moved))
 
@@ -586,7 +591,7 @@ def series_book(
     patient = access_patient_by_id(_user(request), body.patient)
     location = _location(practice, body.location)
     try:
-        series = services.series_book(
+        series = book_series(
             patient=patient,
             provider=_provider(practice, body.provider),
             location=location,
@@ -597,7 +602,7 @@ def series_book(
             resources=_resources(location, body.resources),
             booked_by=_user(request),
         )
-    except services.SeriesRefused as refused:
+    except SeriesRefused as refused:
         problems = [
             SeriesProblemOut(
                 start=p.start,
@@ -728,7 +733,7 @@ def waitlist_book(
     entry = _waitlist_entry(practice, body.entry)
     try:
         appointment = waitlist.waitlist_book(opening=opening, entry=entry, booked_by=_user(request))
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return _slot_taken(exc)
     return Status(201, _appointment_out(appointment))
 

@@ -20,10 +20,15 @@ from praxis.core.forms import refusals_shown_on
 from praxis.core.service_support import ServiceError
 from praxis.patients.access import access_patient_by_id
 
-from . import colours, services
+from . import colours
 from .access import access_appointment_by_id, appointments_visible_to
+from .booking import SlotTaken, appointment_reschedule
 from .forms import RescheduleForm, RescheduleSearchForm, SeriesForm
 from .models import Appointment, AppointmentType
+from .rules import MOVABLE
+from .series import OccurrenceProblem, SeriesRefused
+from .series import series_book as book_series
+from .slots import slot_search
 from .views import SLOTS_SHOWN
 
 BOOKERS = ("scheduling.book_appointment", "patients.view_patient")
@@ -51,7 +56,7 @@ def reschedule_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
         )
     data = form.cleaned_data
     try:
-        services.appointment_reschedule(
+        appointment_reschedule(
             appointment=appointment,
             start=data["start"],
             provider=data["provider"],
@@ -61,7 +66,7 @@ def reschedule_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
     except ServiceError as error:
         # The service may have changed the object in memory before the database said no.
         appointment = access_appointment_by_id(request.user, appointment_id)
-        taken = isinstance(error, services.SlotTaken)
+        taken = isinstance(error, SlotTaken)
         message = " ".join(error.messages)
         if taken:
             message = f"That time was taken meanwhile; the visit was not moved. {message}"
@@ -85,12 +90,12 @@ def _reschedule_page(
         "from_date": timezone.localdate().isoformat(),
     }
     form = RescheduleSearchForm({**defaults, **(query or {})}, practice=practice_of(request.user))
-    movable = appointment.status in services.MOVABLE
+    movable = appointment.status in MOVABLE
     slots = None
     if movable and form.is_valid():
         data = form.cleaned_data
         with refusals_shown_on(form):
-            slots = services.slot_search(
+            slots = slot_search(
                 appointment_type=appointment.appointment_type,
                 providers=None if data["any_provider"] else [appointment.provider],
                 location=data["location"],
@@ -140,7 +145,7 @@ def series_book(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     patient = access_patient_by_id(request.user, data["patient"])
     try:
-        booked = services.series_book(
+        booked = book_series(
             patient=patient,
             provider=data["provider"],
             location=data["location"],
@@ -150,7 +155,7 @@ def series_book(request: HttpRequest) -> HttpResponse:
             interval_weeks=data["interval_weeks"],
             booked_by=request.user,  # type: ignore[arg-type]
         )
-    except services.SeriesRefused as refused:
+    except SeriesRefused as refused:
         return _series_page(request, form, problems=refused.problems, status=409)
     except ServiceError as error:
         form.add_error(None, " ".join(error.messages))
@@ -163,7 +168,7 @@ def _series_page(
     request: HttpRequest,
     form: SeriesForm,
     *,
-    problems: list[services.OccurrenceProblem] | None = None,
+    problems: list[OccurrenceProblem] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     patient_id = form.data.get("patient")

@@ -32,7 +32,7 @@ from praxis.core.service_support import ServiceError
 
 from . import messaging
 from .models import Appointment, Channel, ReminderRule, ReminderSent
-from .services import appointment_cancel, appointment_transition
+from .visits import appointment_cancel, appointment_transition
 
 logger = logging.getLogger("praxis.scheduling.reminders")
 

@@ -20,7 +20,7 @@ from praxis.core.access import practice_of, requires
 from praxis.core.forms import refusals_shown_on
 from praxis.core.models import Location, Practice
 
-from . import reminders, services
+from . import reminders
 from .models import (
     AppointmentType,
     AvailabilityException,
@@ -28,6 +28,17 @@ from .models import (
     Provider,
     ReminderRule,
     Resource,
+)
+from .setup import (
+    appointment_type_create,
+    appointment_type_update,
+    availability_exception_create,
+    availability_exception_delete,
+    availability_template_create,
+    availability_template_delete,
+    provider_create,
+    provider_update,
+    resource_create,
 )
 from .setup_forms import (
     AppointmentTypeForm,
@@ -162,11 +173,11 @@ def provider_edit(request: HttpRequest, provider_id: int | None = None) -> HttpR
     if form.is_valid():
         with refusals_shown_on(form):
             if provider is None:
-                provider = services.provider_create(
+                provider = provider_create(
                     practice=practice, values=form.values(), user=form.cleaned_data["user"]
                 )
             else:
-                services.provider_update(
+                provider_update(
                     provider=provider, values=form.values(), user=form.cleaned_data["user"]
                 )
             messages.success(request, f"Saved {provider}.")
@@ -182,7 +193,7 @@ def hours_add(request: HttpRequest, provider_id: int) -> HttpResponse:
     form = AvailabilityTemplateForm(request.POST, practice=practice)
     if form.is_valid():
         with refusals_shown_on(form):
-            services.availability_template_create(provider=provider, **form.cleaned_data)
+            availability_template_create(provider=provider, **form.cleaned_data)
             messages.success(request, "Hours added.")
             return redirect("scheduling:provider_edit", provider_id=provider.pk)
     return _provider_page(request, practice, provider, hours_form=form, status=400)
@@ -195,7 +206,7 @@ def hours_delete(request: HttpRequest, template_id: int) -> HttpResponse:
         AvailabilityTemplate, pk=template_id, provider__practice=practice_of(request.user)
     )
     provider_id = template.provider_id
-    services.availability_template_delete(template=template)
+    availability_template_delete(template=template)
     messages.success(request, "Hours removed. Visits already booked in them stay booked.")
     return redirect("scheduling:provider_edit", provider_id=provider_id)
 
@@ -209,7 +220,7 @@ def exception_add(request: HttpRequest, provider_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         with refusals_shown_on(form):
-            services.availability_exception_create(
+            availability_exception_create(
                 provider=provider,
                 kind=data["kind"],
                 start=data["start"],
@@ -229,7 +240,7 @@ def exception_delete(request: HttpRequest, exception_id: int) -> HttpResponse:
         AvailabilityException, pk=exception_id, provider__practice=practice_of(request.user)
     )
     provider_id = exception.provider_id
-    services.availability_exception_delete(exception=exception)
+    availability_exception_delete(exception=exception)
     messages.success(request, "Exception removed.")
     return redirect("scheduling:provider_edit", provider_id=provider_id)
 
@@ -254,11 +265,11 @@ def appointment_type_edit(request: HttpRequest, type_id: int | None = None) -> H
         links = {"providers": data["providers"], "required_resources": data["required_resources"]}
         with refusals_shown_on(form):
             if appointment_type is None:
-                appointment_type = services.appointment_type_create(
+                appointment_type = appointment_type_create(
                     practice=practice, values=form.values(), **links
                 )
             else:
-                services.appointment_type_update(
+                appointment_type_update(
                     appointment_type=appointment_type, values=form.values(), **links
                 )
             messages.success(request, f"Saved {appointment_type}.")
@@ -279,7 +290,7 @@ def resource_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusals_shown_on(form):
-            resource = services.resource_create(
+            resource = resource_create(
                 location=data["location"], kind=data["kind"], name=data["name"], room=data["room"]
             )
             messages.success(request, f"Added {resource} at {resource.location}.")

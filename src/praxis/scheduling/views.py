@@ -23,8 +23,9 @@ from praxis.core.service_support import ServiceError
 from praxis.patients.access import access_patient_by_id
 from praxis.patients.selectors import patient_search
 
-from . import selectors, services
+from . import selectors
 from .access import access_appointment_by_id
+from .booking import appointment_book
 from .calendar_grid import day_grid, room_day_grid
 from .forms import (
     BoardForm,
@@ -37,6 +38,9 @@ from .forms import (
 )
 from .models import Appointment
 from .readiness import CHECKS, NOT_TRACKED, readiness_rows
+from .rules import MOVABLE
+from .slots import slot_search
+from .visits import appointment_cancel, appointment_transition
 
 SLOTS_SHOWN = 12
 PATIENTS_SHOWN = 10
@@ -118,7 +122,7 @@ def find_slot(request: HttpRequest) -> HttpResponse:
     slots = None
     if form.is_bound and form.is_valid() and patient is not None:
         data = form.cleaned_data
-        slots = services.slot_search(
+        slots = slot_search(
             appointment_type=data["appointment_type"],
             providers=[data["provider"]] if data["provider"] else None,
             location=data["location"],
@@ -164,7 +168,7 @@ def book(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     patient = access_patient_by_id(request.user, data["patient"])
     try:
-        appointment = services.appointment_book(
+        appointment = appointment_book(
             patient=patient,
             provider=data["provider"],
             location=data["location"],
@@ -211,7 +215,7 @@ def _appointment_page(
                 "status_labels": dict(Appointment.Status.choices),
                 "transition_form": TransitionForm(appointment=appointment),
                 "cancel_form": cancel_form or CancelForm(),
-                "can_cancel": appointment.status in services.MOVABLE,
+                "can_cancel": appointment.status in MOVABLE,
             },
             status=status,
         )
@@ -224,7 +228,7 @@ def transition(request: HttpRequest, appointment_id: int) -> HttpResponse:
     form = TransitionForm(request.POST, appointment=appointment)
     if form.is_valid():
         with refusals_as_messages(request):
-            services.appointment_transition(
+            appointment_transition(
                 appointment=appointment,
                 to_status=form.cleaned_data["to"],
                 by=request.user,  # type: ignore[arg-type]
@@ -243,7 +247,7 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if form.is_valid():
         with refusals_shown_on(form):
-            services.appointment_cancel(
+            appointment_cancel(
                 appointment=appointment,
                 reason=form.cleaned_data["reason"],
                 cancelled_by=request.user,  # type: ignore[arg-type]

@@ -27,8 +27,8 @@ from praxis.core import audit
 from praxis.core import time as wallclock
 from praxis.core.service_support import ServiceError
 
+from .booking import appointment_book
 from .models import Appointment, AppointmentType, WaitlistEntry, WaitlistOpening
-from .services import appointment_book
 
 MATCHES_SHOWN = 5
 STILL_WAITING = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)

@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("models", "signals", "messaging"),
     ("availability",),
     ("selectors",),
-    ("rules",),
+    ("rules", "waitlist_openings", "reminder_claims"),
     ("slots", "visits", "setup"),
     ("booking",),
     ("series", "waitlist", "reminders"),

@@ -33,6 +33,7 @@ from praxis.patients.models import Patient
 from . import selectors
 from .availability import Interval, resource_groups
 from .models import Appointment, AppointmentResource, AppointmentType, Provider, Resource
+from .reminder_claims import reminders_forget
 from .rules import MOVABLE, Status, lock_appointment, require_aware
 from .signals import announce_on_commit
 from .slots import visit_admitted
@@ -442,5 +443,6 @@ def appointment_reschedule(
             details={"from": before, **booking_details(appointment, held)},
             actor=rescheduled_by,
         )
+        reminders_forget(appointment=appointment, by=rescheduled_by)  # reminded for the new time
         announce_on_commit(appointment, "rescheduled")
     return appointment

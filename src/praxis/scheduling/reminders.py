@@ -6,7 +6,9 @@ active visit (scheduled or confirmed) still ahead, a rule is due once the visit 
 closest one is sent, so a patient never gets the 72-hour and the 24-hour reminder together. A
 reminder is claimed by inserting its ``ReminderSent`` row (unique per appointment, rule and
 channel) before it is sent, as daily jobs are: however many workers run, it goes out once. A
-reminder is sent only through a channel the patient consented to and has an address for.
+reminder is sent only through a channel the patient consented to and has an address for. A
+visit that is rescheduled forgets its reminders in the reschedule's own transaction
+(``reminder_claims.reminders_forget``), and is reminded again for its new time.
 
 A text reminder carries a short signed token naming the visit and its start time. The SMS
 gateway posts the reply to ``/scheduling/sms/reply`` signed with PRAXIS_SMS_WEBHOOK_SECRET; "C"
@@ -230,15 +232,6 @@ def send_due_reminders(now: datetime | None = None) -> dict[str, int]:
         "skipped_no_consent": run.skipped_no_consent,
         "already_claimed": run.already_claimed,
     }
-
-
-def forget_reminders_on_reschedule(
-    sender: Any, appointment: Appointment, change: str, **kwargs: Any
-) -> None:
-    """Receiver of ``appointment_changed``: a visit that moved gets its reminders again, for the
-    new time (the old text's token no longer matches it)."""
-    if change == "rescheduled":
-        ReminderSent.objects.filter(appointment_id=appointment.pk).delete()
 
 
 # --- replies -----------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """A visit's day after it is booked: cancelling (with a reason) and the status workflow
 (confirmed, arrived, in room, completed, no-show).
+
+Cancelling a visit that has not started frees its time for the waitlist: the opening is written
+in the cancel's own transaction (``waitlist_openings``), so a cancel never succeeds without it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from praxis.core.service_support import ServiceError
 from .models import Appointment, AppointmentResource, AppointmentType
 from .rules import MOVABLE, Status, lock_appointment
 from .signals import announce_on_commit
+from .waitlist_openings import waitlist_opening_record
 
 # What may follow what. Cancelling goes through appointment_cancel (it needs a reason).
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -64,6 +68,7 @@ def appointment_cancel(
             details={"reason": appointment.cancel_reason, "late": appointment.late_cancel},
             actor=cancelled_by,
         )
+        waitlist_opening_record(appointment=appointment, by=cancelled_by)
         announce_on_commit(appointment, "cancelled")
     return appointment
 

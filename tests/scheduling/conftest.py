@@ -5,6 +5,7 @@ day, the 30-minute "Follow-up" both offer, and Paula Patel, a patient."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ import pytest
 from praxis.core.models import Location, Practice, User
 from praxis.patients.models import Patient
 from praxis.scheduling.booking import appointment_book
+from praxis.scheduling.messaging import MemorySmsSender
 from praxis.scheduling.models import AppointmentType, Provider, Resource, WaitlistOpening
 from praxis.scheduling.testing import (
     AppointmentTypeFactory,
@@ -106,3 +108,11 @@ def freed_ten(paula, dana, clinic, follow_up, visit_day, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         appointment_cancel(appointment=visit, reason="Feeling better", cancelled_by=None)
     return WaitlistOpening.objects.get(cancelled_appointment=visit)
+
+
+@pytest.fixture
+def sms_outbox() -> Iterator[list[dict[str, str]]]:
+    """The texts sent during the test (the test settings send them to a list in memory)."""
+    MemorySmsSender.outbox.clear()
+    yield MemorySmsSender.outbox
+    MemorySmsSender.outbox.clear()

@@ -20,16 +20,11 @@ from .conftest import book, local, make_patient
 
 STALE = reminder_claims.STALE_CLAIM
 
+pytestmark = pytest.mark.usefixtures("sms_outbox")
+
 
 class WorkerStopped(BaseException):
     """The process died: no ``except Exception`` catches it, nothing after it runs."""
-
-
-@pytest.fixture(autouse=True)
-def _empty_outbox():  # type: ignore[no-untyped-def]
-    MemorySmsSender.outbox.clear()
-    yield
-    MemorySmsSender.outbox.clear()
 
 
 @pytest.fixture

@@ -24,12 +24,7 @@ from .conftest import local, make_patient
 
 SECRET = "webhook-secret-for-tests"
 
-
-@pytest.fixture(autouse=True)
-def _empty_outbox():  # type: ignore[no-untyped-def]
-    MemorySmsSender.outbox.clear()
-    yield
-    MemorySmsSender.outbox.clear()
+pytestmark = pytest.mark.usefixtures("sms_outbox")
 
 
 @pytest.fixture

@@ -240,7 +240,7 @@ def _is_overlap_violation(exc: IntegrityError) -> bool:
     )
 
 
-def save_with_holds(appointment: Appointment, held: Sequence[Resource]) -> None:
+def _save_with_holds(appointment: Appointment, held: Sequence[Resource]) -> None:
     """Write the appointment and (replacing any it had) its resource holds. The exclusion
     constraints are the backstop: if one fires anyway, the caller gets the same SlotTaken as
     from the check."""
@@ -302,7 +302,7 @@ def _reserve(
 # --- booking ---------------------------------------------------------------------------------
 
 
-def booking_details(appointment: Appointment, held: Sequence[Resource]) -> dict[str, Any]:
+def _booking_details(appointment: Appointment, held: Sequence[Resource]) -> dict[str, Any]:
     return {
         "start": appointment.start,
         "end": appointment.end,
@@ -311,6 +311,24 @@ def booking_details(appointment: Appointment, held: Sequence[Resource]) -> dict[
         "type": appointment.appointment_type_id,
         "resources": [r.pk for r in held],
     }
+
+
+def save_booked(appointment: Appointment, held: Sequence[Resource]) -> Appointment:
+    """Inside the transaction, once its time is reserved: a new visit and its holds, audited
+    (with its series, if any) and announced once committed. One booking and a series share it."""
+    _save_with_holds(appointment, held)
+    details = _booking_details(appointment, held)
+    if appointment.series_id is not None:
+        details["series"] = appointment.series_id
+    audit.record(
+        "praxis.scheduling.appointment.booked",
+        obj=appointment,
+        patient_id=appointment.patient_id,
+        details=details,
+        actor=appointment.booked_by,
+    )
+    announce_on_commit(appointment, "booked")
+    return appointment
 
 
 def _plan_visit(
@@ -383,16 +401,7 @@ def appointment_book(
             end=end,
             booked_by=booked_by,
         )
-        save_with_holds(appointment, held)
-        audit.record(
-            "praxis.scheduling.appointment.booked",
-            obj=appointment,
-            patient_id=patient.pk,
-            details=booking_details(appointment, held),
-            actor=booked_by,
-        )
-        announce_on_commit(appointment, "booked")
-    return appointment
+        return save_booked(appointment, held)
 
 
 def appointment_reschedule(
@@ -435,12 +444,12 @@ def appointment_reschedule(
         appointment.provider, appointment.location = provider, location
         appointment.start, appointment.end = start, end
         appointment.status = Status.SCHEDULED
-        save_with_holds(appointment, held)
+        _save_with_holds(appointment, held)
         audit.record(
             "praxis.scheduling.appointment.rescheduled",
             obj=appointment,
             patient_id=appointment.patient_id,
-            details={"from": before, **booking_details(appointment, held)},
+            details={"from": before, **_booking_details(appointment, held)},
             actor=rescheduled_by,
         )
         reminders_forget(appointment=appointment, by=rescheduled_by)  # reminded for the new time

@@ -14,25 +14,15 @@ from datetime import UTC, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from praxis.core import audit
 from praxis.core import time as wallclock
 from praxis.core.models import Location, User
 from praxis.core.service_support import ServiceError
 from praxis.patients.models import Patient
 
 from .availability import Interval
-from .booking import (
-    Busy,
-    SlotTaken,
-    booking_details,
-    check_parties,
-    lock_calendars,
-    resource_plan,
-    save_with_holds,
-)
+from .booking import Busy, SlotTaken, check_parties, lock_calendars, resource_plan, save_booked
 from .models import Appointment, AppointmentType, Provider, RecurringSeries, Resource
 from .rules import require_aware
-from .signals import announce_on_commit
 from .slots import provider_calendar
 
 MAX_SERIES_COUNT = 52
@@ -167,7 +157,7 @@ def _write(
     count: int,
     interval_weeks: int,
 ) -> RecurringSeries:
-    """Inside the transaction: the series row and each visit with its holds, each audited."""
+    """Inside the transaction: the series row, then each visit as a single booking saves it."""
     practice_id = series.appointment_type.practice_id
     recurring = RecurringSeries.objects.create(
         practice_id=practice_id, interval=interval_weeks, count=count, created_by=series.booked_by
@@ -184,15 +174,7 @@ def _write(
             series=recurring,
             booked_by=series.booked_by,
         )
-        save_with_holds(appointment, held)
-        audit.record(
-            "praxis.scheduling.appointment.booked",
-            obj=appointment,
-            patient_id=series.patient.pk,
-            details={**booking_details(appointment, held), "series": recurring.pk},
-            actor=series.booked_by,
-        )
-        announce_on_commit(appointment, "booked")
+        save_booked(appointment, held)
     return recurring
 
 

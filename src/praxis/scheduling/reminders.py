@@ -226,19 +226,21 @@ def _send(appointment: Appointment, rule: ReminderRule, address: str) -> str:
 
 
 def send_due_reminders(now: datetime | None = None) -> dict[str, int]:
-    """Send every reminder that is due and not yet sent; return counts for the worker's log."""
-    now = now or timezone.now()
+    """Send every reminder that is due and not yet sent; return counts for the worker's log.
+    Each claim is stamped with the clock as it is taken, not as the run began: a long run must
+    not make its own fresh claims look abandoned to the other workers. `now` fixes the clock."""
     rules = list(ReminderRule.objects.filter(is_active=True))
     run = ReminderRun()
-    for appointment, rule in _due(now, rules):
+    for appointment, rule in _due(now or timezone.now(), rules):
         address = _address(appointment, rule.channel)
         if not address:
             run.skipped_no_consent += 1
             continue
-        claim = _claim(appointment, rule, now, run)
+        at = now or timezone.now()
+        claim = _claim(appointment, rule, at, run)
         if claim is None:
             continue
-        if not reminder_sending(claim=claim, now=now):
+        if not reminder_sending(claim=claim, now=at):
             run.already_claimed += 1  # taken over while this worker stalled, or the visit moved
             continue
         outcome = _send(appointment, rule, address)

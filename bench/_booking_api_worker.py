@@ -25,8 +25,8 @@ def main(argv: list[str]) -> int:
         issued = api_token_create(user=User.objects.get(pk=ids["manager"]), name="bench")
         fx.analyze()
         # What the raw_booking baseline needs to check and lock exactly as the service does.
+        from praxis.scheduling.booking import _LOCK_PROVIDER
         from praxis.scheduling.models import ACTIVE_STATUSES, MAX_APPOINTMENT_MINUTES
-        from praxis.scheduling.services import _LOCK_PROVIDER
 
         rules = {
             "active_statuses": [str(s) for s in ACTIVE_STATUSES],

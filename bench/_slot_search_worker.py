@@ -192,7 +192,7 @@ def main(argv: list[str]) -> int:
     fx.django_setup()
     from django.db import connection
 
-    from praxis.scheduling import services
+    from praxis.scheduling import slots
     from praxis.scheduling.models import AppointmentType, Provider
 
     def say(msg: str) -> None:
@@ -218,10 +218,10 @@ def main(argv: list[str]) -> int:
     first = today + timedelta(days=1)
     last = first + timedelta(days=SEARCH_DAYS - 1)
     now = datetime.now(UTC)
-    not_before = now + services.min_notice()
+    not_before = now + slots.min_notice()
 
     def service() -> list[datetime]:
-        found = services.slot_search(
+        found = slots.slot_search(
             appointment_type=visit,
             providers=[provider],
             start_date=first,

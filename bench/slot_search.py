@@ -1,5 +1,5 @@
 """slot_search: the first 20 free slots for one provider over 30 days, through the service
-``praxis.scheduling.services.slot_search``, against ``raw_sql`` (one hand-written query:
+``praxis.scheduling.slots.slot_search``, against ``raw_sql`` (one hand-written query:
 candidate starts inside the provider's hours, minus overlapping active appointments) measured in
 the same process on the same data.
 

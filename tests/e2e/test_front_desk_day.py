@@ -75,7 +75,7 @@ def test_manager_filters_tomorrows_board_to_unverified_coverage(
 ) -> None:
     from praxis.core.time import local_to_utc, zone_of
     from praxis.patients.testing.factories import CoverageFactory
-    from praxis.scheduling import services
+    from praxis.scheduling.booking import appointment_book
     from praxis.scheduling.selectors import next_business_day
 
     day = next_business_day(practice=practice)
@@ -86,7 +86,7 @@ def test_manager_filters_tomorrows_board_to_unverified_coverage(
         patient=verified, eligibility_status="active", eligibility_checked_at=timezone.now()
     )
     for hour, patient in ((9, schedule["patient"]), (10, verified)):
-        services.appointment_book(
+        appointment_book(
             patient=patient,
             provider=schedule["provider"],
             location=location,

@@ -12,7 +12,7 @@ from praxis.core.models import Location, Practice, User
 from praxis.core.testing.personas import PASSWORD
 from praxis.core.time import local_to_utc, zone_of
 from praxis.patients.testing.factories import PatientFactory
-from praxis.scheduling import services
+from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.testing import AppointmentTypeFactory, ProviderFactory, weekly_hours
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +35,7 @@ def test_front_desk_reschedules_a_visit_to_the_first_offered_slot(
     )
     patient = PatientFactory(practice=practice, legal_first_name="José", legal_last_name="Núñez")
     day = timezone.localdate() + timedelta(days=10)
-    visit = services.appointment_book(
+    visit = appointment_book(
         patient=patient,
         provider=dana,
         location=location,

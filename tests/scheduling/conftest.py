@@ -5,6 +5,7 @@ day, the 30-minute "Follow-up" both offer, and Paula Patel, a patient."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,8 @@ import pytest
 
 from praxis.core.models import Location, Practice, User
 from praxis.patients.models import Patient
-from praxis.scheduling import services
+from praxis.scheduling.booking import appointment_book
+from praxis.scheduling.messaging import MemorySmsSender
 from praxis.scheduling.models import AppointmentType, Provider, Resource, WaitlistOpening
 from praxis.scheduling.testing import (
     AppointmentTypeFactory,
@@ -20,6 +22,7 @@ from praxis.scheduling.testing import (
     ResourceFactory,
     weekly_hours,
 )
+from praxis.scheduling.visits import appointment_cancel
 
 NEW_YORK = ZoneInfo("America/New_York")
 _mrns = itertools.count(900001)
@@ -41,7 +44,7 @@ def make_patient(practice: Practice, first: str = "Pat", last: str = "Doe", **ex
 
 def book(patient, provider, location, appointment_type, start):  # type: ignore[no-untyped-def]
     """A visit booked through the service, by nobody in particular (set-up for a story)."""
-    return services.appointment_book(
+    return appointment_book(
         patient=patient,
         provider=provider,
         location=location,
@@ -103,5 +106,13 @@ def freed_ten(paula, dana, clinic, follow_up, visit_day, django_capture_on_commi
     """Paula's 10:00 with Dr. Dana, cancelled: the half hour it frees, open for the waitlist."""
     visit = book(paula, dana, clinic, follow_up, local(visit_day, 10))
     with django_capture_on_commit_callbacks(execute=True):
-        services.appointment_cancel(appointment=visit, reason="Feeling better", cancelled_by=None)
+        appointment_cancel(appointment=visit, reason="Feeling better", cancelled_by=None)
     return WaitlistOpening.objects.get(cancelled_appointment=visit)
+
+
+@pytest.fixture
+def sms_outbox() -> Iterator[list[dict[str, str]]]:
+    """The texts sent during the test (the test settings send them to a list in memory)."""
+    MemorySmsSender.outbox.clear()
+    yield MemorySmsSender.outbox
+    MemorySmsSender.outbox.clear()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from praxis.core.models import AuditEvent
 from praxis.core.testing.factories import UserFactory
-from praxis.scheduling import services
+from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import Appointment
 from praxis.scheduling.testing import AppointmentFactory
 
@@ -213,7 +213,7 @@ def test_roles_without_the_permission_get_403(
 def test_the_clinic_moves_a_visit_along_through_the_api(
     client_for, fay, clinical_cleo, paula, dana, clinic, follow_up, visit_day
 ):
-    appt = services.appointment_book(
+    appt = appointment_book(
         patient=paula, provider=dana, location=clinic, appointment_type=follow_up,
         start=local(visit_day, 10), booked_by=None,
     )  # fmt: skip

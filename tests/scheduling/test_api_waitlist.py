@@ -10,9 +10,10 @@ import pytest
 from praxis.core.models import AuditEvent
 from praxis.core.testing.assertions import actions_since, audit_mark
 from praxis.core.testing.factories import LocationFactory
-from praxis.scheduling import services, waitlist
+from praxis.scheduling import waitlist
 from praxis.scheduling.models import Appointment, WaitlistEntry, WaitlistOpening
 from praxis.scheduling.testing import AppointmentTypeFactory, ProviderFactory
+from praxis.scheduling.visits import appointment_cancel
 
 from .conftest import book, local, make_patient
 from .test_api import BASE, parse, post
@@ -249,7 +250,7 @@ def test_freed_times_cost_the_same_however_many_there_are(
                 make_patient(practice), provider, clinic, follow_up, local(visit_day, hour)
             )
             with django_capture_on_commit_callbacks(execute=True):
-                services.appointment_cancel(appointment=visit, reason="Away", cancelled_by=None)
+                appointment_cancel(appointment=visit, reason="Away", cancelled_by=None)
         waitlist.waitlist_entry_add(
             patient=make_patient(practice),
             appointment_type=follow_up,

@@ -12,8 +12,9 @@ from django.utils import timezone
 from praxis.core.models import AuditEvent
 from praxis.core.service_support import ServiceError
 from praxis.core.testing.factories import LocationFactory, PracticeFactory, RoomFactory
-from praxis.scheduling import services
+from praxis.scheduling.booking import SlotTaken, appointment_book, appointment_reschedule
 from praxis.scheduling.models import Appointment, AppointmentResource, AvailabilityException
+from praxis.scheduling.series import SeriesRefused, series_book
 from praxis.scheduling.signals import appointment_changed
 from praxis.scheduling.testing import (
     AppointmentFactory,
@@ -24,6 +25,7 @@ from praxis.scheduling.testing import (
     hold,
     weekly_hours,
 )
+from praxis.scheduling.visits import appointment_cancel, appointment_transition
 
 from .conftest import local, make_patient
 
@@ -32,7 +34,7 @@ Status = Appointment.Status
 
 
 def book(patient, provider, location, appointment_type, start, by, **kw):  # type: ignore[no-untyped-def]
-    return services.appointment_book(
+    return appointment_book(
         patient=patient,
         provider=provider,
         location=location,
@@ -84,7 +86,7 @@ def test_back_to_back_is_fine_but_overlap_is_refused_with_the_range(
     second = book(paula, dana, clinic, follow_up, local(visit_day, 10, 30), frontdesk_fay)
     assert first.end == second.start
 
-    with pytest.raises(services.SlotTaken) as refused:
+    with pytest.raises(SlotTaken) as refused:
         book(paula, dana, clinic, follow_up, local(visit_day, 10, 15), frontdesk_fay)
     assert (refused.value.conflict_start, refused.value.conflict_end) == (first.start, first.end)
     assert "Dr. Dana Dubois is already booked from" in refused.value.messages[0]
@@ -97,7 +99,7 @@ def test_a_provider_is_in_one_place_at_a_time(
     north = LocationFactory(practice=practice, name="North Clinic")
     weekly_hours(dana, north, start=time(8), end=time(18))
     book(paula, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay)
-    with pytest.raises(services.SlotTaken):
+    with pytest.raises(SlotTaken):
         book(paula, dana, north, follow_up, local(visit_day, 10), frontdesk_fay)
 
 
@@ -119,7 +121,7 @@ def test_the_room_a_type_needs_is_chosen_and_held(
     carl = ProviderFactory(practice=practice, display_name="Dr. Carl Cho")
     weekly_hours(carl, clinic, start=time(8), end=time(18))
     procedure.providers.add(carl)
-    with pytest.raises(services.SlotTaken) as refused:
+    with pytest.raises(SlotTaken) as refused:
         book(paula, carl, clinic, procedure, at_ten, frontdesk_fay)
     assert refused.value.messages[0].startswith("Every suitable room is already booked")
     assert refused.value.conflict_start == at_ten
@@ -135,7 +137,7 @@ def test_equipment_is_needed_in_addition_to_a_room(
     )
     a = book(paula, dana, clinic, scan, local(visit_day, 10), frontdesk_fay)
     assert set(a.resources.all()) == {exam_room, ultrasound}
-    with pytest.raises(services.SlotTaken) as refused:
+    with pytest.raises(SlotTaken) as refused:
         book(paula, lee, clinic, scan, local(visit_day, 10), frontdesk_fay)
     assert refused.value.messages[0].startswith("Ultrasound is already booked")
 
@@ -231,7 +233,7 @@ def test_each_bad_booking_is_refused_with_its_message_and_writes_nothing(
     before = audit_actions()
     for story, kwargs, message in cases:
         with pytest.raises(ServiceError) as refused:
-            services.appointment_book(appointment_type=follow_up, booked_by=frontdesk_fay, **kwargs)
+            appointment_book(appointment_type=follow_up, booked_by=frontdesk_fay, **kwargs)
         assert refused.value.messages == [message], story
     assert Appointment.objects.count() == 0
     assert AppointmentResource.objects.count() == 0
@@ -273,16 +275,16 @@ def test_fay_moves_a_confirmed_visit_and_it_needs_confirming_again(
     frontdesk_fay, paula, dana, lee, clinic, follow_up, visit_day
 ):
     appt = book(paula, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay)
-    services.appointment_transition(appointment=appt, to_status="confirmed", by=frontdesk_fay)
+    appointment_transition(appointment=appt, to_status="confirmed", by=frontdesk_fay)
     # overlapping its own old time is fine: it is the same visit
-    moved = services.appointment_reschedule(
+    moved = appointment_reschedule(
         appointment=appt, start=local(visit_day, 10, 15), rescheduled_by=frontdesk_fay
     )
     assert moved.status == Status.SCHEDULED
     assert moved.start == local(visit_day, 10, 15)
     blocker = book(paula, lee, clinic, follow_up, local(visit_day, 11), frontdesk_fay)
-    with pytest.raises(services.SlotTaken) as refused:
-        services.appointment_reschedule(
+    with pytest.raises(SlotTaken) as refused:
+        appointment_reschedule(
             appointment=moved, start=local(visit_day, 11), provider=lee, rescheduled_by=None
         )
     assert refused.value.conflict_start == blocker.start
@@ -298,9 +300,7 @@ def test_rescheduling_moves_the_resource_holds(
         practice=practice, providers=[dana], required_resources=[exam_room]
     )
     appt = book(paula, dana, clinic, procedure, local(visit_day, 10), frontdesk_fay)
-    services.appointment_reschedule(
-        appointment=appt, start=local(visit_day, 10, 15), rescheduled_by=None
-    )
+    appointment_reschedule(appointment=appt, start=local(visit_day, 10, 15), rescheduled_by=None)
     holds = list(
         AppointmentResource.objects.filter(appointment=appt).values_list("start", "active")
     )
@@ -316,12 +316,12 @@ def test_cancelling_needs_a_reason_frees_the_time_and_marks_late_ones(
     appt = book(paula, dana, clinic, procedure, local(visit_day, 10), frontdesk_fay)
     for reason in ("", "   "):
         with pytest.raises(ServiceError) as refused:
-            services.appointment_cancel(appointment=appt, reason=reason, cancelled_by=frontdesk_fay)
+            appointment_cancel(appointment=appt, reason=reason, cancelled_by=frontdesk_fay)
         assert refused.value.messages == ["Give a reason for the cancellation."]
     appt.refresh_from_db()
     assert appt.status == Status.SCHEDULED and appt.cancel_reason == ""
 
-    services.appointment_cancel(appointment=appt, reason="Patient is travelling", cancelled_by=None)
+    appointment_cancel(appointment=appt, reason="Patient is travelling", cancelled_by=None)
     appt.refresh_from_db()
     assert appt.status == Status.CANCELLED and not appt.late_cancel
     assert appt.cancelled_at is not None
@@ -334,11 +334,11 @@ def test_cancelling_needs_a_reason_frees_the_time_and_marks_late_ones(
         patient=paula, provider=dana, location=clinic, appointment_type=procedure,
         start=timezone.now() + timedelta(hours=3),
     )  # fmt: skip
-    services.appointment_cancel(appointment=soon, reason="Sick", cancelled_by=frontdesk_fay)
+    appointment_cancel(appointment=soon, reason="Sick", cancelled_by=frontdesk_fay)
     assert soon.late_cancel is True
 
     with pytest.raises(ServiceError) as refused:
-        services.appointment_cancel(appointment=soon, reason="again", cancelled_by=frontdesk_fay)
+        appointment_cancel(appointment=soon, reason="again", cancelled_by=frontdesk_fay)
     assert refused.value.messages == ["A visit that is cancelled cannot be cancelled."]
 
 
@@ -350,17 +350,15 @@ def test_a_visit_moves_through_its_day(
 ):
     appt = book(paula, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay)
     exam_1 = clinic.rooms.get(name="Exam 1")
-    services.appointment_transition(appointment=appt, to_status="confirmed", by=frontdesk_fay)
-    services.appointment_transition(appointment=appt, to_status="arrived", by=frontdesk_fay)
+    appointment_transition(appointment=appt, to_status="confirmed", by=frontdesk_fay)
+    appointment_transition(appointment=appt, to_status="arrived", by=frontdesk_fay)
     assert appt.checked_in_at is not None
     with pytest.raises(ServiceError) as refused:
-        services.appointment_transition(appointment=appt, to_status="in_room", by=clinical_cleo)
+        appointment_transition(appointment=appt, to_status="in_room", by=clinical_cleo)
     assert refused.value.messages == ["Choose the room the patient is in."]
-    services.appointment_transition(
-        appointment=appt, to_status="in_room", by=clinical_cleo, room=exam_1
-    )
+    appointment_transition(appointment=appt, to_status="in_room", by=clinical_cleo, room=exam_1)
     assert (appt.room, appt.status) == (exam_1, Status.IN_ROOM) and appt.roomed_at
-    services.appointment_transition(appointment=appt, to_status="completed", by=dr_dana)
+    appointment_transition(appointment=appt, to_status="completed", by=dr_dana)
     appt.refresh_from_db()
     assert appt.status == Status.COMPLETED and appt.completed_at is not None
     actions = [a for a in audit_actions() if a.startswith("praxis.scheduling.appointment.")]
@@ -380,8 +378,8 @@ def test_rooming_defaults_to_the_room_the_visit_holds(
         practice=practice, providers=[dana], required_resources=[exam_room]
     )
     appt = book(paula, dana, clinic, procedure, local(visit_day, 10), frontdesk_fay)
-    services.appointment_transition(appointment=appt, to_status="arrived", by=frontdesk_fay)
-    services.appointment_transition(appointment=appt, to_status="in_room", by=frontdesk_fay)
+    appointment_transition(appointment=appt, to_status="arrived", by=frontdesk_fay)
+    appointment_transition(appointment=appt, to_status="in_room", by=frontdesk_fay)
     assert appt.room == exam_room.room
 
 
@@ -414,7 +412,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(
     )  # fmt: skip
     before = audit_actions()
     with pytest.raises(ServiceError) as refused:
-        services.appointment_transition(appointment=appt, to_status=to, by=frontdesk_fay)
+        appointment_transition(appointment=appt, to_status=to, by=frontdesk_fay)
     assert refused.value.messages == [message]
     appt.refresh_from_db()
     assert appt.status == status
@@ -429,7 +427,7 @@ def test_a_no_show_only_once_the_visit_was_due_and_it_frees_the_room(
     )
     upcoming = book(paula, dana, clinic, procedure, local(visit_day, 10), frontdesk_fay)
     with pytest.raises(ServiceError) as refused:
-        services.appointment_transition(appointment=upcoming, to_status="no_show", by=frontdesk_fay)
+        appointment_transition(appointment=upcoming, to_status="no_show", by=frontdesk_fay)
     assert refused.value.messages == [
         "A visit can be marked a no-show only once it was due to start."
     ]
@@ -438,7 +436,7 @@ def test_a_no_show_only_once_the_visit_was_due_and_it_frees_the_room(
         start=timezone.now() - timedelta(minutes=20),
     )  # fmt: skip
     hold(missed, exam_room)
-    services.appointment_transition(appointment=missed, to_status="no_show", by=frontdesk_fay)
+    appointment_transition(appointment=missed, to_status="no_show", by=frontdesk_fay)
     assert missed.status == Status.NO_SHOW
     assert not AppointmentResource.objects.filter(appointment=missed, active=True).exists()
 
@@ -448,9 +446,9 @@ def test_a_room_from_another_location_is_refused(
 ):
     elsewhere = RoomFactory(location=LocationFactory(practice=practice, name="North"), name="N1")
     appt = book(paula, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay)
-    services.appointment_transition(appointment=appt, to_status="arrived", by=frontdesk_fay)
+    appointment_transition(appointment=appt, to_status="arrived", by=frontdesk_fay)
     with pytest.raises(ServiceError) as refused:
-        services.appointment_transition(
+        appointment_transition(
             appointment=appt, to_status="in_room", by=frontdesk_fay, room=elsewhere
         )
     assert refused.value.messages == ["N1 is not a room in use at Main Street Clinic."]
@@ -460,7 +458,7 @@ def test_a_room_from_another_location_is_refused(
 
 
 def test_a_weekly_series_is_booked_whole(frontdesk_fay, paula, dana, clinic, follow_up, visit_day):
-    series = services.series_book(
+    series = series_book(
         patient=paula,
         provider=dana,
         location=clinic,
@@ -494,8 +492,8 @@ def test_a_series_with_conflicts_reports_them_all_and_books_nothing(
         end=local(visit_day + timedelta(weeks=2), 23),
     )
     before = (Appointment.objects.count(), audit_actions())
-    with pytest.raises(services.SeriesRefused) as refused:
-        services.series_book(
+    with pytest.raises(SeriesRefused) as refused:
+        series_book(
             patient=paula,
             provider=dana,
             location=clinic,
@@ -521,7 +519,7 @@ def test_a_series_with_conflicts_reports_them_all_and_books_nothing(
 @pytest.mark.parametrize(("count", "interval"), [(0, 1), (53, 1), (2, 0), (2, 13)])
 def test_series_limits(frontdesk_fay, paula, dana, clinic, follow_up, visit_day, count, interval):
     with pytest.raises(ServiceError):
-        services.series_book(
+        series_book(
             patient=paula,
             provider=dana,
             location=clinic,
@@ -575,7 +573,7 @@ def test_a_merge_moves_the_duplicates_appointments_and_waitlist_entries(
 
 def test_history_keeps_each_version(frontdesk_fay, paula, dana, clinic, follow_up, visit_day):
     appt = book(paula, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay)
-    services.appointment_cancel(appointment=appt, reason="Changed plans", cancelled_by=None)
+    appointment_cancel(appointment=appt, reason="Changed plans", cancelled_by=None)
     assert [h.status for h in appt.history.order_by("history_date")] == ["scheduled", "cancelled"]
 
 
@@ -616,7 +614,7 @@ def test_a_new_patient_visit_is_for_someone_not_seen_in_three_years(
     with pytest.raises(ServiceError, match=r"is for new patients.*seen on"):
         book(paula, dana, clinic, new_patient_visit, local(visit_day, 14), frontdesk_fay)
     with pytest.raises(ServiceError, match="is for new patients"):
-        services.series_book(
+        series_book(
             patient=paula,
             provider=dana,
             location=clinic,

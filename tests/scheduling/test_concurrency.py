@@ -20,9 +20,10 @@ from django.db import connection
 from django.test import Client
 
 from praxis.core.testing.personas import sign_in
-from praxis.scheduling import services
+from praxis.scheduling.booking import SlotTaken, appointment_book, appointment_reschedule
 from praxis.scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentResource
 from praxis.scheduling.testing import AppointmentTypeFactory
+from praxis.scheduling.visits import appointment_cancel
 
 from .conftest import local
 
@@ -81,7 +82,7 @@ def test_racing_desks_never_double_book(
         if response.status_code == 201:
             return response.json()["id"]
         if response.status_code == 409 and response.json()["code"] == "slot_taken":
-            raise services.SlotTaken(response.json()["message"], conflict=(start, start))
+            raise SlotTaken(response.json()["message"], conflict=(start, start))
         raise AssertionError(f"API said {response.status_code}: {response.content[:300]!r}")
 
     def desk(worker: int) -> None:
@@ -105,7 +106,7 @@ def test_racing_desks_never_double_book(
                         if client is not None:
                             pk = via_api(client, provider, kind, start)
                         else:
-                            pk = services.appointment_book(
+                            pk = appointment_book(
                                 patient=paula,
                                 provider=provider,
                                 location=clinic,
@@ -117,7 +118,7 @@ def test_racing_desks_never_double_book(
                         note("ack", pk)
                     elif action == "move":
                         appointment = Appointment.objects.get(pk=rng.choice(mine))
-                        services.appointment_reschedule(
+                        appointment_reschedule(
                             appointment=appointment,
                             start=rng.choice(starts),
                             provider=rng.choice(providers),
@@ -126,10 +127,10 @@ def test_racing_desks_never_double_book(
                     else:
                         pk = mine.pop(rng.randrange(len(mine)))
                         appointment = Appointment.objects.get(pk=pk)
-                        services.appointment_cancel(
+                        appointment_cancel(
                             appointment=appointment, reason="race", cancelled_by=frontdesk_fay
                         )
-                except services.SlotTaken as taken:
+                except SlotTaken as taken:
                     note("refused", taken.messages[0])
         except Exception as exc:  # anything but SlotTaken is a failure of the test subject
             note("error", f"worker {worker}: {type(exc).__name__}: {exc}")
@@ -173,7 +174,7 @@ def test_back_to_back_bookings_racing_each_other_are_both_accepted(
     def book(provider, start):  # type: ignore[no-untyped-def]
         try:
             barrier.wait(timeout=30)
-            services.appointment_book(
+            appointment_book(
                 patient=paula,
                 provider=provider,
                 location=clinic,

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from praxis.scheduling import selectors, services
+from praxis.scheduling import booking, selectors
+from praxis.scheduling.booking import SlotTaken, appointment_book
 from praxis.scheduling.models import Appointment
 from praxis.scheduling.testing import AppointmentFactory, AppointmentTypeFactory, hold
 
@@ -84,9 +85,9 @@ def test_if_the_check_were_skipped_the_constraint_still_answers_slot_taken(
     monkeypatch, frontdesk_fay, paula, dana, clinic, follow_up, visit_day
 ):
     first = visit(paula, dana, clinic, follow_up, local(visit_day, 10))
-    monkeypatch.setattr(services, "_reserve", lambda **kw: ())  # no lock, no check
-    with pytest.raises(services.SlotTaken) as refused:
-        services.appointment_book(
+    monkeypatch.setattr(booking, "_reserve", lambda **kw: ())  # no lock, no check
+    with pytest.raises(SlotTaken) as refused:
+        appointment_book(
             patient=paula,
             provider=dana,
             location=clinic,

@@ -14,7 +14,8 @@ import pytest
 
 from praxis.core import time as wallclock
 from praxis.core.service_support import ServiceError
-from praxis.scheduling import services
+from praxis.scheduling.series import SeriesRefused, series_book
+from praxis.scheduling.slots import slot_search
 from praxis.scheduling.testing import ProviderFactory, weekly_hours
 
 from .conftest import NEW_YORK, local
@@ -37,7 +38,7 @@ def night_owl(practice, clinic, follow_up):  # type: ignore[no-untyped-def]
 
 
 def sunday_slots(follow_up, owl, day):  # type: ignore[no-untyped-def]
-    return services.slot_search(
+    return slot_search(
         appointment_type=follow_up,
         providers=[owl],
         start_date=day,
@@ -92,7 +93,7 @@ def test_whole_days_have_the_slots_their_hours_allow(
 
 
 def test_weekly_hours_stay_at_the_same_wall_clock_time_across_the_change(follow_up, dana):
-    mondays = services.slot_search(
+    mondays = slot_search(
         appointment_type=follow_up,
         providers=[dana],
         start_date=date(2027, 3, 8),
@@ -123,7 +124,7 @@ def test_a_weekly_9am_series_stays_at_9am_across_the_change(
 ):
     today = datetime.now(NEW_YORK).date()
     change = next_change(today + timedelta(days=10), forward=forward)
-    series = services.series_book(
+    series = series_book(
         patient=paula,
         provider=dana,
         location=clinic,
@@ -146,8 +147,8 @@ def test_a_series_time_the_clocks_skip_is_reported_and_nothing_booked(
     weekly_hours(sunday_owl, clinic, start=time(0), end=time(6), weekdays=[SUNDAY])
     follow_up.providers.add(sunday_owl)
     change = next_change(datetime.now(NEW_YORK).date() + timedelta(days=7), forward=True)
-    with pytest.raises(services.SeriesRefused) as refused:
-        services.series_book(
+    with pytest.raises(SeriesRefused) as refused:
+        series_book(
             patient=paula,
             provider=sunday_owl,
             location=clinic,

@@ -10,7 +10,8 @@ from django.test import Client
 from icalendar import Calendar
 
 from praxis.core.testing.factories import LocationFactory
-from praxis.scheduling import ical, services
+from praxis.scheduling import ical
+from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import ProviderFeedToken
 from praxis.scheduling.testing import AppointmentFactory, ProviderFactory
 
@@ -24,7 +25,7 @@ def _events(body: bytes) -> list:  # type: ignore[type-arg]
 def test_a_visit_downloads_as_an_ics(
     client_for, frontdesk_fay, paula, dana, clinic, follow_up, visit_day
 ):
-    visit = services.appointment_book(
+    visit = appointment_book(
         patient=paula,
         provider=dana,
         location=clinic,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from praxis.core.models import AuditEvent
 from praxis.core.testing.assertions import page_text
-from praxis.scheduling import services
+from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import Appointment
 
 from .conftest import local, make_patient
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def book_for(patient, provider, location, appointment_type, start, by):  # type: ignore[no-untyped-def]
-    return services.appointment_book(
+    return appointment_book(
         patient=patient,
         provider=provider,
         location=location,

@@ -13,21 +13,18 @@ from django.db import connection
 from django.test import Client
 
 from praxis.core.models import AuditEvent
-from praxis.scheduling import reminders, services
+from praxis.scheduling import reminders
+from praxis.scheduling.booking import appointment_book, appointment_reschedule
 from praxis.scheduling.messaging import FileSmsSender, MemorySmsSender
 from praxis.scheduling.models import Appointment, ReminderRule, ReminderSent
 from praxis.scheduling.sms_views import SIGNATURE_HEADER, sign_body
+from praxis.scheduling.visits import appointment_cancel
 
 from .conftest import local, make_patient
 
 SECRET = "webhook-secret-for-tests"
 
-
-@pytest.fixture(autouse=True)
-def _empty_outbox():  # type: ignore[no-untyped-def]
-    MemorySmsSender.outbox.clear()
-    yield
-    MemorySmsSender.outbox.clear()
+pytestmark = pytest.mark.usefixtures("sms_outbox")
 
 
 @pytest.fixture
@@ -46,7 +43,7 @@ def _texting_patient(practice, **extra):  # type: ignore[no-untyped-def]
 
 
 def _book(patient, dana, clinic, follow_up, day, hour=10):  # type: ignore[no-untyped-def]
-    return services.appointment_book(
+    return appointment_book(
         patient=patient,
         provider=dana,
         location=clinic,
@@ -113,7 +110,7 @@ def test_cancelled_and_past_visits_get_no_reminder(
 ):
     paula = _texting_patient(practice)
     cancelled = _book(paula, dana, clinic, follow_up, visit_day, 10)
-    services.appointment_cancel(appointment=cancelled, reason="Travel", cancelled_by=None)
+    appointment_cancel(appointment=cancelled, reason="Travel", cancelled_by=None)
     later = _book(paula, dana, clinic, follow_up, visit_day, 14)
     # At 13:00 the 10:00 visit is past (and cancelled); only the 14:00 one is reminded.
     result = reminders.send_due_reminders(now=local(visit_day, 13))
@@ -135,9 +132,7 @@ def test_a_moved_visit_is_reminded_again(
     visit = _book(_texting_patient(practice), dana, clinic, follow_up, visit_day)
     reminders.send_due_reminders(now=visit.start - timedelta(hours=20))
     with django_capture_on_commit_callbacks(execute=True):
-        services.appointment_reschedule(
-            appointment=visit, start=local(visit_day, 15), rescheduled_by=None
-        )
+        appointment_reschedule(appointment=visit, start=local(visit_day, 15), rescheduled_by=None)
     assert not ReminderSent.objects.filter(appointment=visit).exists()
     reminders.send_due_reminders(now=visit.start - timedelta(hours=20))
     assert len(MemorySmsSender.outbox) == 2
@@ -224,7 +219,7 @@ def test_a_reply_from_another_number_changes_nothing(texted_visit):
 
 def test_an_old_token_after_the_visit_moved_changes_nothing(texted_visit, visit_day):
     old = _from_paula(texted_visit, "C")
-    services.appointment_reschedule(
+    appointment_reschedule(
         appointment=texted_visit, start=local(visit_day, 15), rescheduled_by=None
     )
     assert _reply(old).json() == {"outcome": "ignored"}

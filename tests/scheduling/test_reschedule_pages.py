@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from praxis.core.testing.assertions import actions_since, audit_mark, page_text
-from praxis.scheduling import services
 from praxis.scheduling.models import Appointment
+from praxis.scheduling.visits import appointment_transition
 
 from .conftest import book, local, make_patient
 
@@ -59,7 +59,7 @@ class TestReschedule:
     def test_moving_to_a_chosen_slot(
         self, client_for, frontdesk_fay, visit, lee, clinic, visit_day
     ):
-        services.appointment_transition(appointment=visit, to_status="confirmed", by=None)
+        appointment_transition(appointment=visit, to_status="confirmed", by=None)
         mark = audit_mark()
         response = _move(client_for(frontdesk_fay), visit, lee, clinic, local(visit_day, 14))
         assert response.status_code == 302

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from praxis.core.testing.assertions import actions_since, audit_mark, shows
 from praxis.core.testing.factories import LocationFactory, valid_npi
-from praxis.scheduling import services
 from praxis.scheduling.models import (
     AppointmentType,
     AvailabilityException,
@@ -21,6 +20,7 @@ from praxis.scheduling.models import (
     Provider,
     Resource,
 )
+from praxis.scheduling.slots import slot_search
 from praxis.scheduling.testing import (
     AppointmentTypeFactory,
     AvailabilityTemplateFactory,
@@ -115,9 +115,7 @@ class TestTheManagerSetsUpTheSchedule:
         )
         assert response.status_code == 302
 
-        slots = services.slot_search(
-            appointment_type=physical, start_date=visit_day, end_date=visit_day
-        )
+        slots = slot_search(appointment_type=physical, start_date=visit_day, end_date=visit_day)
         assert [s.start for s in slots[:3]] == [
             local(visit_day, 9),
             local(visit_day, 9, 15),

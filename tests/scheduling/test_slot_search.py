@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from praxis.core.service_support import ServiceError
 from praxis.core.testing.factories import LocationFactory
-from praxis.scheduling import services
+from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import AvailabilityException
+from praxis.scheduling.slots import MAX_SEARCH_DAYS, slot_search
 from praxis.scheduling.testing import (
     AppointmentFactory,
     AppointmentTypeFactory,
@@ -31,7 +32,7 @@ EXTRA = AvailabilityException.Kind.EXTRA_SESSION
 
 
 def search(appointment_type, day, *, now=None, limit=200, **kw):  # type: ignore[no-untyped-def]
-    return services.slot_search(
+    return slot_search(
         appointment_type=appointment_type,
         start_date=day,
         end_date=kw.pop("end_date", day),
@@ -271,7 +272,7 @@ def test_the_number_of_queries_grows_only_with_the_stretches_of_time_read(
     assert queries(0) == one_day
     assert queries(6) == one_day
     assert queries(20) == one_day + 2
-    assert queries(services.MAX_SEARCH_DAYS - 1) <= one_day + 2 * 4
+    assert queries(MAX_SEARCH_DAYS - 1) <= one_day + 2 * 4
 
 
 def test_the_search_stops_reading_once_it_has_enough_slots(
@@ -279,7 +280,7 @@ def test_the_search_stops_reading_once_it_has_enough_slots(
 ):
     def busy_reads(limit: int) -> int:
         with CaptureQueriesContext(connection) as ctx:
-            found = services.slot_search(
+            found = slot_search(
                 appointment_type=follow_up,
                 providers=[dana],
                 start_date=visit_day,
@@ -323,7 +324,7 @@ def test_a_visit_that_crosses_the_end_of_a_stretch_still_sees_what_follows(
 def test_a_visit_being_moved_does_not_block_its_own_time(
     frontdesk_fay, follow_up, dana, clinic, paula, visit_day
 ):
-    visit = services.appointment_book(
+    visit = appointment_book(
         patient=paula,
         provider=dana,
         location=clinic,

@@ -11,8 +11,8 @@ import pytest
 
 from praxis.core import time as wallclock
 from praxis.core.testing.factories import LocationFactory
-from praxis.scheduling import services
 from praxis.scheduling.models import AvailabilityException
+from praxis.scheduling.slots import provider_calendar, visit_admitted
 from praxis.scheduling.testing import (
     AppointmentTypeFactory,
     AvailabilityExceptionFactory,
@@ -69,7 +69,7 @@ def test_the_targeted_check_agrees_with_the_calendar(practice, clinic, dana, fol
             start = local(MONDAY + timedelta(days=day), 0) + timedelta(minutes=15 * quarter)
             for minutes in (30, 90):
                 end = start + timedelta(minutes=minutes)
-                calendar = services._calendar(
+                calendar = provider_calendar(
                     provider=dana,
                     location=clinic,
                     appointment_type=follow_up,
@@ -78,7 +78,7 @@ def test_the_targeted_check_agrees_with_the_calendar(practice, clinic, dana, fol
                 )
                 expected = calendar.admits(start, end)
                 assert (
-                    services._visit_admitted(
+                    visit_admitted(
                         provider=dana,
                         location=clinic,
                         appointment_type=follow_up,

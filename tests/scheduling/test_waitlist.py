@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from praxis.core.models import AuditEvent
-from praxis.scheduling import services, waitlist
+from praxis.scheduling import waitlist
+from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import Appointment, WaitlistEntry
 from praxis.scheduling.testing import AppointmentTypeFactory
 
@@ -145,7 +146,7 @@ def test_a_slot_taken_meanwhile_is_refused_cleanly(
     freed_ten, practice, follow_up, visit_day, dana, clinic, client_for, frontdesk_fay
 ):
     olive = _entry(practice, "Olive", follow_up, visit_day, minutes_ago=60)
-    services.appointment_book(
+    appointment_book(
         patient=make_patient(practice, "Walk", "In"),
         provider=dana,
         location=clinic,

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from praxis.core.models import AuditEvent
 from praxis.core.testing.assertions import actions_since, audit_mark, page_text
-from praxis.scheduling import services, waitlist
+from praxis.scheduling import waitlist
 from praxis.scheduling.models import Appointment, WaitlistEntry, WaitlistOpening
+from praxis.scheduling.visits import appointment_cancel
 
 from .conftest import book, local, make_patient
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def opening(paula, dana, clinic, follow_up, visit_day, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     cancelled = book(paula, dana, clinic, follow_up, local(visit_day, 10))
     with django_capture_on_commit_callbacks(execute=True):
-        services.appointment_cancel(appointment=cancelled, reason="Away", cancelled_by=None)
+        appointment_cancel(appointment=cancelled, reason="Away", cancelled_by=None)
     return WaitlistOpening.objects.get(cancelled_appointment=cancelled)
 
 
@@ -228,6 +229,6 @@ def test_the_waitlist_page_costs_the_same_however_many_freed_times(
     for hour in (13, 14, 15):
         visit = book(paula, dana, clinic, follow_up, local(visit_day, hour))
         with django_capture_on_commit_callbacks(execute=True):
-            services.appointment_cancel(appointment=visit, reason="Away", cancelled_by=None)
+            appointment_cancel(appointment=visit, reason="Away", cancelled_by=None)
     assert WaitlistOpening.objects.count() == 4
     assert queries() == one

@@ -14,13 +14,4 @@ class SchedulingConfig(AppConfig):
         plugins.register(PLUGIN)
 
         # periodic: the reminder job; merging: what a patient merge moves
-        from . import merging, periodic, waitlist  # noqa: F401
-        from .reminders import forget_reminders_on_reschedule
-        from .signals import appointment_changed
-
-        appointment_changed.connect(
-            forget_reminders_on_reschedule, dispatch_uid="scheduling.reminders.reschedule"
-        )
-        appointment_changed.connect(
-            waitlist.open_slot_on_cancel, dispatch_uid="scheduling.waitlist.cancel"
-        )
+        from . import merging, periodic  # noqa: F401

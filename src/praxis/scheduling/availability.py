@@ -17,7 +17,14 @@ from zoneinfo import ZoneInfo
 
 from praxis.core import time as wallclock
 
-from .models import AppointmentType, AvailabilityTemplate, Location, Provider, Resource
+from .models import (
+    AppointmentType,
+    AvailabilityException,
+    AvailabilityTemplate,
+    Location,
+    Provider,
+    Resource,
+)
 
 Interval = tuple[datetime, datetime]
 
@@ -200,3 +207,56 @@ def candidate_starts(
 
 def earliest_time_ok(start: datetime, tz: ZoneInfo, earliest_time: time | None) -> bool:
     return earliest_time is None or start.astimezone(tz).time() >= earliest_time
+
+
+def build_calendars(
+    *,
+    providers: Sequence[Provider],
+    templates: Iterable[AvailabilityTemplate],
+    exceptions: Iterable[AvailabilityException],
+    first: date,
+    last: date,
+    location: Location | None,
+) -> list[Calendar]:
+    """One calendar per (provider, location) with hours in the range: template windows and
+    extra sessions open time (clipped to the local dates asked for), time off closes it."""
+    by_id = {p.pk: p for p in providers}
+    locations: dict[int, Location] = {}
+    opening: dict[tuple[int, int], list[AvailabilityTemplate]] = defaultdict(list)
+    sessions: dict[tuple[int, int], list[Interval]] = defaultdict(list)
+    closures: dict[int, list[AvailabilityException]] = defaultdict(list)
+    for t in templates:
+        opening[(t.provider_id, t.location_id)].append(t)
+        locations[t.location_id] = t.location
+    for x in exceptions:
+        if x.kind != AvailabilityException.Kind.EXTRA_SESSION:
+            closures[x.provider_id].append(x)
+        elif (
+            x.location is not None  # always, for an extra session (a database constraint)
+            and x.location.is_active
+            and (location is None or x.location_id == location.pk)
+        ):
+            sessions[(x.provider_id, x.location.pk)].append((x.start, x.end))
+            locations[x.location.pk] = x.location
+    calendars = []
+    for provider_id, location_id in sorted(set(opening) | set(sessions)):
+        here = locations[location_id]
+        tz = wallclock.zone_of(here)
+        range_start, range_end = (
+            wallclock.day_bounds(first, tz)[0],
+            wallclock.day_bounds(last, tz)[1],
+        )
+        calendar = Calendar(provider=by_id[provider_id], location=here)
+        calendar.open = template_windows(opening[(provider_id, location_id)], first, last, tz)
+        calendar.open += [
+            (max(start, range_start), min(end, range_end))
+            for start, end in sessions[(provider_id, location_id)]
+            if start < range_end and end > range_start
+        ]
+        calendar.closed = [
+            (x.start, x.end)
+            for x in closures[provider_id]
+            if x.location_id is None or x.location_id == location_id
+        ]
+        calendars.append(calendar)
+    return calendars

@@ -17,9 +17,8 @@ from django.db.models import Q
 from praxis.core import time as wallclock
 from praxis.core.models import Location
 
-from .availability import Calendar, Interval
+from .availability import Calendar, Interval, build_calendars  # the slot search's own builder
 from .models import Appointment, AvailabilityException, AvailabilityTemplate, Resource
-from .services import build_calendars  # the slot search's own calendar builder
 
 # Five-minute rows: visits of 20 or 40 minutes starting at :50 line up without rounding.
 STEP = timedelta(minutes=5)

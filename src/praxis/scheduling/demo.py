@@ -32,7 +32,7 @@ from .models import (
     Resource,
 )
 from .reminders import reminder_rule_create
-from .services import appointment_cancel
+from .visits import appointment_cancel
 from .waitlist import waitlist_entry_add
 
 SEED = 20261128

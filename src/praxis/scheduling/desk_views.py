@@ -20,11 +20,16 @@ from praxis.core.forms import refusals_shown_on
 from praxis.core.service_support import ServiceError
 from praxis.patients.access import access_patient_by_id
 
-from . import colours, services
+from . import colours
 from .access import access_appointment_by_id, appointments_visible_to
+from .booking import SlotTaken, appointment_reschedule
 from .booking_request import parties_from_form
 from .forms import RescheduleForm, RescheduleSearchForm, SeriesForm
 from .models import Appointment, AppointmentType
+from .rules import MOVABLE
+from .series import OccurrenceProblem, SeriesRefused
+from .series import series_book as book_series
+from .slots import slot_search
 from .views import SLOTS_SHOWN
 
 BOOKERS = ("scheduling.book_appointment", "patients.view_patient")
@@ -52,7 +57,7 @@ def reschedule_move(request: AuthedRequest, appointment_id: int) -> HttpResponse
         )
     data = form.cleaned_data
     try:
-        services.appointment_reschedule(
+        appointment_reschedule(
             appointment=appointment,
             start=data["start"],
             provider=data["provider"],
@@ -62,7 +67,7 @@ def reschedule_move(request: AuthedRequest, appointment_id: int) -> HttpResponse
     except ServiceError as error:
         # The service may have changed the object in memory before the database said no.
         appointment = access_appointment_by_id(request.user, appointment_id)
-        taken = isinstance(error, services.SlotTaken)
+        taken = isinstance(error, SlotTaken)
         message = " ".join(error.messages)
         if taken:
             message = f"That time was taken meanwhile; the visit was not moved. {message}"
@@ -86,12 +91,12 @@ def _reschedule_page(
         "from_date": timezone.localdate().isoformat(),
     }
     form = RescheduleSearchForm({**defaults, **(query or {})}, practice=practice_of(request.user))
-    movable = appointment.status in services.MOVABLE
+    movable = appointment.status in MOVABLE
     slots = None
     if movable and form.is_valid():
         data = form.cleaned_data
         with refusals_shown_on(form):
-            slots = services.slot_search(
+            slots = slot_search(
                 appointment_type=appointment.appointment_type,
                 providers=None if data["any_provider"] else [appointment.provider],
                 location=data["location"],
@@ -141,14 +146,14 @@ def series_book(request: AuthedRequest) -> HttpResponse:
     data = form.cleaned_data
     parties = parties_from_form(request.user, data)
     try:
-        booked = services.series_book(
+        booked = book_series(
             **parties,
             first_start=data["first_start"],
             count=data["count"],
             interval_weeks=data["interval_weeks"],
             booked_by=request.user,
         )
-    except services.SeriesRefused as refused:
+    except SeriesRefused as refused:
         return _series_page(request, form, problems=refused.problems, status=409)
     except ServiceError as error:
         form.add_error(None, " ".join(error.messages))
@@ -161,7 +166,7 @@ def _series_page(
     request: AuthedRequest,
     form: SeriesForm,
     *,
-    problems: list[services.OccurrenceProblem] | None = None,
+    problems: list[OccurrenceProblem] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     patient_id = form.data.get("patient")

@@ -15,7 +15,7 @@ from praxis.core.models import Location, Practice, Room
 from .filters import CalendarFilters
 from .models import Appointment, AppointmentType, Provider
 from .readiness import CHECKS
-from .services import MAX_SERIES_COUNT
+from .series import MAX_SERIES_COUNT
 
 
 def _practice_choices(form: forms.Form, practice: Practice) -> None:

@@ -398,19 +398,26 @@ class ReminderRule(models.Model):
 
 class ReminderSent(models.Model):
     """One reminder for one visit by one rule. The unique constraint is the claim: a worker
-    inserts the row before sending, so two workers can never both send it."""
+    inserts the row before sending, so two workers can never both send it. The row then goes
+    claimed → sending → sent or failed; ``reminder_claims`` says when a claim left behind by a
+    worker that stopped is taken over, and why a send left behind is not."""
 
     class Outcome(models.TextChoices):
         CLAIMED = "claimed", "Claimed"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        UNKNOWN = "unknown", "Outcome unknown"
 
     appointment = models.ForeignKey(
         Appointment, on_delete=models.CASCADE, related_name="reminders_sent"
     )
     rule = models.ForeignKey(ReminderRule, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    sent_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    # One more each time an abandoned claim is taken over: the compare-and-set token.
+    attempt = models.PositiveSmallIntegerField(default=1)
+    sent_at = models.DateTimeField(null=True, blank=True)  # when the sender was called
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.CLAIMED)
 
     class Meta:

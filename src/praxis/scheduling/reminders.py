@@ -4,9 +4,16 @@
 active visit (scheduled or confirmed) still ahead, a rule is due once the visit is less than
 ``hours_before`` away; when several rules of one channel are due (a visit booked late), only the
 closest one is sent, so a patient never gets the 72-hour and the 24-hour reminder together. A
-reminder is claimed by inserting its ``ReminderSent`` row (unique per appointment, rule and
-channel) before it is sent, as daily jobs are: however many workers run, it goes out once. A
 reminder is sent only through a channel the patient consented to and has an address for.
+
+Each reminder goes out at most once, however many workers run (``reminder_claims``): a worker
+claims it by inserting its ``ReminderSent`` row (unique per appointment, rule and channel), as
+daily jobs are claimed, commits "sending" just before calling the sender, then records "sent" or
+"failed". A worker that stopped after claiming and before sending leaves a claim that another
+worker takes over a few minutes later (one wins: a compare-and-set UPDATE), so the reminder still
+goes. A worker that stopped while sending leaves a row whose outcome nobody knows: it is marked
+"unknown" (audited) and never sent again. A visit that is rescheduled forgets its reminders in
+the reschedule's own transaction, and is reminded again for its new time.
 
 A text reminder carries a short signed token naming the visit and its start time. The SMS
 gateway posts the reply to ``/scheduling/sms/reply`` signed with PRAXIS_SMS_WEBHOOK_SECRET; "C"
@@ -18,12 +25,12 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from praxis.core import audit
@@ -32,7 +39,16 @@ from praxis.core.service_support import ServiceError
 
 from . import messaging
 from .models import Appointment, Channel, ReminderRule, ReminderSent
-from .services import appointment_cancel, appointment_transition
+from .reminder_claims import (
+    Claim,
+    claim_state,
+    reminder_claim,
+    reminder_claim_take_over,
+    reminder_finish,
+    reminder_outcome_unknown,
+    reminder_sending,
+)
+from .visits import appointment_cancel, appointment_transition
 
 logger = logging.getLogger("praxis.scheduling.reminders")
 
@@ -136,6 +152,8 @@ class ReminderRun:
     failed: int = 0
     skipped_no_consent: int = 0
     already_claimed: int = 0
+    taken_over: int = 0
+    outcome_unknown: int = 0
 
 
 def _due(now: datetime, rules: list[ReminderRule]) -> list[tuple[Appointment, ReminderRule]]:
@@ -168,77 +186,70 @@ def _due(now: datetime, rules: list[ReminderRule]) -> list[tuple[Appointment, Re
     return due
 
 
-def _claim(appointment: Appointment, rule: ReminderRule, now: datetime) -> ReminderSent | None:
+def _claim(
+    appointment: Appointment, rule: ReminderRule, now: datetime, run: ReminderRun
+) -> Claim | None:
+    """This worker's claim on the reminder: a new one, or an abandoned one taken over. A send
+    abandoned half-way is recorded as of unknown outcome, and never retried."""
+    state = claim_state(appointment, rule)
+    if state is not None and state.abandoned_send(now):
+        if reminder_outcome_unknown(state=state, appointment=appointment):
+            run.outcome_unknown += 1
+        return None
+    if state is None:
+        claim = reminder_claim(appointment=appointment, rule=rule, now=now)
+    elif state.abandoned_claim(now):
+        claim = reminder_claim_take_over(state=state, now=now)
+        run.taken_over += 1 if claim else 0
+    else:
+        claim = None
+    if claim is None:
+        run.already_claimed += 1
+    return claim
+
+
+def _send(appointment: Appointment, rule: ReminderRule, address: str) -> str:
+    """Call the sender; the outcome to record. A failed send is recorded and not retried: a
+    sender that raised may still have sent, and a reminder never goes twice."""
     try:
-        with transaction.atomic():
-            return ReminderSent.objects.create(
-                appointment=appointment, rule=rule, channel=rule.channel, sent_at=now
+        text = _text(appointment, rule.channel)
+        if rule.channel == Channel.SMS:
+            messaging.send_sms(to=address, text=text)
+        else:
+            messaging.send_email(
+                to=address, subject=f"Your visit at {appointment.practice.name}", text=text
             )
-    except IntegrityError:
-        return None  # another worker (or an earlier run) has it
+    except Exception:
+        logger.exception("reminder for appointment %s could not be sent", appointment.pk)
+        return ReminderSent.Outcome.FAILED
+    return ReminderSent.Outcome.SENT
 
 
 def send_due_reminders(now: datetime | None = None) -> dict[str, int]:
-    """Send every reminder that is due and not yet sent; return counts for the worker's log."""
-    now = now or timezone.now()
+    """Send every reminder that is due and not yet sent; return counts for the worker's log.
+    Each claim is stamped with the clock as it is taken, not as the run began: a long run must
+    not make its own fresh claims look abandoned to the other workers. `now` fixes the clock."""
     rules = list(ReminderRule.objects.filter(is_active=True))
     run = ReminderRun()
-    for appointment, rule in _due(now, rules):
+    for appointment, rule in _due(now or timezone.now(), rules):
         address = _address(appointment, rule.channel)
         if not address:
             run.skipped_no_consent += 1
             continue
-        if ReminderSent.objects.filter(
-            appointment=appointment, rule=rule, channel=rule.channel
-        ).exists():
-            run.already_claimed += 1
-            continue
-        claim = _claim(appointment, rule, now)
+        at = now or timezone.now()
+        claim = _claim(appointment, rule, at, run)
         if claim is None:
-            run.already_claimed += 1
             continue
-        try:
-            text = _text(appointment, rule.channel)
-            if rule.channel == Channel.SMS:
-                messaging.send_sms(to=address, text=text)
-            else:
-                messaging.send_email(
-                    to=address, subject=f"Your visit at {appointment.practice.name}", text=text
-                )
-            claim.outcome = ReminderSent.Outcome.SENT
+        if not reminder_sending(claim=claim, now=at):
+            run.already_claimed += 1  # taken over while this worker stalled, or the visit moved
+            continue
+        outcome = _send(appointment, rule, address)
+        reminder_finish(claim=claim, outcome=outcome, appointment=appointment, rule=rule)
+        if outcome == ReminderSent.Outcome.SENT:
             run.sent += 1
-        except Exception:  # a failed send is recorded and not retried: never twice
-            logger.exception("reminder %s could not be sent", claim.pk)
-            claim.outcome = ReminderSent.Outcome.FAILED
+        else:
             run.failed += 1
-        with transaction.atomic():
-            claim.save(update_fields=["outcome"])
-            audit.record(
-                "praxis.scheduling.reminder.sent",
-                obj=appointment,
-                patient_id=appointment.patient_id,
-                details={
-                    "rule": rule.pk,
-                    "channel": rule.channel,
-                    "hours_before": rule.hours_before,
-                    "outcome": claim.outcome,
-                },
-            )
-    return {
-        "sent": run.sent,
-        "failed": run.failed,
-        "skipped_no_consent": run.skipped_no_consent,
-        "already_claimed": run.already_claimed,
-    }
-
-
-def forget_reminders_on_reschedule(
-    sender: Any, appointment: Appointment, change: str, **kwargs: Any
-) -> None:
-    """Receiver of ``appointment_changed``: a visit that moved gets its reminders again, for the
-    new time (the old text's token no longer matches it)."""
-    if change == "rescheduled":
-        ReminderSent.objects.filter(appointment_id=appointment.pk).delete()
+    return asdict(run)
 
 
 # --- replies -----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requ
 from praxis.core.forms import refusals_shown_on
 from praxis.core.models import Location, Practice
 
-from . import reminders, services
+from . import reminders
 from .models import (
     AppointmentType,
     AvailabilityException,
@@ -28,6 +28,17 @@ from .models import (
     Provider,
     ReminderRule,
     Resource,
+)
+from .setup import (
+    appointment_type_create,
+    appointment_type_update,
+    availability_exception_create,
+    availability_exception_delete,
+    availability_template_create,
+    availability_template_delete,
+    provider_create,
+    provider_update,
+    resource_create,
 )
 from .setup_forms import (
     AppointmentTypeForm,
@@ -163,11 +174,11 @@ def provider_edit(request: AuthedRequest, provider_id: int | None = None) -> Htt
     if form.is_valid():
         with refusals_shown_on(form):
             if provider is None:
-                provider = services.provider_create(
+                provider = provider_create(
                     practice=practice, values=form.values(), user=form.cleaned_data["user"]
                 )
             else:
-                services.provider_update(
+                provider_update(
                     provider=provider, values=form.values(), user=form.cleaned_data["user"]
                 )
             messages.success(request, f"Saved {provider}.")
@@ -183,7 +194,7 @@ def hours_add(request: AuthedRequest, provider_id: int) -> HttpResponse:
     form = AvailabilityTemplateForm(request.POST, practice=practice)
     if form.is_valid():
         with refusals_shown_on(form):
-            services.availability_template_create(provider=provider, **form.cleaned_data)
+            availability_template_create(provider=provider, **form.cleaned_data)
             messages.success(request, "Hours added.")
             return redirect("scheduling:provider_edit", provider_id=provider.pk)
     return _provider_page(request, practice, provider, hours_form=form, status=400)
@@ -198,7 +209,7 @@ def hours_delete(request: AuthedRequest, template_id: int) -> HttpResponse:
         AvailabilityTemplate, practice=practice, what="hours", through="provider", pk=template_id
     )
     provider_id = template.provider_id
-    services.availability_template_delete(template=template)
+    availability_template_delete(template=template)
     messages.success(request, "Hours removed. Visits already booked in them stay booked.")
     return redirect("scheduling:provider_edit", provider_id=provider_id)
 
@@ -212,7 +223,7 @@ def exception_add(request: AuthedRequest, provider_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         with refusals_shown_on(form):
-            services.availability_exception_create(
+            availability_exception_create(
                 provider=provider,
                 kind=data["kind"],
                 start=data["start"],
@@ -236,7 +247,7 @@ def exception_delete(request: AuthedRequest, exception_id: int) -> HttpResponse:
         pk=exception_id,
     )
     provider_id = exception.provider_id
-    services.availability_exception_delete(exception=exception)
+    availability_exception_delete(exception=exception)
     messages.success(request, "Exception removed.")
     return redirect("scheduling:provider_edit", provider_id=provider_id)
 
@@ -263,11 +274,11 @@ def appointment_type_edit(request: AuthedRequest, type_id: int | None = None) ->
         links = {"providers": data["providers"], "required_resources": data["required_resources"]}
         with refusals_shown_on(form):
             if appointment_type is None:
-                appointment_type = services.appointment_type_create(
+                appointment_type = appointment_type_create(
                     practice=practice, values=form.values(), **links
                 )
             else:
-                services.appointment_type_update(
+                appointment_type_update(
                     appointment_type=appointment_type, values=form.values(), **links
                 )
             messages.success(request, f"Saved {appointment_type}.")
@@ -288,7 +299,7 @@ def resource_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusals_shown_on(form):
-            resource = services.resource_create(
+            resource = resource_create(
                 location=data["location"], kind=data["kind"], name=data["name"], room=data["room"]
             )
             messages.success(request, f"Added {resource} at {resource.location}.")

@@ -2,7 +2,7 @@
 
 They write rows directly, without audit events. `AppointmentFactory` bypasses the booking
 service and its checks: use it for history (past visits) and for tests of the database's own
-guarantees, and `services.appointment_book` for everything else.
+guarantees, and `booking.appointment_book` for everything else.
 """
 
 from __future__ import annotations

@@ -22,8 +22,9 @@ from praxis.core.models import Location
 from praxis.patients.access import access_patient_by_id
 from praxis.patients.selectors import patient_search
 
-from . import selectors, services
+from . import selectors
 from .access import access_appointment_by_id
+from .booking import appointment_book
 from .booking_request import parties_from_form
 from .calendar_grid import day_grid, room_day_grid
 from .forms import (
@@ -37,6 +38,9 @@ from .forms import (
 )
 from .models import Appointment
 from .readiness import CHECKS, NOT_TRACKED, readiness_rows
+from .rules import MOVABLE
+from .slots import slot_search
+from .visits import appointment_cancel, appointment_transition
 
 SLOTS_SHOWN = 12
 PATIENTS_SHOWN = 10
@@ -111,7 +115,7 @@ def find_slot(request: AuthedRequest) -> HttpResponse:
     slots = None
     if form.is_bound and form.is_valid() and patient is not None:
         data = form.cleaned_data
-        slots = services.slot_search(
+        slots = slot_search(
             appointment_type=data["appointment_type"],
             providers=[data["provider"]] if data["provider"] else None,
             location=data["location"],
@@ -156,7 +160,7 @@ def book(request: AuthedRequest) -> HttpResponse:
         return redirect("scheduling:find")
     parties = parties_from_form(request.user, form.cleaned_data)
     with refusals_as_messages(request):
-        appointment = services.appointment_book(
+        appointment = appointment_book(
             **parties, start=form.cleaned_data["start"], booked_by=request.user
         )
         messages.success(request, "Booked.")
@@ -197,7 +201,7 @@ def _appointment_page(
                 "status_labels": dict(Appointment.Status.choices),
                 "transition_form": TransitionForm(appointment=appointment),
                 "cancel_form": cancel_form or CancelForm(),
-                "can_cancel": appointment.status in services.MOVABLE,
+                "can_cancel": appointment.status in MOVABLE,
             },
             status=status,
         )
@@ -210,7 +214,7 @@ def transition(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     form = TransitionForm(request.POST, appointment=appointment)
     if form.is_valid():
         with refusals_as_messages(request):
-            services.appointment_transition(
+            appointment_transition(
                 appointment=appointment,
                 to_status=form.cleaned_data["to"],
                 by=request.user,
@@ -229,7 +233,7 @@ def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if form.is_valid():
         with refusals_shown_on(form):
-            services.appointment_cancel(
+            appointment_cancel(
                 appointment=appointment,
                 reason=form.cleaned_data["reason"],
                 cancelled_by=request.user,

@@ -1,9 +1,10 @@
 """The waitlist: patients who want a visit sooner, and the time cancellations free up.
 
-When a visit is cancelled (``appointment_changed`` with "cancelled", after commit) the freed
-time becomes a ``WaitlistOpening``. The Waitlist page lists each open opening with the entries
-that fit it; the front desk offers the time to the patient and books it with "Book this slot",
-which goes through ``appointment_book`` like any booking. Nothing is booked automatically.
+When a visit that has not started is cancelled, the freed time becomes a ``WaitlistOpening``,
+written and audited in the cancel's own transaction (``waitlist_openings``). The Waitlist page
+lists each open opening with the entries that fit it; the front desk offers the time to the
+patient and books it with "Book this slot", which goes through ``appointment_book`` like any
+booking. Nothing is booked automatically.
 
 When the desk has phoned a patient about a freed time, "Mark offered" records who offered which
 time and when (status "offered"); the entry still matches openings and is still booked only by
@@ -27,28 +28,11 @@ from praxis.core import audit
 from praxis.core import time as wallclock
 from praxis.core.service_support import ServiceError
 
+from .booking import appointment_book
 from .models import Appointment, AppointmentType, WaitlistEntry, WaitlistOpening
-from .services import appointment_book
 
 MATCHES_SHOWN = 5
 STILL_WAITING = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
-
-
-def open_slot_on_cancel(sender: Any, appointment: Appointment, change: str, **kwargs: Any) -> None:
-    """Receiver of ``appointment_changed``: a cancelled future visit frees its time."""
-    if change != "cancelled" or appointment.start <= timezone.now():
-        return
-    WaitlistOpening.objects.get_or_create(
-        cancelled_appointment_id=appointment.pk,
-        defaults={
-            "practice_id": appointment.practice_id,
-            "provider_id": appointment.provider_id,
-            "location_id": appointment.location_id,
-            "appointment_type_id": appointment.appointment_type_id,
-            "start": appointment.start,
-            "end": appointment.end,
-        },
-    )
 
 
 def waitlist_entry_add(

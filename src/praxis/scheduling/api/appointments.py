@@ -14,10 +14,11 @@ from praxis.core.api_support import permission
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.models import Room
 
-from .. import services
 from ..access import access_appointment_by_id
+from ..booking import SlotTaken, appointment_book, appointment_reschedule
 from ..booking_request import location_in, parties_from_api, provider_in, resources_in
 from ..filters import CalendarFilters
+from ..visits import appointment_cancel, appointment_transition
 from .routing import router
 from .schemas import AppointmentOut, SlotTakenOut, appointment_out, slot_taken
 
@@ -61,8 +62,8 @@ class DayQuery(Schema):
 def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut] | Status[SlotTakenOut]:
     parties = parties_from_api(request.auth, body)
     try:
-        appointment = services.appointment_book(**parties, start=body.start, booked_by=request.auth)
-    except services.SlotTaken as exc:
+        appointment = appointment_book(**parties, start=body.start, booked_by=request.auth)
+    except SlotTaken as exc:
         return slot_taken(exc)
     return Status(201, appointment_out(appointment))
 
@@ -81,7 +82,7 @@ def change_status(request: AuthedRequest, appointment_id: int, body: StatusIn) -
         room = get_in_practice(
             Room, practice=practice, what="room", through="location", pk=body.room
         )
-    appointment = services.appointment_transition(
+    appointment = appointment_transition(
         appointment=appointment, to_status=body.to, by=request.auth, room=room
     )
     return appointment_out(appointment)
@@ -95,7 +96,7 @@ def change_status(request: AuthedRequest, appointment_id: int, body: StatusIn) -
 @permission("scheduling.book_appointment", "patients.view_patient")
 def cancel(request: AuthedRequest, appointment_id: int, body: CancelIn) -> AppointmentOut:
     appointment = access_appointment_by_id(request.auth, appointment_id)
-    appointment = services.appointment_cancel(
+    appointment = appointment_cancel(
         appointment=appointment, reason=body.reason, cancelled_by=request.auth
     )
     return appointment_out(appointment)
@@ -149,7 +150,7 @@ def reschedule(
     provider = provider_in(practice, body.provider) if body.provider is not None else None
     location = location_in(practice, body.location) if body.location is not None else None
     try:
-        moved = services.appointment_reschedule(
+        moved = appointment_reschedule(
             appointment=appointment,
             start=body.start,
             provider=provider,
@@ -157,6 +158,6 @@ def reschedule(
             resources=resources_in(practice, body.resources),
             rescheduled_by=request.auth,
         )
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return slot_taken(exc)
     return Status(200, appointment_out(moved))

@@ -12,7 +12,7 @@ from ninja import Schema, Status
 
 from praxis.core import time as wallclock
 
-from .. import services
+from ..booking import SlotTaken
 from ..models import Appointment, AppointmentResource
 
 
@@ -93,7 +93,7 @@ def listed(appointments: QuerySet[Appointment]) -> QuerySet[Appointment]:
     ).prefetch_related(_HOLDS)
 
 
-def slot_taken(exc: services.SlotTaken) -> Status[SlotTakenOut]:
+def slot_taken(exc: SlotTaken) -> Status[SlotTakenOut]:
     return Status(
         409,
         SlotTakenOut(

@@ -14,10 +14,11 @@ from praxis.core.access import AuthedRequest
 from praxis.core.api_support import ApiError, permission
 from praxis.core.audit import audit_phi_read
 
-from .. import services
 from ..access import appointments_visible_to
 from ..booking_request import parties_from_api
 from ..models import Appointment
+from ..series import MAX_SERIES_COUNT, SeriesRefused
+from ..series import series_book as book_series
 from .routing import router
 from .schemas import AppointmentOut, ConflictRange, appointment_out, listed
 
@@ -28,8 +29,8 @@ class SeriesIn(Schema):
     location: int
     type: int
     first_start: AwareDatetime = Field(description="with a UTC offset")
-    # The limits live in services.series_book (a 400 names them), not here as well.
-    count: int = Field(description=f"1 to {services.MAX_SERIES_COUNT} visits")
+    # The limits live in book_series (a 400 names them), not here as well.
+    count: int = Field(description=f"1 to {MAX_SERIES_COUNT} visits")
     interval_weeks: int = Field(1, description="every 1 to 12 weeks")
     resources: list[int] | None = None
 
@@ -72,7 +73,7 @@ def _series_out(visits: QuerySet[Appointment]) -> SeriesOut:
     )
 
 
-def _refused(refused: services.SeriesRefused) -> Status[SeriesRefusedOut]:
+def _refused(refused: SeriesRefused) -> Status[SeriesRefusedOut]:
     problems = [
         SeriesProblemOut(
             start=p.start,
@@ -101,14 +102,14 @@ def series_book(
 ) -> Status[SeriesOut] | Status[SeriesRefusedOut]:
     parties = parties_from_api(request.auth, body)
     try:
-        series = services.series_book(
+        series = book_series(
             **parties,
             first_start=body.first_start,
             count=body.count,
             interval_weeks=body.interval_weeks,
             booked_by=request.auth,
         )
-    except services.SeriesRefused as refused:
+    except SeriesRefused as refused:
         return _refused(refused)
     return Status(201, _series_out(Appointment.objects.filter(series=series)))
 

@@ -10,10 +10,10 @@ from ninja import Field, Query, Schema
 from praxis.core.access import AuthedRequest, practice_of
 from praxis.core.api_support import ApiError, permission
 
-from .. import services
 from ..access import access_appointment_by_id
 from ..booking_request import appointment_type_in, location_in, provider_in
 from ..filters import today_at
+from ..slots import slot_search
 from .routing import router
 from .schemas import Ref, ref
 
@@ -60,7 +60,7 @@ def slots(request: AuthedRequest, query: Query[SlotQuery]) -> list[SlotOut]:
     location = location_in(practice, query.location) if query.location is not None else None
     provider = provider_in(practice, query.provider) if query.provider is not None else None
     start = query.start or today_at(practice, location)
-    found = services.slot_search(
+    found = slot_search(
         appointment_type=appointment_type,
         providers=[provider] if provider else None,
         location=location,

@@ -15,7 +15,8 @@ from praxis.core.audit import audit_phi_list
 from praxis.core.models import Location, Practice, User
 from praxis.patients.access import access_patient_by_id
 
-from .. import services, waitlist
+from .. import waitlist
+from ..booking import SlotTaken
 from ..booking_request import appointment_type_in, location_in, provider_in
 from ..filters import WAITLIST_ROW, still_waiting
 from ..models import AppointmentType, Provider, WaitlistEntry, WaitlistOpening
@@ -214,7 +215,7 @@ def waitlist_book(
     entry = _entry(practice, body.entry)
     try:
         appointment = waitlist.waitlist_book(opening=opening, entry=entry, booked_by=request.auth)
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return slot_taken(exc)
     return Status(201, appointment_out(appointment))
 

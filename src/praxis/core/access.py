@@ -20,6 +20,8 @@ from django.http import Http404, HttpRequest
 from .models import Practice
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from .models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,6 +35,7 @@ class AuthedRequest(HttpRequest):
 
     user: User
     auth: User
+    htmx: HtmxDetails  # django-htmx's middleware: is this an htmx request, and what for
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 """
 
 from datetime import date, datetime
+from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -78,7 +79,7 @@ class AuditEventOut(Schema):
     patient_id: str
     ip: str | None
     request_id: str
-    details: dict
+    details: dict[str, Any]
     hash: str
 
 

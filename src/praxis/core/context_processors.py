@@ -15,6 +15,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": bar,
         "nav_settings": settings_menu,
-        "nav_roles": roles_of(user),  # type: ignore[arg-type]
+        "nav_roles": roles_of(user),
         "signed_in_fully": True,
     }

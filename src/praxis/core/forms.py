@@ -106,7 +106,7 @@ class _PhoneCleaning:
         return normalize_phone(phone) if phone else ""
 
 
-class PracticeForm(_PhoneCleaning, forms.ModelForm):
+class PracticeForm(_PhoneCleaning, forms.ModelForm[Practice]):
     # Wider than the column: people type "12 345 6789" or "12-345-6789"; clean_tin normalizes.
     tin = forms.CharField(label="Tax id (EIN)", max_length=14, help_text="e.g. 12-3456789")
 
@@ -132,7 +132,7 @@ class PracticeForm(_PhoneCleaning, forms.ModelForm):
         return f"{digits[:2]}-{digits[2:]}" if len(digits) == 9 else digits
 
 
-class LocationForm(_PhoneCleaning, forms.ModelForm):
+class LocationForm(_PhoneCleaning, forms.ModelForm[Location]):
     class Meta:
         model = Location
         fields = [

@@ -23,7 +23,7 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
 def has_confirmed_device(user: object) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def mfa_state(request: HttpRequest) -> Literal["ok", "verify", "enroll"]:
@@ -109,4 +109,4 @@ def remove_devices(user: object) -> int:
     # delete() also counts cascaded rows (each recovery code); count the devices only.
     _, totp = TOTPDevice.objects.filter(user=user).delete()
     _, static = StaticDevice.objects.filter(user=user).delete()
-    return totp.get(TOTPDevice._meta.label, 0) + static.get(StaticDevice._meta.label, 0)
+    return int(totp.get(TOTPDevice._meta.label, 0) + static.get(StaticDevice._meta.label, 0))

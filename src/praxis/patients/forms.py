@@ -43,7 +43,7 @@ class _PhoneFields:
         return self._phone("emergency_contact_phone")
 
 
-class PatientForm(_PhoneFields, forms.ModelForm):
+class PatientForm(_PhoneFields, forms.ModelForm[Patient]):
     date_of_birth = date_field(label="Date of birth", help_text="e.g. 02/03/2001")
 
     class Meta:
@@ -76,7 +76,7 @@ class RegisterForm(PatientForm):
         fields = DEMOGRAPHIC_FIELDS
 
 
-class PayerForm(forms.ModelForm):
+class PayerForm(forms.ModelForm[Payer]):
     class Meta:
         model = Payer
         fields = PAYER_FIELDS
@@ -85,7 +85,7 @@ class PayerForm(forms.ModelForm):
         return str(self.cleaned_data.get("edi_payer_id", "")).strip().upper()
 
 
-class CoverageForm(forms.ModelForm):
+class CoverageForm(forms.ModelForm[Coverage]):
     effective_date = date_field()
     end_date = date_field(required=False, help_text="Leave empty while the coverage lasts.")
     subscriber_date_of_birth = date_field(

@@ -86,7 +86,7 @@ def patient_search(request: AuthedRequest) -> HttpResponse:
         more = len(found) > SEARCH_LIMIT
         results = found[:SEARCH_LIMIT]
         audit_phi_list(request, patient_ids=[p.pk for p in results], what="patient_search")
-    template = "patients/list.html#results" if request.htmx else "patients/list.html"  # type: ignore[attr-defined]
+    template = "patients/list.html#results" if request.htmx else "patients/list.html"
     return render(
         request,
         template,

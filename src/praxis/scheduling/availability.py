@@ -16,12 +16,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from praxis.core import time as wallclock
+from praxis.core.models import Location
 
 from .models import (
     AppointmentType,
     AvailabilityException,
     AvailabilityTemplate,
-    Location,
     Provider,
     Resource,
 )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -68,7 +70,7 @@ def appointments_between(
     )
 
 
-def _calendar_zone(practice: Practice, location: Location | None) -> wallclock.ZoneInfo:
+def _calendar_zone(practice: Practice, location: Location | None) -> ZoneInfo:
     return wallclock.zone((location or practice).time_zone)
 
 
@@ -206,7 +208,9 @@ def resource_busy_intervals(
     return _busy_by(qs, "resource_id", start, end)
 
 
-def _busy_by(qs: QuerySet, key: str, start: datetime, end: datetime) -> dict[int, list[Interval]]:
+def _busy_by(
+    qs: QuerySet[Any], key: str, start: datetime, end: datetime
+) -> dict[int, list[Interval]]:
     """key → the [start, end) intervals of the rows that overlap [start, end). `start` is also
     bounded below by the longest visit, so the (key, start) index serves the read."""
     overlapping = qs.filter(start__gte=start - MAX_APPOINTMENT_LENGTH, start__lt=end, end__gt=start)

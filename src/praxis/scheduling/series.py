@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,7 +68,7 @@ Occurrence = tuple[int, str, datetime]  # (index in the series, local label, UTC
 
 
 def occurrences(
-    first_start: datetime, tz: wallclock.ZoneInfo, *, count: int, interval_weeks: int
+    first_start: datetime, tz: ZoneInfo, *, count: int, interval_weeks: int
 ) -> list[tuple[str, datetime | None]]:
     """(local label, UTC start or None if that wall-clock time does not exist) for each visit:
     the same local time of day every `interval_weeks` weeks, whatever the clocks do."""

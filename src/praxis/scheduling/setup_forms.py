@@ -36,7 +36,7 @@ def _locations(practice: Practice) -> Any:
     return Location.objects.filter(practice=practice, is_active=True).order_by("name")
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(forms.ModelForm[Provider]):
     """`user` is handed to the service on its own (it is checked against the practice)."""
 
     user = forms.ModelChoiceField(
@@ -63,7 +63,7 @@ class ProviderForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "user"}
 
 
-class AppointmentTypeForm(forms.ModelForm):
+class AppointmentTypeForm(forms.ModelForm[AppointmentType]):
     providers = forms.ModelMultipleChoiceField(
         queryset=Provider.objects.none(),
         required=False,

@@ -42,7 +42,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     if request.GET and not form.is_valid():
         events = events.none()
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "core/audit.html#results" if request.htmx else "core/audit.html"  # type: ignore[attr-defined]
+    template = "core/audit.html#results" if request.htmx else "core/audit.html"
     return render(
         request,
         template,

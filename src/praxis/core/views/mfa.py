@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 from praxis.core import mfa, services
 from praxis.core.access import AuthedRequest, mfa_step
 from praxis.core.forms import OtpForm, refusals_shown_on
+from praxis.core.roles import mfa_required_for
 
 from .auth import safe_next
 
@@ -64,7 +65,7 @@ def mfa_enroll(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "qr_svg": mfa.qr_svg(device.config_url),
             "secret": _grouped_base32(device.bin_key),
-            "required": mfa.mfa_required_for(user),
+            "required": mfa_required_for(user),
         },
         status=400 if form.errors else 200,
     )

@@ -5,7 +5,8 @@ type, whether the provider offers the type, the provider's hours that touch the 
 then exceptions), the resources the type needs, and inside the transaction the busy check, the
 insert, its history row, and the audit event (one INSERT: the sealer chains it later, so no
 lock and no read of the chain head). PostgreSQL adds the advisory locks (provider and
-resources) and the savepoint that turns an exclusion violation into a 409. The answer lists the resources the visit holds (one read)."""
+resources) and the savepoint that turns an exclusion violation into a 409. The answer lists the
+resources the visit holds (one read)."""
 
 from __future__ import annotations
 

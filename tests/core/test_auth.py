@@ -19,6 +19,8 @@ from praxis.core.roles import ADMINISTRATOR
 from praxis.core.testing.factories import UserFactory
 from praxis.core.testing.personas import PASSWORD
 
+from .production import praxis_under_production
+
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("core:login")
@@ -339,47 +341,11 @@ class TestDeactivation:
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    praxis = Path(sys.executable).parent / "praxis"
-    env = {
-        **os.environ,
-        "PRAXIS_PROFILE": "production",
-        "PRAXIS_SECRET_KEY": "x9!" * 20 + "a-long-random-production-secret",
-        "PRAXIS_ALLOWED_HOSTS": "praxis.example.org",
-        "PRAXIS_DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "praxis.config.settings",
-    }
-    env.pop("PRAXIS_DATABASE_URL", None)
-    result = subprocess.run(
-        [str(praxis), "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = praxis_under_production(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    praxis = Path(sys.executable).parent / "praxis"
-    env = {
-        **os.environ,
-        "PRAXIS_PROFILE": "production",
-        "PRAXIS_DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "praxis.config.settings",
-    }
-    env.pop("PRAXIS_SECRET_KEY", None)
-    result = subprocess.run(
-        [str(praxis), "check"], env=env, capture_output=True, text=True, timeout=120
-    )
+    result = praxis_under_production(tmp_path, "check", PRAXIS_SECRET_KEY=None)
     assert result.returncode != 0
     assert "PRAXIS_SECRET_KEY must be set" in result.stderr

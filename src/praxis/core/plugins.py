@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.utils.module_loading import import_string
@@ -144,11 +145,15 @@ def demo_seeders() -> list[tuple[str, Callable[[Practice], object]]]:
         unknown = set(seeder.after) - seeders.keys()
         if unknown:
             raise LookupError(f"the {app} demo builds on {sorted(unknown)}, which seed nothing")
+    graph = TopologicalSorter({app: seeder.after for app, seeder in seeders.items()})
+    try:
+        graph.prepare()
+    except CycleError as exc:
+        raise ValueError(f"the demo seeders wait on each other: {exc.args[1]}") from exc
+    registered = list(seeders)
     ordered: list[str] = []
-    while len(ordered) < len(seeders):
-        waiting = [app for app in seeders if app not in ordered]
-        ready = [app for app in waiting if set(seeders[app].after) <= set(ordered)]
-        if not ready:
-            raise ValueError(f"the demo seeders wait on each other: {waiting}")
-        ordered.append(ready[0])  # among those ready, the one registered first
+    while graph.is_active():
+        ready = sorted(graph.get_ready(), key=registered.index)  # registration order among equals
+        ordered.extend(ready)
+        graph.done(*ready)
     return [(app, import_string(seeders[app].seed)) for app in ordered]

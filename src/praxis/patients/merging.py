@@ -42,11 +42,12 @@ def moves_on_merge(*fields: str) -> Callable[[MergeMove], MergeMove]:
         raise ValueError("Name the foreign keys the step moves.")
 
     def register(move: MergeMove) -> MergeMove:
+        if any(step.move is move for step in _STEPS):
+            return move  # the module was imported again
         taken = handled_fields().intersection(fields)
-        if taken and not any(step.move is move for step in _STEPS):
+        if taken:
             raise ValueError(f"{sorted(taken)} already moved by another merge step")
-        if not any(step.move is move for step in _STEPS):
-            _STEPS.append(MergeStep(tuple(fields), move))
+        _STEPS.append(MergeStep(tuple(fields), move))
         return move
 
     return register

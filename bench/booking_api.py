@@ -12,6 +12,11 @@ with psycopg (PostgreSQL) or sqlite3, one connection per thread and one transact
 - ``raw_insert`` (``raw_insert_rps``, ``raw_insert_ratio``): one plain appointment INSERT per
   transaction - the only baseline before; kept so results compare with earlier runs.
 
+- ``api_floor`` (``api_floor_rps``, ``api_floor_ratio``, ``floor_over_raw_booking``): the same
+  clients and token sending ``GET /api/v1/me`` - authentication and the permission read that
+  every API call pays, no booking work - in a round after each booking round. It says how much
+  of the gap to ``raw_booking`` is the web stack rather than the booking (docs/adr/0002).
+
 Why two: a single INSERT is not the floor of a booking. No double booking (a lock and an
 overlap check before the insert), record history and the audit trail are rules of the system,
 not costs the API adds. Measured against bare INSERTs, the API could not reach the target even
@@ -42,7 +47,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -73,6 +78,7 @@ DURATION_S = {"small": 3.0, "full": 10.0}
 ROUNDS = {"small": 3, "full": 5}
 TZ = ZoneInfo("America/New_York")
 PATH = "/api/v1/scheduling/appointments"
+FLOOR_PATH = "/api/v1/me"
 
 
 def _slots(offset_days: int = 7) -> Iterator[datetime]:
@@ -116,16 +122,22 @@ def _run_one(db: str, url: str, data_dir: Path, size: str) -> dict[str, Any]:
     port = free_port()
     # Each client and baseline thread walks its own provider's slots across all rounds.
     api_slots, insert_slots, booking_slots = ([_slots() for _ in range(CLIENTS)] for _ in "abc")
+    book_next = _booking_request(ids, api_providers, api_slots)
     api: dict[str, Any] = {"latencies": [], "statuses": Counter(), "failures": []}
     elapsed = {"api": 0.0, "insert": 0.0, "booking": 0.0}
+    floor = {"answers": 0, "elapsed": 0.0, "bad": Counter()}
     server = start_gunicorn(bin_dir, env, data_dir, port, server_log, tag=NAME)
     try:
         wait_healthy(server, port, server_log)
         for _ in range(rounds):
-            one = _api_load(port, ids, api_providers, duration / rounds, api_slots)
+            one = _api_load(port, ids["token"], duration / rounds, book_next, ok=201)
             for key in ("latencies", "statuses", "failures"):
                 api[key] += one[key]
             elapsed["api"] += one["elapsed_s"]
+            bare = _api_load(port, ids["token"], duration / rounds, _floor_request, ok=200)
+            floor["answers"] += len(bare["latencies"])
+            floor["elapsed"] += bare["elapsed_s"]
+            floor["bad"].update({k: v for k, v in bare["statuses"].items() if k != "200"})
             n = one["statuses"].get("201", 0)
             if n:
                 elapsed["insert"] += _raw(
@@ -141,18 +153,20 @@ def _run_one(db: str, url: str, data_dir: Path, size: str) -> dict[str, Any]:
         "bench._booking_api_worker", ["count", ",".join(map(str, api_providers))], env, data_dir
     )["count"]
     server_errors = sum(v for k, v in api["statuses"].items() if k.startswith("5"))
-    if count != created or server_errors or api["failures"]:
+    if count != created or server_errors or api["failures"] or floor["bad"]:
         log_tail(server_log)
         raise RuntimeError(
             f"{NAME}: {db}: {created} answers 201 but {count} appointments; "
-            f"statuses {dict(api['statuses'])}, failures {api['failures']}"
+            f"statuses {dict(api['statuses'])}, failures {api['failures']}, "
+            f"floor answers not 200: {dict(floor['bad'])}"
         )
     rps = created / elapsed["api"]
     insert_rps = created / elapsed["insert"]
     booking_rps = created / elapsed["booking"]
+    floor_rps = floor["answers"] / floor["elapsed"]
     log(
         f"{NAME}: {db}: api {created} bookings, {rps:.0f}/s; raw_booking {booking_rps:.0f}/s; "
-        f"raw_insert {insert_rps:.0f}/s"
+        f"raw_insert {insert_rps:.0f}/s; floor (GET /me) {floor_rps:.0f}/s"
     )
     return {
         "n": created,
@@ -164,6 +178,9 @@ def _run_one(db: str, url: str, data_dir: Path, size: str) -> dict[str, Any]:
         "ratio": round(rps / booking_rps, 3),
         "raw_insert_rps": round(insert_rps, 1),
         "raw_insert_ratio": round(rps / insert_rps, 3),
+        "api_floor_rps": round(floor_rps, 1),
+        "api_floor_ratio": round(rps / floor_rps, 3),
+        "floor_over_raw_booking": round(floor_rps / booking_rps, 3),
         "statuses": dict(api["statuses"]),
         "clients": CLIENTS,
         "duration_s": duration,
@@ -173,41 +190,58 @@ def _run_one(db: str, url: str, data_dir: Path, size: str) -> dict[str, Any]:
     }
 
 
+def _booking_request(
+    ids: dict[str, Any], providers: list[int], slot_iters: list[Iterator[datetime]]
+) -> Callable[[int], tuple[str, str, str | None]]:
+    """Client ``i``'s next booking: its own provider's next slot."""
+
+    def request(i: int) -> tuple[str, str, str | None]:
+        body = {
+            "patient": ids["patients"][i % len(ids["patients"])],
+            "provider": providers[i],
+            "location": ids["location"],
+            "type": ids["type"],
+            "start": next(slot_iters[i]).isoformat(),
+        }
+        return "POST", PATH, json.dumps(body)
+
+    return request
+
+
+def _floor_request(i: int) -> tuple[str, str, str | None]:
+    """The floor: the same token's ``GET /api/v1/me`` (authentication and the permission read
+    every API call pays, no booking work at all)."""
+    return "GET", FLOOR_PATH, None
+
+
 def _api_load(
     port: int,
-    ids: dict[str, Any],
-    providers: list[int],
+    token: str,
     duration: float,
-    slot_iters: list[Iterator[datetime]],
+    request_for: Callable[[int], tuple[str, str, str | None]],
+    ok: int,
 ) -> dict[str, Any]:
+    """CLIENTS keep-alive clients sending ``request_for(i)`` until the deadline; latencies of
+    the answers with status ``ok``."""
     lock = threading.Lock()
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
     failures: list[str] = []
     ready = threading.Barrier(CLIENTS + 1)
     clock: dict[str, float] = {}
-    headers = {"Authorization": f"Bearer {ids['token']}", "Content-Type": "application/json"}
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def client(i: int) -> None:
         mine: list[float] = []
         seen: Counter[str] = Counter()
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        slots = slot_iters[i]
         try:
             ready.wait()
             while time.perf_counter() < clock["deadline"]:
-                body = json.dumps(
-                    {
-                        "patient": ids["patients"][i % len(ids["patients"])],
-                        "provider": providers[i],
-                        "location": ids["location"],
-                        "type": ids["type"],
-                        "start": next(slots).isoformat(),
-                    }
-                )
+                method, path, body = request_for(i)
                 t = time.perf_counter()
                 try:
-                    conn.request("POST", PATH, body=body, headers=headers)
+                    conn.request(method, path, body=body, headers=headers)
                     response = conn.getresponse()
                     response.read()
                 except (OSError, http.client.HTTPException) as exc:
@@ -216,7 +250,7 @@ def _api_load(
                     continue
                 done = time.perf_counter()
                 seen[str(response.status)] += 1
-                if response.status == 201:
+                if response.status == ok:
                     mine.append(done - t)
                 clock[f"last{i}"] = done
         finally:

@@ -105,7 +105,7 @@ def get_in_practice(
     (``through="location"`` for a room, ``through="provider"`` for a provider's hours)."""
     queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
     owner = f"{through}__practice" if through else "practice"
-    found = queryset.filter(**{owner: practice}, **lookup).first()
-    if found is None:
-        raise NotInPractice(what)
-    return found
+    # A slice, not .first(): no ORDER BY to compose and sort for what is one row by its key.
+    for found in queryset.filter(**{owner: practice}, **lookup)[:1]:
+        return found
+    raise NotInPractice(what)

@@ -284,7 +284,7 @@ def required_resources(appointment_type: AppointmentType) -> list[Resource]:
 def hours_for_visit(
     *,
     provider_id: int,
-    location_id: int,
+    location: Location,
     appointment_type: AppointmentType,
     first: date,
     last: date,
@@ -293,22 +293,35 @@ def hours_for_visit(
 ) -> tuple[list[AvailabilityTemplate], list[AvailabilityException]]:
     """What decides whether one visit at [start, end) (local dates first..last) lies inside a
     provider's hours at a location: the weekly templates of those weekdays in effect then that
-    allow the type, and the exceptions that overlap the visit (only those can open or close
-    any of it). The caller has checked that the location is active."""
+    allow the type, and the exceptions that overlap the visit there or everywhere (only those
+    can open or close any of it). The caller has checked that the location is active.
+
+    Every booking runs this, so it stays lean: every row found points at the caller's location
+    (or, for an exception, at none), so the location is attached in Python instead of joined
+    into each row."""
     weekdays = {d.weekday() for d in dates(first, last)}
-    templates = (
+    templates = list(
         AvailabilityTemplate.objects.filter(
             provider_id=provider_id,
-            location_id=location_id,
+            location_id=location.pk,
             weekday__in=sorted(weekdays),
             effective_from__lte=last,
         )
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
         .filter(Q(allowed_types__isnull=True) | Q(allowed_types=appointment_type))
-        .select_related("location")
         .distinct()
     )
-    exceptions = AvailabilityException.objects.filter(
-        provider_id=provider_id, start__lt=end, end__gt=start
-    ).select_related("location")
-    return list(templates), list(exceptions)
+    exceptions = list(
+        AvailabilityException.objects.filter(
+            Q(location_id__isnull=True) | Q(location_id=location.pk),
+            provider_id=provider_id,
+            start__lt=end,
+            end__gt=start,
+        )
+    )
+    for template in templates:
+        template.location = location
+    for exception in exceptions:
+        if exception.location_id is not None:
+            exception.location = location
+    return templates, exceptions

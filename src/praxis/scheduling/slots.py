@@ -120,7 +120,7 @@ def visit_admitted(
     first, last = wallclock.local_date(start, tz), wallclock.local_date(end, tz)
     templates, exceptions = selectors.hours_for_visit(
         provider_id=provider.pk,
-        location_id=location.pk,
+        location=location,
         appointment_type=appointment_type,
         first=first,
         last=last,

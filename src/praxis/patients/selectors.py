@@ -145,3 +145,15 @@ def patients_with_consent_form(patient_ids: Iterable[int]) -> set[int]:
             patient_id__in=ids, kind=PatientDocument.Kind.CONSENT_FORM
         ).values_list("patient_id", flat=True)
     )
+
+
+def patients_with_coverage_on(patient_ids: Iterable[int], day: date) -> set[int]:
+    """The patients (of those given) with any coverage in effect on ``day``, verified or not
+    (the desk asks the others for a card, or records them as self-pay)."""
+    ids = list(patient_ids)
+    if not ids:
+        return set()
+    in_effect = Coverage.objects.filter(patient_id__in=ids, effective_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+    return set(in_effect.values_list("patient_id", flat=True))

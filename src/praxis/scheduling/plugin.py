@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem
+from collections.abc import Mapping
+from typing import Any
+
+from praxis.core.access import AuthedRequest
+from praxis.core.audit import audit_phi_list
+from praxis.core.models import Practice
+from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem, Widget
 from praxis.core.roles import BILLER, CLINICAL, FRONT_DESK, MANAGER, PROVIDER, Role
+
+from . import today
 
 NAVIGATION = (
     NavItem("Calendar", "scheduling:calendar", "scheduling.view_schedule", order=100),
@@ -28,10 +36,63 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "scheduling.view_readiness_board": frozenset({MANAGER, FRONT_DESK}),
 }
 
+
+# --- the day's work on "My work": each widget names the patients it shows in one audit event --
+
+
+def desk_today(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
+    day = today.desk_day(practice)
+    audit_phi_list(request, patient_ids=day.patient_ids, what="front desk today")
+    return {"day": day}
+
+
+def rooming(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
+    queue = today.rooming_queue(practice)
+    audit_phi_list(request, patient_ids=queue.patient_ids, what="rooming queue")
+    return {"queue": queue}
+
+
+def my_day(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
+    provider = today.provider_of(request.user)
+    if provider is None:
+        return {"day": None}
+    day = today.provider_day(provider)
+    audit_phi_list(request, patient_ids=day.patient_ids, what="provider day")
+    return {"day": day}
+
+
+WIDGETS = (
+    Widget(
+        "my_work",
+        "main",
+        1,
+        "scheduling/widgets/provider_day.html",
+        my_day,
+        permission="scheduling.view_schedule",
+    ),
+    Widget(
+        "my_work",
+        "main",
+        2,
+        "scheduling/widgets/desk_today.html",
+        desk_today,
+        permission="scheduling.book_appointment",
+    ),
+    Widget(
+        "my_work",
+        "main",
+        3,
+        "scheduling/widgets/rooming_queue.html",
+        rooming,
+        permission="scheduling.update_appointment_status",
+    ),
+)
+
 PLUGIN = AppPlugin(
     app="scheduling",
     navigation=NAVIGATION,
     permissions=PERMISSIONS,
+    widgets=WIDGETS,
     # visits are booked for the demo patients
     demo=DemoSeeder("praxis.scheduling.demo.seed_schedule", after=("patients",)),
 )

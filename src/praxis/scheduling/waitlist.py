@@ -18,7 +18,7 @@ entries come first: first come, first served.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
@@ -160,13 +160,22 @@ def matches_for_each(
     return found
 
 
-def open_openings(practice: Any) -> list[WaitlistOpening]:
+def open_openings(
+    practice: Any, *, after: datetime | None = None, before: datetime | None = None
+) -> list[WaitlistOpening]:
+    """Freed times still open that start after ``after`` (default: now), and before
+    ``before`` if given."""
+    found = WaitlistOpening.objects.filter(
+        practice=practice,
+        status=WaitlistOpening.Status.OPEN,
+        start__gt=after or timezone.now(),
+    )
+    if before is not None:
+        found = found.filter(start__lt=before)
     return list(
-        WaitlistOpening.objects.filter(
-            practice=practice, status=WaitlistOpening.Status.OPEN, start__gt=timezone.now()
-        )
-        .select_related("provider", "location", "appointment_type", "cancelled_appointment")
-        .order_by("start", "pk")
+        found.select_related(
+            "provider", "location", "appointment_type", "cancelled_appointment"
+        ).order_by("start", "pk")
     )
 
 

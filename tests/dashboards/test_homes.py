@@ -140,8 +140,8 @@ class TestMyWork:
         text = main_text(client_for(frontdesk_fay).get(reverse("core:my_home")))
         assert text.startswith("Hello, Fay Fischer ")
         assert "Today at the front desk" in text
-        assert "Your recent activity When What " in text
-        assert "praxis.patients.patient.registered" in text
+        assert "Your recent activity" in text
+        assert "You registered a patient" in text and "praxis." not in text
         assert text.endswith(
             "Your roles Front Desk Front Desk : Registers and schedules patients, checks them in."
         )
@@ -149,8 +149,7 @@ class TestMyWork:
     def test_someone_with_no_role_sees_their_sign_in(self, client_for, outsider_otto):
         text = main_text(client_for(outsider_otto).get(reverse("core:my_home")))
         assert text.startswith("Hello, Otto Olsen ")
-        assert "Your recent activity When What " in text
-        assert "praxis.auth.login.succeeded" in text
+        assert "Your recent activity" in text and "You signed in" in text
         assert text.endswith("Your roles None yet — ask your Practice Administrator.")
         assert "Nothing yet." not in text
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import selectors
+from . import activity, selectors
 from .access import AuthedRequest
+from .audit import audit_phi_list
 from .models import Practice
 from .plugins import AppPlugin, Area, Home, NavItem, Widget, WidgetContext
 from .roles import CORE_PERMISSIONS
@@ -51,7 +52,10 @@ def background(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
 
 def recent_activity(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
     mine = selectors.AuditFilters(actor_id=request.user.pk)
-    return {"events": selectors.audit_event_search(mine, zone=zone_of(practice))[:10]}
+    events = list(selectors.audit_event_search(mine, zone=zone_of(practice))[:10])
+    named = activity.patient_ids_named(events)
+    audit_phi_list(request, patient_ids=named, what="recent activity")
+    return {"lines": activity.lines(events)}
 
 
 def _widget(home: Home, area: Area, order: int, name: str, context: WidgetContext) -> Widget:

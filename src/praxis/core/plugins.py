@@ -84,6 +84,11 @@ class AppPlugin:
     permissions: Mapping[str, frozenset[Role]] = field(default_factory=dict)
     widgets: tuple[Widget, ...] = ()
     demo: DemoSeeder | None = None
+    # How "My work" and the audit trail tell this app's audit actions: action -> phrase, with
+    # "{patient}" where the patient's name goes (core.activity).
+    activity: Mapping[str, str] = field(default_factory=dict)
+    # Dotted path of ``names(ids) -> {id: "Name (MRN ...)"}`` for the app that holds patients.
+    patient_names: str | None = None
 
 
 _PLUGINS: dict[str, AppPlugin] = {}
@@ -99,6 +104,9 @@ def register(plugin: AppPlugin) -> None:
     clash = taken_urls.intersection(item.url_name for item in plugin.navigation)
     if clash:
         raise ValueError(f"navigation entries already registered: {sorted(clash)}")
+    strays = [a for a in plugin.activity if not a.startswith(f"praxis.{plugin.app}.")]
+    if strays:
+        raise ValueError(f"{plugin.app} may only name its own actions, not {strays}")
     for widget in plugin.widgets:
         if widget.area not in HOME_AREAS[widget.home]:
             raise ValueError(f"the {widget.home} home has no {widget.area!r} area")
@@ -118,6 +126,22 @@ def navigation() -> list[NavItem]:
 def permission_rows() -> dict[str, frozenset[Role]]:
     """Every app's rows of the role matrix, in the order the apps registered."""
     return {perm: held for plugin in _PLUGINS.values() for perm, held in plugin.permissions.items()}
+
+
+def activity_phrases() -> dict[str, str]:
+    """Every app's phrases for its audit actions."""
+    return {
+        action: text for plugin in _PLUGINS.values() for action, text in plugin.activity.items()
+    }
+
+
+def patient_names(ids: list[int]) -> dict[int, str]:
+    """Patients' names with their MRN, from the app that registered a reader (none: {})."""
+    reader = next((p.patient_names for p in _PLUGINS.values() if p.patient_names), None)
+    if not ids or reader is None:
+        return {}
+    names: dict[int, str] = import_string(reader)(ids)
+    return names
 
 
 def widgets_for(request: AuthedRequest, *, home: Home) -> dict[Area, list[dict[str, Any]]]:

@@ -19,9 +19,26 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "patients.manage_payers": frozenset({MANAGER, BILLER}),
 }
 
+# How "My work" and the audit trail tell what was done (core.activity).
+ACTIVITY = {
+    "praxis.patients.patient.registered": "registered {patient}",
+    "praxis.patients.patient.updated": "updated {patient}'s record",
+    "praxis.patients.patient.merged": "merged a duplicate record into {patient}",
+    "praxis.patients.patient.merged_into": "merged {patient} into another record",
+    "praxis.patients.document.uploaded": "uploaded a document for {patient}",
+    "praxis.patients.coverage.added": "added insurance for {patient}",
+    "praxis.patients.coverage.updated": "updated {patient}'s insurance",
+    "praxis.patients.coverage.ended": "ended a coverage of {patient}",
+    "praxis.patients.coverage.eligibility_recorded": "recorded an eligibility check for {patient}",
+    "praxis.patients.payer.created": "added a payer",
+    "praxis.patients.payer.updated": "changed a payer",
+}
+
 PLUGIN = AppPlugin(
     app="patients",
     navigation=NAVIGATION,
     permissions=PERMISSIONS,
     demo=DemoSeeder("praxis.patients.demo.seed_patients"),
+    activity=ACTIVITY,
+    patient_names="praxis.patients.selectors.names_with_mrn",
 )

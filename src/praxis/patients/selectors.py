@@ -157,3 +157,11 @@ def patients_with_coverage_on(patient_ids: Iterable[int], day: date) -> set[int]
         Q(end_date__isnull=True) | Q(end_date__gte=day)
     )
     return set(in_effect.values_list("patient_id", flat=True))
+
+
+def names_with_mrn(ids: Iterable[int]) -> dict[int, str]:
+    """How sentences about patients name them: "Amélie Haddad (MRN 100042)"."""
+    found = Patient.objects.filter(pk__in=list(ids)).only(
+        "legal_first_name", "preferred_name", "legal_last_name", "mrn"
+    )
+    return {p.pk: f"{p.display_name} (MRN {p.mrn})" for p in found}

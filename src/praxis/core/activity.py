@@ -1,0 +1,89 @@
+"""Audit events told as sentences for people ("You checked in Amélie Haddad (MRN 100042)"),
+where the audit trail itself keeps the exact action codes.
+
+Each app names its own actions in its plugin (``AppPlugin.activity``: action → phrase, with
+``{patient}`` where the patient's name goes); core names the sign-in, audit and PHI-read
+actions. An action nobody named still reads as words ("reminder rule saved"), never as a code.
+Patients' names come from the app that registered a ``patient_names`` reader, so core still
+knows no domain app; showing them is itself a PHI read, which the caller audits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import plugins
+from .models import AuditEvent
+
+# Core's own actions (the apps' come from their plugins).
+CORE_ACTIVITY: dict[str, str] = {
+    "praxis.auth.login.succeeded": "signed in",
+    "praxis.auth.login.failed": "failed to sign in",
+    "praxis.auth.login.locked_out": "was locked out after too many wrong passwords",
+    "praxis.auth.logout": "signed out",
+    "praxis.auth.session.expired": "was signed out after a period of inactivity",
+    "praxis.auth.password.changed": "changed a password",
+    "praxis.auth.mfa.enrolled": "set up two-step sign-in",
+    "praxis.auth.mfa.verified": "entered a one-time code",
+    "praxis.auth.mfa.failed": "entered a wrong one-time code",
+    "praxis.auth.mfa.reset": "reset someone's two-step sign-in",
+    "praxis.auth.invitation.accepted": "accepted an invitation",
+    "praxis.auth.token.created": "created an API token",
+    "praxis.auth.token.revoked": "revoked an API token",
+    "praxis.audit.exported": "exported the audit trail",
+    "praxis.core.user.invited": "invited a user",
+    "praxis.core.user.invitation_resent": "resent an invitation",
+    "praxis.core.user.updated": "changed a user's details or roles",
+    "praxis.core.user.deactivated": "deactivated a user",
+    "praxis.core.user.reactivated": "reactivated a user",
+    "praxis.core.practice.updated": "changed the practice's details",
+    "praxis.core.location.created": "added a location",
+    "praxis.core.location.updated": "changed a location",
+    "praxis.core.room.created": "added a room",
+    "praxis.core.room.updated": "changed a room",
+    "praxis.phi.read": "looked at {patient}'s information",
+}
+PHI_READ = "praxis.phi.read"
+
+
+def phrase_for(action: str) -> str:
+    """The registered phrase, or the action's last two parts as words."""
+    known = plugins.activity_phrases()
+    if action in known:
+        return known[action]
+    if action in CORE_ACTIVITY:
+        return CORE_ACTIVITY[action]
+    parts = action.split(".")[-2:]
+    return " ".join(parts).replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Line:
+    event: AuditEvent
+    sentence: str  # without the subject: "checked in Amélie Haddad (MRN 100042)"
+
+
+def patient_ids_named(events: Iterable[AuditEvent]) -> list[int]:
+    """The patients these events' sentences name (a list read names none: it gives a count)."""
+    return list(dict.fromkeys(int(e.patient_id) for e in events if str(e.patient_id).isdigit()))
+
+
+def lines(events: Sequence[AuditEvent]) -> list[Line]:
+    """Each event as a sentence, the patients it names loaded in one read."""
+    names = plugins.patient_names(patient_ids_named(events))
+    return [Line(e, _sentence(e, names)) for e in events]
+
+
+def _sentence(event: AuditEvent, names: dict[int, str]) -> str:
+    phrase = phrase_for(event.action)
+    listed = (event.details or {}).get("patient_ids")
+    if event.action == PHI_READ and not str(event.patient_id).isdigit():
+        what = str((event.details or {}).get("what", "")).replace("_", " ") or "a list"
+        count = len(listed) if isinstance(listed, list) else 0
+        return f"looked at {what} ({count} patient{'s' if count != 1 else ''})"
+    if "{patient}" not in phrase:
+        return phrase
+    patient: Any = event.patient_id
+    named = names.get(int(patient)) if str(patient).isdigit() else None
+    return phrase.replace("{patient}", named or "a patient")

@@ -74,15 +74,37 @@ def busy_practice(practice, admin_ada, manager_max):
     return practice
 
 
+def quiet_operations(practice: Practice) -> tuple[str, str]:
+    """The scheduling figures and utilization panel of a practice with no visits or hours
+    (tests/dashboards/test_operations.py checks them on a real week)."""
+    from praxis.scheduling.operations import operations
+
+    ops = operations(practice)
+    figures = (
+        "Visits today 0 Visits this week 0 "
+        "No-show rate, 30 days — 0 of 0 visits Late cancels, 30 days — 0 of 0 visits "
+        f"On the waitlist 0 Ready for {ops.tomorrow:%a, %b} {ops.tomorrow.day} — 0 of 0 visits "
+    )
+    monday = ops.week[0]
+    utilization = (
+        f"Utilization, week of {monday:%b} {monday.day} Providers None set up yet. "
+        "Rooms None set up yet. Hours and rooms are set up in Scheduling setup. "
+    )
+    return figures, utilization
+
+
 class TestTheAdministratorHome:
     def test_shows_people_security_and_facility(self, client_for, admin_ada, busy_practice):
         text = main_text(client_for(admin_ada).get(reverse("dashboards:administrator")))
+        figures, utilization = quiet_operations(busy_practice)
         assert text == (
             "Riverbend Family Medicine — Administrator "
+            f"{figures}"
             "Active users 11 Manage users "
             "Invitations not yet accepted 1 "
             "Failed sign-ins (24 h) 1 1 lockout "
             "Locations · rooms 2 · 4 Locations "
+            f"{utilization}"
             "Security "
             "3 users must set up two-step sign-in: Staff 03 , Staff 06 , Staff 07 "
             "Audit trail: 3 events in 24 h. Last chain check Mar 5: intact (41 events) "
@@ -111,12 +133,15 @@ class TestTheManagerHome:
         self, client_for, manager_max, busy_practice
     ):
         text = main_text(client_for(manager_max).get(reverse("dashboards:manager")))
+        figures, utilization = quiet_operations(busy_practice)
         assert text == (
             "Riverbend Family Medicine — Operations "
+            f"{figures}"
             "Active staff accounts 11 "
             "Open locations 2 "
             "Rooms in use 4 "
             "Background jobs waiting · failed 0 · 0 "
+            f"{utilization}"
             "Locations and rooms "
             "Location Rooms in use "
             "Office 00 2 Office 01 2 "
@@ -201,8 +226,10 @@ def test_a_home_costs_the_same_queries_for_a_bigger_practice(
 
 # The budgets: what each home costs today, so a new widget's queries show up in review.
 BUDGETS = {
-    ("admin_ada", "dashboards:administrator"): 14,
-    ("manager_max", "dashboards:manager"): 14,
+    # 14 for core's widgets, 7 for scheduling's operations figures on a quiet week (their
+    # readiness, rates, hours and holds; test_operations.py checks a busy week costs no more)
+    ("admin_ada", "dashboards:administrator"): 21,
+    ("manager_max", "dashboards:manager"): 21,
     # My work: 7, plus the day's widgets on a quiet day (today's visits, the freed times still
     # open, the rooming queue, whether the person is a provider); tests/dashboards/test_today.py
     # checks that a busy day costs no more.

@@ -41,6 +41,28 @@ def merge(intervals: Iterable[Interval]) -> list[Interval]:
     return merged
 
 
+def subtract(intervals: Iterable[Interval], cuts: Iterable[Interval]) -> list[Interval]:
+    """The parts of ``intervals`` outside every cut, merged."""
+    remaining = merge(intervals)
+    for cut_start, cut_end in merge(cuts):
+        pieces: list[Interval] = []
+        for start, end in remaining:
+            if cut_end <= start or end <= cut_start:
+                pieces.append((start, end))
+                continue
+            if start < cut_start:
+                pieces.append((start, cut_start))
+            if cut_end < end:
+                pieces.append((cut_end, end))
+        remaining = pieces
+    return remaining
+
+
+def total_minutes(intervals: Iterable[Interval]) -> int:
+    """The length of the intervals' union, in whole minutes."""
+    return int(sum((end - start).total_seconds() for start, end in merge(intervals)) // 60)
+
+
 class IntervalSet:
     """Half-open intervals [start, end) with O(log n) tests; touching is not overlapping, so a
     visit may start exactly when the previous one ends."""

@@ -11,7 +11,7 @@ from praxis.core.models import Practice
 from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem, Widget
 from praxis.core.roles import BILLER, CLINICAL, FRONT_DESK, MANAGER, PROVIDER, Role
 
-from . import today
+from . import operations, today
 
 NAVIGATION = (
     NavItem("Calendar", "scheduling:calendar", "scheduling.view_schedule", order=100),
@@ -61,6 +61,12 @@ def my_day(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
     return {"day": day}
 
 
+def operations_figures(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
+    ops = operations.operations(practice)
+    groups = [("Providers", ops.providers, "providers"), ("Rooms", ops.rooms, "rooms")]
+    return {"ops": ops, "groups": groups}
+
+
 WIDGETS = (
     Widget(
         "my_work",
@@ -85,6 +91,14 @@ WIDGETS = (
         "scheduling/widgets/rooming_queue.html",
         rooming,
         permission="scheduling.update_appointment_status",
+    ),
+    *(
+        Widget(home, "figures", 5, "scheduling/widgets/operations_figures.html", operations_figures)
+        for home in ("manager", "administrator")
+    ),
+    *(
+        Widget(home, "main", 5, "scheduling/widgets/utilization.html", operations_figures)
+        for home in ("manager", "administrator")
     ),
 )
 

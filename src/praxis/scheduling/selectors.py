@@ -239,14 +239,14 @@ def providers_offering(
 
 def templates_for(
     *,
-    appointment_type: AppointmentType,
+    appointment_type: AppointmentType | None,
     provider_ids: Iterable[int],
     first: date,
     last: date,
     location: Location | None = None,
 ) -> list[AvailabilityTemplate]:
     """Weekly templates in effect at some point between two dates that allow the type (an
-    empty list of allowed types allows all), at active locations."""
+    empty list of allowed types allows all; no type: every template), at active locations."""
     qs = AvailabilityTemplate.objects.filter(
         provider_id__in=list(provider_ids),
         location__is_active=True,
@@ -254,6 +254,8 @@ def templates_for(
     ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
     if location is not None:
         qs = qs.filter(location=location)
+    if appointment_type is None:
+        return list(qs.select_related("location"))
     qs = qs.filter(Q(allowed_types__isnull=True) | Q(allowed_types=appointment_type))
     return list(qs.select_related("location").distinct())
 

@@ -6,18 +6,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 import tarfile
 import threading
-import uuid
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.db.utils import load_backend
 
 from praxis.core import audit
 from praxis.core.backup import BackupError, backup_create, restore_archive
@@ -29,11 +24,11 @@ from praxis.scheduling.testing import (
     ResourceFactory,
     weekly_hours,
 )
+from tests.processes import fresh_database, praxis, praxis_env, query
 from tests.scheduling.conftest import NEW_YORK, local, make_patient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PRAXIS = Path(sys.executable).with_name("praxis")
 SLOTS_A_DAY = 20  # 08:00 to 18:00, every half hour
 
 
@@ -86,49 +81,6 @@ class FrontDesk(threading.Thread):
             threading.Event().wait(0.01)
 
 
-def _fresh_database(tmp_path: Path) -> tuple[dict, str]:  # type: ignore[type-arg]
-    """Settings of a new empty database beside the test one, and its PRAXIS_DATABASE_URL."""
-    settings = dict(connection.settings_dict)
-    if connection.vendor == "sqlite":
-        settings["NAME"] = str(tmp_path / "restored" / "praxis.sqlite3")
-        return settings, f"sqlite:///{settings['NAME']}"
-    settings["NAME"] = f"{connection.settings_dict['NAME']}_restored_{uuid.uuid4().hex[:6]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{settings["NAME"]}"')
-    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    host = f"{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-    return settings, f"postgresql://{auth}@{host}/{settings['NAME']}"
-
-
-def _drop(database: dict) -> None:  # type: ignore[type-arg]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{database["NAME"]}" WITH (FORCE)')
-
-
-def _query(database: dict, sql: str) -> list[tuple]:  # type: ignore[type-arg]
-    wrapper = load_backend(database["ENGINE"]).DatabaseWrapper(database, "restored")
-    try:
-        with wrapper.cursor() as cursor:
-            cursor.execute(sql)
-            return list(cursor.fetchall())
-    finally:
-        wrapper.close()
-
-
-def _praxis(*args: str, database_url: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "praxis.config.settings",
-        "PRAXIS_PROFILE": "test",
-        "PRAXIS_DATABASE_URL": database_url,
-        "PRAXIS_DATA_DIR": str(data_dir),
-    }
-    return subprocess.run(
-        [str(PRAXIS), *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-
-
 def test_a_backup_taken_while_the_desk_books_restores_whole(practice, location, tmp_path, settings):
     files = tmp_path / "files"
     (files / "documents").mkdir(parents=True)
@@ -158,31 +110,27 @@ def test_a_backup_taken_while_the_desk_books_restores_whole(practice, location, 
     assert "files/documents/card.pdf" in manifest["members"]
     assert backup.path.with_name(backup.path.name + ".sha256").read_text().startswith(backup.sha256)
 
-    database, url = _fresh_database(tmp_path)
-    try:
-        restored = _praxis(
-            "restore", str(backup.path), database_url=url, data_dir=tmp_path / "restored"
-        )
+    with fresh_database(tmp_path / "restored") as (database, url):
+        env = praxis_env(database_url=url, data_dir=tmp_path / "restored")
+        restored = praxis("restore", str(backup.path), env=env)
         assert restored.returncode == 0, restored.stderr
         assert "row counts match the archive" in restored.stdout
         assert "audit chain intact" in restored.stdout
 
-        ((visits,),) = _query(database, f"SELECT COUNT(*) FROM {Appointment._meta.db_table}")
-        ((holds,),) = _query(database, f"SELECT COUNT(*) FROM {AppointmentResource._meta.db_table}")
-        ((booked_events,),) = _query(
+        ((visits,),) = query(database, f"SELECT COUNT(*) FROM {Appointment._meta.db_table}")
+        ((holds,),) = query(database, f"SELECT COUNT(*) FROM {AppointmentResource._meta.db_table}")
+        ((booked_events,),) = query(
             database,
             "SELECT COUNT(*) FROM core_auditevent "
             "WHERE action = 'praxis.scheduling.appointment.booked'",
         )
-        ((head_hash,),) = _query(
+        ((head_hash,),) = query(
             database, f"SELECT hash FROM core_auditseal WHERE seq = {manifest['audit']['head_seq']}"
         )
-        assert visits == holds == booked_events == in_backup
-        assert head_hash == manifest["audit"]["head_hash"]
-        restored_card = tmp_path / "restored" / "files" / "documents" / "card.pdf"
-        assert restored_card.read_bytes() == b"%PDF-1.4 insurance card\n"
-    finally:
-        _drop(database)
+    assert visits == holds == booked_events == in_backup
+    assert head_hash == manifest["audit"]["head_hash"]
+    restored_card = tmp_path / "restored" / "files" / "documents" / "card.pdf"
+    assert restored_card.read_bytes() == b"%PDF-1.4 insurance card\n"
 
 
 @pytest.fixture

@@ -105,7 +105,13 @@ def _pg_env(database: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _run(command: list[str], *, env: dict[str, str], what: str) -> None:
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    try:
+        proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    except FileNotFoundError as exc:
+        raise BackupError(
+            f"{what} is not installed: install the PostgreSQL client tools of the server's "
+            "version (Debian: apt-get install postgresql-client)"
+        ) from exc
     if proc.returncode != 0:
         raise BackupError(f"{what} failed: {proc.stderr.strip() or proc.stdout.strip()}")
 

@@ -44,6 +44,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
+from django.db.utils import load_backend
 
 from praxis import __version__
 
@@ -328,7 +329,7 @@ def _database_tables(database: Mapping[str, Any], vendor: str) -> list[str]:
             return _tables(db.cursor(), vendor)
         finally:
             db.close()
-    own = connections.create_connection(connection.alias)
+    own = load_backend(str(database["ENGINE"])).DatabaseWrapper(dict(database), "restore-target")
     try:
         with own.cursor() as cursor:
             return _tables(cursor, vendor)
@@ -361,7 +362,7 @@ def _extract(tar: tarfile.TarFile, name: str, expected: str, dest: Path) -> None
     stream = tar.extractfile(name)
     assert stream is not None
     sha = hashlib.sha256()
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as out:
         while chunk := stream.read(CHUNK):

@@ -36,9 +36,8 @@ class Command(BaseCommand):
             f"row counts match the archive ({len(manifest['row_counts'])} tables); audit head "
             f"#{manifest['audit']['head_seq']} {manifest['audit']['head_hash'][:16]}… as recorded"
         )
-        if MigrationExecutor(connection).migration_plan(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        ):
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stdout.write("the archive predates this version: applying its migrations")
             call_command("migrate", "--no-input", verbosity=0)
         # Seals what the backup caught unsealed, then walks the whole chain.

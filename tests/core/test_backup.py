@@ -196,3 +196,16 @@ def test_the_manifest_names_version_migrations_and_counts(archive):
     assert "0001_initial" in manifest["migrations"]["core"]
     assert manifest["row_counts"]["core_practice"] == 1
     assert manifest["audit"]["events"] >= 1
+
+
+def test_a_backup_that_fails_half_way_leaves_no_archive(practice, tmp_path, monkeypatch):
+    def disk_full() -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("praxis.core.backup.files_root", disk_full)
+    out = tmp_path / "backups"
+
+    with pytest.raises(OSError, match="No space left"):
+        backup_create(out_dir=out)
+
+    assert list(out.iterdir()) == []

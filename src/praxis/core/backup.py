@@ -236,6 +236,20 @@ def backup_create(*, out_dir: Path | None = None, now: datetime | None = None) -
     if final.exists():
         raise BackupError(f"{final} already exists")
     partial = final.with_name(final.name + ".partial")
+    try:
+        manifest = _write_archive(partial, database, vendor, stamp, out_dir)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a backup that failed leaves no archive-looking file
+        raise
+    digest = _sha256_of(partial)
+    os.replace(partial, final)
+    final.with_name(final.name + ".sha256").write_text(f"{digest}  {final.name}\n")
+    return Backup(path=final, sha256=digest, manifest=manifest)
+
+
+def _write_archive(
+    partial: Path, database: Mapping[str, Any], vendor: str, stamp: str, out_dir: Path
+) -> dict[str, Any]:
     members: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".staging-") as staging:
         dump = Path(staging) / DB_MEMBER[vendor]
@@ -262,10 +276,7 @@ def backup_create(*, out_dir: Path | None = None, now: datetime | None = None) -
             info.size = len(body)
             info.mtime = int(datetime.now(UTC).timestamp())
             tar.addfile(info, io.BytesIO(body))
-    digest = _sha256_of(partial)
-    os.replace(partial, final)
-    final.with_name(final.name + ".sha256").write_text(f"{digest}  {final.name}\n")
-    return Backup(path=final, sha256=digest, manifest=manifest)
+    return manifest
 
 
 # --- restoring -----------------------------------------------------------------------------------

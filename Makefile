@@ -13,21 +13,27 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Dependencies come from the lock files (exact versions and hashes, what CI tested), then Praxis
-# itself without resolving anything. `pip check` catches a lock that no longer covers
-# pyproject.toml (a dependency added without `make lock`). Re-install only when a list changes.
-LOCK_INSTALL = $(BIN)/pip install --quiet --require-hashes -r
-LOCK_STALE = echo "requirements/ no longer match pyproject.toml: run make lock" >&2; exit 1
+# itself without resolving anything. Each lock file ends with a fingerprint of pyproject.toml's
+# dependency lists: a dependency changed without `make lock` stops the install with that advice.
+# Re-install only when a list changes.
+DEPS_FINGERPRINT = $(shell $(PYTHON) -c 'import hashlib, json, tomllib; \
+	p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	d = [p["dependencies"], p.get("optional-dependencies", {})]; \
+	print(hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16])')
+FINGERPRINT_LINE = \# pyproject.toml dependencies fingerprint: $(DEPS_FINGERPRINT)
+define install_locked
+	@grep -qx "$(FINGERPRINT_LINE)" $(1) || { echo "$(1) was made for other dependencies than \
+	pyproject.toml lists: run make lock" >&2; exit 1; }
+	$(BIN)/pip install --quiet --require-hashes -r $(1)
+	$(BIN)/pip install --quiet --no-deps -e .
+endef
 
 $(VENV)/.installed: requirements/lock.txt pyproject.toml | $(BIN)/python
-	$(LOCK_INSTALL) requirements/lock.txt
-	$(BIN)/pip install --quiet --no-deps -e .
-	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; $(LOCK_STALE); }
+	$(call install_locked,requirements/lock.txt)
 	touch $@
 
 $(VENV)/.installed-dev: requirements/dev-lock.txt pyproject.toml | $(BIN)/python
-	$(LOCK_INSTALL) requirements/dev-lock.txt
-	$(BIN)/pip install --quiet --no-deps -e .
-	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; $(LOCK_STALE); }
+	$(call install_locked,requirements/dev-lock.txt)
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -43,6 +49,8 @@ lock: | $(BIN)/python
 	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev -o requirements/dev-lock.txt pyproject.toml
 	$(BIN)/pip-compile $(LOCK_FLAGS) -c requirements/dev-lock.txt -o requirements/lock.txt \
 		pyproject.toml
+	echo "$(FINGERPRINT_LINE)" >> requirements/dev-lock.txt
+	echo "$(FINGERPRINT_LINE)" >> requirements/lock.txt
 
 ## make audit-deps: known vulnerabilities in the locked set (pip-audit); fails only on a finding,
 ## and says so plainly when no vulnerability database could be reached.

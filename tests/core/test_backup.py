@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from praxis.core import audit
+from praxis.core import audit, backup
 from praxis.core.backup import BackupError, backup_create, restore_archive
 from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import Appointment, AppointmentResource
@@ -209,3 +209,30 @@ def test_a_backup_that_fails_half_way_leaves_no_archive(practice, tmp_path, monk
         backup_create(out_dir=out)
 
     assert list(out.iterdir()) == []
+
+
+def test_a_restore_that_fails_half_way_leaves_no_files_behind(
+    practice, tmp_path, settings, monkeypatch
+):
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "card.pdf").write_bytes(b"%PDF")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(files)}},
+    }
+    archive = backup_create(out_dir=tmp_path / "backups").path
+    real_extract = backup._extract
+
+    def extract_then_fail_on_the_database(tar, name, expected, dest):  # type: ignore[no-untyped-def]
+        if name.startswith("database."):
+            raise OSError(28, "No space left on device")
+        real_extract(tar, name, expected, dest)
+
+    monkeypatch.setattr(backup, "_extract", extract_then_fail_on_the_database)
+    database, new_files = _target(tmp_path)
+
+    with pytest.raises(OSError, match="No space left"):
+        restore_archive(archive, database=database, files_dir=new_files)
+
+    assert list((tmp_path / "new").iterdir()) == []

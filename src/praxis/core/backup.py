@@ -290,7 +290,7 @@ def _safe_name(name: str) -> bool:
 def read_verified_manifest(archive: Path) -> dict[str, Any]:
     """The manifest, once every member of the archive matched it; BackupError otherwise."""
     sidecar = archive.with_name(archive.name + ".sha256")
-    if sidecar.exists() and sidecar.read_text().split()[0] != _sha256_of(archive):
+    if sidecar.exists() and sidecar.read_text()[:64] != _sha256_of(archive):
         raise BackupError(f"{archive.name} does not match {sidecar.name}: the archive is damaged")
     seen: dict[str, Any] = {}
     manifest: dict[str, Any] | None = None
@@ -310,7 +310,11 @@ def read_verified_manifest(archive: Path) -> dict[str, Any]:
                 seen[member.name] = {"sha256": sha.hexdigest(), "size": member.size}
     except (tarfile.TarError, OSError, EOFError, json.JSONDecodeError) as exc:
         raise BackupError(f"{archive.name} is not a readable Praxis backup: {exc}") from exc
-    if manifest is None or manifest.get("format") != FORMAT:
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or manifest.get("database", {}).get("member") not in manifest.get("members", {})
+    ):
         raise BackupError(f"{archive.name} has no Praxis backup manifest (format {FORMAT})")
     if seen != manifest["members"]:
         bad = sorted(set(seen) ^ set(manifest["members"])) or sorted(
@@ -406,9 +410,28 @@ def restore_archive(
         )
     _refuse_unless_empty(database, vendor, files_dir)
 
-    members = manifest["members"]
     staging_files = files_dir.with_name(files_dir.name + ".restoring")
     shutil.rmtree(staging_files, ignore_errors=True)
+    try:
+        _restore_members(archive, manifest, database, vendor, staging_files)
+    except BaseException:
+        shutil.rmtree(staging_files, ignore_errors=True)  # files land only with the database
+        raise
+    if staging_files.exists():
+        if files_dir.exists():
+            shutil.rmtree(files_dir)  # holds no files: checked above
+        staging_files.rename(files_dir)
+    return manifest
+
+
+def _restore_members(
+    archive: Path,
+    manifest: Mapping[str, Any],
+    database: Mapping[str, Any],
+    vendor: str,
+    staging_files: Path,
+) -> None:
+    members = manifest["members"]
     with tarfile.open(archive, mode="r:gz") as tar:
         for name in members:
             if name.startswith(FILES_PREFIX):
@@ -418,7 +441,11 @@ def restore_archive(
         if vendor == "sqlite":
             target = Path(str(database["NAME"]))
             partial = target.with_name(target.name + ".restoring")
-            _extract(tar, db_member, members[db_member]["sha256"], partial)
+            try:
+                _extract(tar, db_member, members[db_member]["sha256"], partial)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
             connection.close()
             for suffix in ("-wal", "-shm"):  # of an empty database file, if any: nothing else
                 target.with_name(target.name + suffix).unlink(missing_ok=True)
@@ -440,11 +467,6 @@ def restore_archive(
                     env=_pg_env(database),
                     what="pg_restore",
                 )
-    if staging_files.exists():
-        if files_dir.exists():
-            shutil.rmtree(files_dir)  # holds no files: checked above
-        staging_files.rename(files_dir)
-    return manifest
 
 
 def restored_problems(manifest: Mapping[str, Any]) -> list[str]:

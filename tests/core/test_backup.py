@@ -194,6 +194,7 @@ def test_the_manifest_names_version_migrations_and_counts(archive):
         manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
     assert manifest["praxis_version"]
     assert "0001_initial" in manifest["migrations"]["core"]
+    assert manifest["migration_heads"]["core"] == manifest["migrations"]["core"][-1]
     assert manifest["row_counts"]["core_practice"] == 1
     assert manifest["audit"]["events"] >= 1
 

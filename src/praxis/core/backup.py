@@ -147,6 +147,8 @@ def _facts(cursor: Any, vendor: str) -> dict[str, Any]:
     return {
         "row_counts": counts,
         "migrations": migrations,
+        # The newest applied migration of each app: the schema this snapshot is at.
+        "migration_heads": {app: names[-1] for app, names in migrations.items()},
         "audit": {
             "events": counts.get(AuditEvent._meta.db_table, 0),
             "head_seq": head[0] if head else 0,

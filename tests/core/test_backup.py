@@ -231,9 +231,10 @@ def test_a_restore_that_fails_half_way_leaves_no_files_behind(
         real_extract(tar, name, expected, dest)
 
     monkeypatch.setattr(backup, "_extract", extract_then_fail_on_the_database)
-    database, new_files = _target(tmp_path)
+    new = tmp_path / "new"
 
-    with pytest.raises(OSError, match="No space left"):
-        restore_archive(archive, database=database, files_dir=new_files)
+    with fresh_database(new) as (database, _), pytest.raises(OSError, match="No space left"):
+        restore_archive(archive, database=database, files_dir=new / "files")
 
-    assert list((tmp_path / "new").iterdir()) == []
+    assert list(new.glob("files*")) == []
+    assert not (new / "praxis.sqlite3").exists()

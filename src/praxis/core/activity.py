@@ -42,6 +42,8 @@ CORE_ACTIVITY: dict[str, str] = {
     "praxis.core.location.updated": "changed a location",
     "praxis.core.room.created": "added a room",
     "praxis.core.room.updated": "changed a room",
+    "praxis.core.backup.created": "took a backup",
+    "praxis.core.backup.restored": "restored a backup",
     "praxis.phi.read": "looked at {patient}'s information",
 }
 PHI_READ = "praxis.phi.read"

@@ -131,8 +131,7 @@ def test_events_are_sealed_in_order_each_chained_to_the_one_before_from_genesis(
     assert [s.event_id for s in seals] == [e.id for e in events]
     assert [s.prev_hash for s in seals] == [audit.GENESIS] + [s.hash for s in seals[:-1]]
     assert all(
-        s.hash == keyed_hash(s.event, prev_hash=s.prev_hash, sealed_at=s.sealed_at)
-        for s in seals
+        s.hash == keyed_hash(s.event, prev_hash=s.prev_hash, sealed_at=s.sealed_at) for s in seals
     )
     assert AuditEvent.objects.get(pk=events[3].pk).hash == seals[3].hash
     assert audit.seal_pending() == 0, "nothing is sealed twice"
@@ -208,9 +207,7 @@ def test_details_with_datetimes_decimals_and_ids_still_verify_after_a_reload(db)
     assert reloaded.object_id == "42"
     assert reloaded.patient_id == "7"
     seal = seal_of(reloaded)
-    assert keyed_hash(reloaded, prev_hash=seal.prev_hash, sealed_at=seal.sealed_at) == (
-        seal.hash
-    )
+    assert keyed_hash(reloaded, prev_hash=seal.prev_hash, sealed_at=seal.sealed_at) == seal.hash
     assert audit.verify_chain().ok
 
 

@@ -120,7 +120,7 @@ def test_cutting_off_the_50_newest_events_is_reported_as_truncated(db):
     assert "vouches for seal 80: at least the newest 49 sealed event(s) were cut off" in (
         report.problem.message
     )
-    with pytest.raises(CommandError, match="BROKEN.*truncated"):
+    with pytest.raises(CommandError, match=r"BROKEN.*truncated"):
         verify_command()
 
 
@@ -352,7 +352,7 @@ def test_a_checkpoint_is_refused_for_a_broken_chain(db):
 
     with pytest.raises(audit.ChainBroken):
         audit.write_checkpoint()
-    with pytest.raises(CommandError, match="BROKEN.*edited"):
+    with pytest.raises(CommandError, match=r"BROKEN.*edited"):
         call_command("audit", "checkpoint", stdout=StringIO())
 
     assert not checkpoint_file().exists()
@@ -416,8 +416,7 @@ def test_legacy_seals_not_yet_covered_by_a_checkpoint_are_warned_about(db):
     old = [audit.record("praxis.phi.read", patient_id=7) for _ in range(2)]
     legacy_seals(old)
     checkpoint_file().write_text(
-        audit.Checkpoint.sign(seq=1, head=AuditSeal.objects.get(seq=1).hash, at=timezone.now())
-        .line
+        audit.Checkpoint.sign(seq=1, head=AuditSeal.objects.get(seq=1).hash, at=timezone.now()).line
     )
 
     report = audit.verify_chain()
@@ -445,8 +444,7 @@ def test_a_legacy_chain_rewritten_whole_is_caught_by_the_checkpoint(db):
     old = [audit.record("praxis.phi.read", patient_id=7, details={"n": n}) for n in range(6)]
     legacy_seals(old)
     checkpoint_file().write_text(
-        audit.Checkpoint.sign(seq=6, head=AuditSeal.objects.get(seq=6).hash, at=timezone.now())
-        .line
+        audit.Checkpoint.sign(seq=6, head=AuditSeal.objects.get(seq=6).hash, at=timezone.now()).line
     )
 
     remove_and_rechain(old[2])

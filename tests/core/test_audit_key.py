@@ -151,6 +151,20 @@ def test_passing_the_rechained_seals_off_as_legacy_unkeyed_ones_is_caught(db):
     assert "unkeyed but follows keyed seals" in report.problem.message
 
 
+def test_rebuilding_the_whole_chain_as_unkeyed_legacy_seals_is_caught_by_the_checkpoint(db):
+    trail = phi_reads(10)
+    audit.write_checkpoint()
+
+    # Every seal rebuilt without the key and passed off as made before the chain was keyed: the
+    # chain alone cannot tell; the checkpoint can.
+    remove_and_rechain(trail[0], as_legacy=True)
+    report = audit.verify_chain()
+
+    assert not report.ok
+    assert report.problem.kind == "rewritten"
+    assert "is not the one the checkpoint of" in report.problem.message
+
+
 # --- the key -----------------------------------------------------------------------------------
 
 

@@ -35,6 +35,13 @@ def _flush_with_audit_triggers_lifted(self: BaseDatabaseOperations, sql_list: li
 BaseDatabaseOperations.execute_sql_flush = _flush_with_audit_triggers_lifted  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoint_file(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A checkpoint vouches for one database's chain: each test keeps its own file, rather than
+    the data folder's, which every test of the run shares."""
+    settings.PRAXIS_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.txt"
+
+
 @pytest.fixture
 def testdata() -> Path:
     if not TESTDATA.is_dir():

@@ -17,6 +17,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
@@ -92,11 +93,25 @@ def forged_event(*, event_id: int, action: str = "praxis.phi.read") -> AuditEven
 
 
 def forged_seal(*, seq: int, event: AuditEvent, prev_hash: str) -> AuditSeal:
-    """A seal an intruder writes, with a hash that is correct for its own fields."""
+    """A seal an insider who holds the audit key writes, with a hash that is correct for its
+    own fields: the chain's shape still gives it away. (Without the key, see
+    test_audit_key.py.)"""
     sealed_at = timezone.now()
-    digest = audit.compute_hash(event, prev_hash=prev_hash, sealed_at=sealed_at)
+    digest = keyed_hash(event, prev_hash=prev_hash, sealed_at=sealed_at)
     return AuditSeal.objects.create(
-        seq=seq, event=event, sealed_at=sealed_at, prev_hash=prev_hash, hash=digest
+        seq=seq,
+        event=event,
+        sealed_at=sealed_at,
+        prev_hash=prev_hash,
+        hash=digest,
+        key_id=settings.PRAXIS_AUDIT_KEY_ID,
+    )
+
+
+def keyed_hash(event: AuditEvent, *, prev_hash: str, sealed_at: datetime) -> str:
+    """The seal hash under the current audit key."""
+    return audit.seal_hash(
+        event, prev_hash=prev_hash, sealed_at=sealed_at, key_id=settings.PRAXIS_AUDIT_KEY_ID
     )
 
 
@@ -116,8 +131,7 @@ def test_events_are_sealed_in_order_each_chained_to_the_one_before_from_genesis(
     assert [s.event_id for s in seals] == [e.id for e in events]
     assert [s.prev_hash for s in seals] == [audit.GENESIS] + [s.hash for s in seals[:-1]]
     assert all(
-        s.hash == audit.compute_hash(s.event, prev_hash=s.prev_hash, sealed_at=s.sealed_at)
-        for s in seals
+        s.hash == keyed_hash(s.event, prev_hash=s.prev_hash, sealed_at=s.sealed_at) for s in seals
     )
     assert AuditEvent.objects.get(pk=events[3].pk).hash == seals[3].hash
     assert audit.seal_pending() == 0, "nothing is sealed twice"
@@ -193,9 +207,7 @@ def test_details_with_datetimes_decimals_and_ids_still_verify_after_a_reload(db)
     assert reloaded.object_id == "42"
     assert reloaded.patient_id == "7"
     seal = seal_of(reloaded)
-    assert audit.compute_hash(reloaded, prev_hash=seal.prev_hash, sealed_at=seal.sealed_at) == (
-        seal.hash
-    )
+    assert keyed_hash(reloaded, prev_hash=seal.prev_hash, sealed_at=seal.sealed_at) == seal.hash
     assert audit.verify_chain().ok
 
 
@@ -249,7 +261,7 @@ def test_an_edit_with_a_recomputed_seal_is_still_caught_at_the_next_row(db):
     victim = AuditEvent.objects.get(pk=trail[2].pk)
     seal = seal_of(victim)
     victim.patient_id = "999"
-    forged_hash = audit.compute_hash(victim, prev_hash=seal.prev_hash, sealed_at=seal.sealed_at)
+    forged_hash = keyed_hash(victim, prev_hash=seal.prev_hash, sealed_at=seal.sealed_at)
 
     with audit_triggers_lifted():
         behind_the_apps_back(

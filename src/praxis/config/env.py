@@ -7,6 +7,7 @@ with a message naming the variable, rather than as a strange error later.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -50,6 +51,32 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,16}")
+
+
+def env_keys(name: str, *, min_length: int = 32) -> dict[str, str]:
+    """Named secrets, ``id:secret,id:secret`` (the audit key and the keys it replaced). An
+    error names the variable and the key id, never the secret."""
+    keys: dict[str, str] = {}
+    for position, item in enumerate(os.environ.get(name, "").split(","), 1):
+        key_id, colon, secret = item.strip().partition(":")
+        if not (key_id or colon or secret):
+            continue
+        if not colon or not _KEY_ID.fullmatch(key_id):
+            raise ImproperlyConfigured(
+                f"{name}: entry {position} must be id:secret, the id 1-16 letters, digits, "
+                "'.', '_' or '-'"
+            )
+        if len(secret) < min_length:
+            raise ImproperlyConfigured(
+                f"{name}: the secret of key {key_id!r} must be at least {min_length} characters"
+            )
+        if key_id in keys:
+            raise ImproperlyConfigured(f"{name}: key id {key_id!r} appears twice")
+        keys[key_id] = secret
+    return keys
 
 
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:

@@ -1,7 +1,8 @@
 """Praxis settings, read from PRAXIS_* environment variables (see README, "Configuration").
 
 Three profiles, chosen by PRAXIS_PROFILE:
-- ``production`` (the default): secure cookies, HSTS, SSL redirect; PRAXIS_SECRET_KEY required.
+- ``production`` (the default): secure cookies, HSTS, SSL redirect; PRAXIS_SECRET_KEY and
+  PRAXIS_AUDIT_KEY required.
 - ``demo``: what ``make demo`` runs on http://127.0.0.1:8000 with a generated secret key kept in
   the data folder and e-mail printed to the console.
 - ``test``: what the test suite runs; fast password hashing is *not* used, so tests exercise argon2.
@@ -9,6 +10,7 @@ Three profiles, chosen by PRAXIS_PROFILE:
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +23,7 @@ from .env import (
     env_bool,
     env_choice,
     env_int,
+    env_keys,
     env_list,
     env_str,
 )
@@ -268,6 +271,26 @@ PRAXIS_REMINDER_INTERVAL_MINUTES = env_int("PRAXIS_REMINDER_INTERVAL_MINUTES", 5
 PRAXIS_AUDIT_DISABLED = env_bool("PRAXIS_AUDIT_DISABLED", False)
 if PRAXIS_AUDIT_DISABLED and IS_PRODUCTION:
     raise ImproperlyConfigured("PRAXIS_AUDIT_DISABLED is for benchmarks; production always audits")
+
+# The audit chain's HMAC key, never stored in the database (docs/adr/0004-keyed-audit-chain.md).
+# PRAXIS_AUDIT_KEY="id:secret" seals and signs checkpoints; PRAXIS_AUDIT_RETIRED_KEYS="id:secret,…"
+# only verifies what keys before a rotation made. Outside production it is derived from the
+# secret key: fixed in the test profile, one per data folder in the demo; neither protects data.
+_audit_key = env_keys("PRAXIS_AUDIT_KEY")
+_retired_audit_keys = env_keys("PRAXIS_AUDIT_RETIRED_KEYS")
+if not _audit_key and IS_PRODUCTION:
+    raise ImproperlyConfigured("PRAXIS_AUDIT_KEY must be set in production (id:32+ characters)")
+_audit_key = _audit_key or {PROFILE: hmac.new(SECRET_KEY.encode(), b"audit", "sha256").hexdigest()}
+if len(_audit_key) > 1 or _audit_key.keys() & _retired_audit_keys.keys():
+    raise ImproperlyConfigured(
+        "PRAXIS_AUDIT_KEY is one key; older ones, with other ids, go in PRAXIS_AUDIT_RETIRED_KEYS"
+    )
+PRAXIS_AUDIT_KEY_ID = next(iter(_audit_key))
+PRAXIS_AUDIT_KEYS = {**_retired_audit_keys, **_audit_key}
+# Signed checkpoints of the chain's head, outside the database (`praxis audit checkpoint`).
+PRAXIS_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("PRAXIS_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.txt"))
+)
 
 # Background work: a durable queue in the same database (enqueue commits with the data).
 TASKS = {

@@ -93,14 +93,29 @@ def run_due_jobs(
 
 @daily_job("audit_chain_verify", at=time(2, 0))
 def _verify_audit_chain() -> dict[str, Any]:
-    from .audit import verify_chain
+    """Verify the chain; if it holds, write a checkpoint of its head and e-mail it to the
+    Administrators, so a copy lives where someone with the database and the server cannot
+    reach it."""
+    from .audit import verify_chain, write_checkpoint
     from .tasks import email_administrators
 
     report = verify_chain()
-    if not report.ok and report.problem is not None:
+    if report.problem is not None:
         email_administrators.enqueue(
             subject="Praxis: the audit trail failed verification",
             body=f"{report.problem.message}\nRun `praxis audit verify` for details.",
+        )
+    else:
+        checkpoint = write_checkpoint(report)
+        email_administrators.enqueue(
+            subject="Praxis: audit trail checkpoint",
+            body=(
+                f"The audit trail verified intact ({report.checked} events). Keep this e-mail: "
+                "its last line is a signed checkpoint of the trail's head. Saved in a file, "
+                "the lines of these e-mails let `praxis audit verify --checkpoints FILE` show "
+                "that nothing up to them was later removed or rewritten.\n\n"
+                f"{checkpoint.line}\n"
+            ),
         )
     return {
         "checked": report.checked,

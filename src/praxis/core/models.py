@@ -263,8 +263,10 @@ class AuditSeal(models.Model):
     """One link of the audit hash chain: event ``event`` is number ``seq`` of the chain.
 
     Written only by the sealer (``praxis.core.audit.seal_pending``), one at a time, in the order
-    it found events committed; ``hash`` is SHA-256 over ``prev_hash`` (the seal before), the
-    event's id and fields, and ``sealed_at``. Insert-only, like the events.
+    it found events committed; ``hash`` is HMAC-SHA256, under the audit key named ``key_id``,
+    over ``prev_hash`` (the seal before), the event's id and fields, ``sealed_at`` and the key id.
+    Seals made before the chain was keyed have no key id and an unkeyed SHA-256. Insert-only,
+    like the events.
     """
 
     seq = models.BigIntegerField(primary_key=True)
@@ -273,6 +275,8 @@ class AuditSeal(models.Model):
     sealed_at = models.DateTimeField(db_index=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which audit key (settings.PRAXIS_AUDIT_KEYS) made the hash; "" for a legacy unkeyed seal.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         default_permissions = ()

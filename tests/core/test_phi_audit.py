@@ -15,6 +15,7 @@ from django.utils import timezone
 from praxis.core import phi_audit
 from praxis.core.services import api_token_create
 from praxis.core.testing.assertions import audit_mark, events_since
+from praxis.patients import selectors
 from praxis.patients.models import Patient
 from praxis.patients.testing.factories import CoverageFactory, PatientFactory, PayerFactory
 from praxis.scheduling.booking import appointment_book
@@ -194,3 +195,24 @@ def test_a_coverage_field_names_its_patient(db, practice, quinn):
     with phi_audit.collecting() as collector:
         assert coverage.member_id
         assert list(collector.patient_ids) == [quinn.pk]
+
+
+def test_a_history_row_names_its_patient(db, quinn):
+    quinn.city = "Burlington"
+    quinn.save()
+    [*_, row] = Patient.history.filter(id=quinn.pk).order_by("history_id")
+    with phi_audit.collecting() as collector:
+        assert row.legal_last_name == "Mrkzq0001"
+        assert list(collector.patient_ids) == [quinn.pk]
+
+
+def test_the_duplicate_matcher_names_only_the_records_it_returns(db, practice, quinn, quinn_again):
+    born_same_day = PatientFactory(
+        practice=practice, legal_first_name="Zed", legal_last_name="Mrkzq0003",
+        date_of_birth=quinn.date_of_birth,
+    )
+    with phi_audit.collecting() as collector:
+        found = selectors.duplicates_of(Patient.objects.get(pk=quinn.pk))
+        assert found == [quinn_again]
+        # quinn's own name was read to search with; the same-day stranger was only compared
+        assert born_same_day.pk not in collector.patient_ids

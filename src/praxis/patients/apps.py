@@ -23,3 +23,7 @@ class PatientsConfig(AppConfig):
         watch_phi(Patient)
         watch_phi(Coverage, patient_of=patient_fk)
         watch_phi(PatientDocument, patient_of=patient_fk)
+        # Their history rows hold the same data (the historical patient keeps the patient's id).
+        watch_phi(Patient.history.model)
+        watch_phi(Coverage.history.model, patient_of=patient_fk)
+        watch_phi(PatientDocument.history.model, patient_of=patient_fk)

@@ -208,7 +208,9 @@ def test_a_history_row_names_its_patient(db, quinn):
 
 def test_the_duplicate_matcher_names_only_the_records_it_returns(db, practice, quinn, quinn_again):
     born_same_day = PatientFactory(
-        practice=practice, legal_first_name="Zed", legal_last_name="Mrkzq0003",
+        practice=practice,
+        legal_first_name="Zed",
+        legal_last_name="Mrkzq0003",
         date_of_birth=quinn.date_of_birth,
     )
     with phi_audit.collecting() as collector:

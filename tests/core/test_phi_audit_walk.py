@@ -25,8 +25,8 @@ from django.test import Client
 from django.utils import timezone
 
 from praxis.core.models import AuditEvent, Practice, User
-from praxis.core.services import api_token_create
 from praxis.core.service_support import ServiceError
+from praxis.core.services import api_token_create
 from praxis.core.testing.factories import RoomFactory
 from praxis.core.testing.personas import PERSONAS, make_persona, sign_in
 from praxis.patients.models import Patient, PatientDocument
@@ -138,8 +138,10 @@ def _build(practice: Practice, location: Any, users: dict[str, User]) -> World:
     )
     opening = WaitlistOpening.objects.filter(cancelled_appointment=freed).first()
     exception = AvailabilityException.objects.create(
-        provider=dana, kind=AvailabilityException.Kind.TIME_OFF,
-        start=at(soon + timedelta(days=20), 8), end=at(soon + timedelta(days=20), 9),
+        provider=dana,
+        kind=AvailabilityException.Kind.TIME_OFF,
+        start=at(soon + timedelta(days=20), 8),
+        end=at(soon + timedelta(days=20), 9),
     )
     rule = reminders.reminder_rule_create(practice=practice, hours_before=24, channel="sms")
     feed_token = ical.feed_token_create(provider=dana, by=None)
@@ -248,9 +250,9 @@ class Walk:
     responses: int = 0
     showing: int = 0  # responses that showed some patient
 
-    def check(self, label: str, call: Any) -> None:
+    def check(self, label: str, send: Any, *args: Any) -> None:
         mark = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        response = call()
+        response = send(*args)
         body = _body(response)
         self.responses += 1
         shown = {pid for text, pid in self.markers.items() if text in body}
@@ -275,7 +277,7 @@ def _walk_persona(walk: Walk, world: World, user: User) -> None:
         if route.name == "core:logout":
             continue
         url = _url(route, world)
-        walk.check(f"{user.email} GET {route.name}", lambda: client.get(url))
+        walk.check(f"{user.email} GET {route.name}", client.get, url)
     try:
         secret = api_token_create(user=user, name="walk").secret
     except ServiceError:
@@ -284,8 +286,7 @@ def _walk_persona(walk: Walk, world: World, user: User) -> None:
         api = Client(headers={"Authorization": f"Bearer {secret}"})
         for method, url in _api_urls(world):
             walk.check(
-                f"{user.email} {method} {url}",
-                lambda: api.generic(method, url, "{}", "application/json"),
+                f"{user.email} {method} {url}", api.generic, method, url, "{}", "application/json"
             )
     for route in PAGES:
         if route.name in NO_POST:
@@ -293,7 +294,7 @@ def _walk_persona(walk: Walk, world: World, user: User) -> None:
         url = _url(route, world)
         # Bound but incomplete: forms show themselves again with their errors (400).
         data = world.post_data.get(route.name, {"walk": "1"})
-        walk.check(f"{user.email} POST {route.name}", lambda: client.post(url, data))
+        walk.check(f"{user.email} POST {route.name}", client.post, url, data)
 
 
 @pytest.fixture

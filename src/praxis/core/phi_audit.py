@@ -41,7 +41,7 @@ ACTION = "praxis.phi.read"
 class Collector:
     """The patients (and the one object) a response shows, in the order first read."""
 
-    __slots__ = ("labels", "objects", "paused", "patient_ids")
+    __slots__ = ("labels", "objects", "patient_ids", "paused")
 
     def __init__(self) -> None:
         self.patient_ids: dict[int, None] = {}  # an ordered set
@@ -168,7 +168,10 @@ def record_read(request: HttpRequest, response: HttpResponse, collector: Collect
     if collector.labels:
         details["what"] = ", ".join(collector.labels)
     details["patient_ids"] = ids
-    object_type, object_id = next(iter(collector.objects)) if len(collector.objects) == 1 else ("", "")
+    # The object shown, when the view named exactly one (a page about one coverage, say).
+    object_type, object_id = ("", "")
+    if len(collector.objects) == 1:
+        object_type, object_id = next(iter(collector.objects))
     audit.record(
         ACTION,
         object_type=object_type,

@@ -11,9 +11,9 @@ from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import permission
-from praxis.core import phi_audit
 
 from . import coverages, registration, selectors
 from .access import access_coverage_by_id, access_patient_by_id

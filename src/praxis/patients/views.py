@@ -19,8 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
 from praxis.core import phi_audit
+from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
 from praxis.core.forms import refusals_shown_on, show_service_error
 from praxis.core.service_support import ServiceError
 

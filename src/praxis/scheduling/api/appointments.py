@@ -9,9 +9,9 @@ from typing import Literal
 from ninja import Field, Query, Schema, Status
 from pydantic import AwareDatetime
 
+from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import permission
-from praxis.core import phi_audit
 from praxis.core.models import Room
 
 from ..access import access_appointment_by_id

@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from ninja import Field, Schema, Status
 from pydantic import AwareDatetime
 
+from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest
 from praxis.core.api_support import ApiError, permission
-from praxis.core import phi_audit
 
 from ..access import appointments_visible_to
 from ..booking_request import parties_from_api

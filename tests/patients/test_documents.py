@@ -173,7 +173,13 @@ def test_dr_dana_downloads_a_document_as_an_attachment_and_it_is_audited(dr_dana
     assert read.patient_id == str(card.patient_id)
     assert read.object_type == "patients.patientdocument"
     assert read.object_id == str(card.pk)
-    assert read.details == {"path_name": "patients:document_download", "what": "document"}
+    assert read.details == {
+        "path_name": "patients:document_download",
+        "method": "GET",
+        "status": 200,
+        "what": "document",
+        "patient_ids": [card.patient_id],
+    }
 
 
 def test_an_image_named_pdf_downloads_with_its_real_extension(frontdesk_fay, client_for, jose):

@@ -389,7 +389,12 @@ def test_dr_dana_views_a_patient_and_the_read_is_audited(dr_dana, client_for, jo
     assert read.actor == dr_dana
     assert read.patient_id == str(jose.pk)
     assert read.object_type == "patients.patient"
-    assert read.details == {"path_name": "patients:detail"}
+    assert read.details == {
+        "path_name": "patients:detail",
+        "method": "GET",
+        "status": 200,
+        "patient_ids": [jose.pk],
+    }
 
 
 @pytest.mark.parametrize("who", ["hr_hana", "outsider_otto", "compliance_cole"])

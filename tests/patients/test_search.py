@@ -149,6 +149,8 @@ def test_who_saw_which_patients_is_audited_but_not_what_was_typed(
     assert searched.actor == frontdesk_fay
     assert searched.details == {
         "path_name": "patients:search",
+        "method": "POST",
+        "status": 200,
         "what": "patient_search",
         "patient_ids": [jose.pk],
     }

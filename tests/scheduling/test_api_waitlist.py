@@ -155,7 +155,8 @@ def test_removing_an_entry_once(fay, olive):
     removed = fay.delete(f"{WAITLIST}/{olive.pk}")
     assert removed.status_code == 200
     assert removed.json()["status"] == "removed"
-    assert actions_since(mark) == ["praxis.scheduling.waitlist_entry.removed"]
+    # ... and the answer names the patient: a read of their information
+    assert actions_since(mark) == ["praxis.scheduling.waitlist_entry.removed", "praxis.phi.read"]
     again = fay.delete(f"{WAITLIST}/{olive.pk}")
     assert again.status_code == 400
     assert again.json()["message"] == "This entry is no longer on the waitlist."
@@ -272,7 +273,8 @@ def test_offering_a_freed_time_records_who_and_books_nothing(fay, frontdesk_fay,
     assert offered["status"] == "offered"
     assert offered["offered"]["opening"] == freed_ten.pk
     assert offered["offered"]["by"] == {"id": frontdesk_fay.pk, "name": str(frontdesk_fay)}
-    assert actions_since(mark) == ["praxis.scheduling.waitlist_entry.offered"]
+    # ... and the answer names the patient: a read of their information
+    assert actions_since(mark) == ["praxis.scheduling.waitlist_entry.offered", "praxis.phi.read"]
     assert not Appointment.objects.filter(status="scheduled").exists()
     [opening] = fay.get(f"{WAITLIST}/openings").json()
     assert opening["matches"][0]["status"] == "offered"
@@ -362,7 +364,8 @@ def test_a_declined_offer_waits_on(fay, freed_ten, olive):
     response = post(fay, f"{WAITLIST}/{olive.pk}/decline", {})
     assert response.status_code == 200
     assert response.json()["status"] == "waiting" and response.json()["offered"] is None
-    assert actions_since(mark) == ["praxis.scheduling.waitlist_entry.declined"]
+    # ... and the answer names the patient: a read of their information
+    assert actions_since(mark) == ["praxis.scheduling.waitlist_entry.declined", "praxis.phi.read"]
     again = post(fay, f"{WAITLIST}/{olive.pk}/decline", {})
     assert again.status_code == 400
     assert again.json()["message"] == "Nothing was offered to this patient."

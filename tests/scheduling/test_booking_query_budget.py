@@ -6,7 +6,8 @@ then exceptions), the resources the type needs, and inside the transaction the b
 insert, its history row, and the audit event (one INSERT: the sealer chains it later, so no
 lock and no read of the chain head). PostgreSQL adds the advisory locks (provider and
 resources) and the savepoint that turns an exclusion violation into a 409. The answer lists the
-resources the visit holds (one read)."""
+resources the visit holds (one read), and it names the patient, so the response writes its
+PHI-read event (one INSERT)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 # The test runs inside a transaction, so the booking's own transaction is a savepoint here:
 # +2 (SAVEPOINT, RELEASE) on both databases, where production has BEGIN and COMMIT.
-BUDGET = {"sqlite": 17, "postgresql": 20}
+BUDGET = {"sqlite": 18, "postgresql": 21}
 # A type that needs a room: its busy check, the hold's insert, and (PostgreSQL) its lock.
 EXTRA_FOR_A_ROOM = {"sqlite": 2, "postgresql": 3}
 

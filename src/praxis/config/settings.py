@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "praxis.core.middleware.RequestContextMiddleware",
+    "praxis.core.phi_audit.PhiReadMiddleware",
     "praxis.core.middleware.PracticeTimeZoneMiddleware",
     "praxis.core.middleware.SessionTimeoutMiddleware",
     "praxis.core.middleware.AccessMiddleware",

@@ -1,5 +1,6 @@
 """/api/v1/patients: find, register and update patients, their coverages and eligibility checks.
-Same services and selectors as the pages; every read of a patient is audited.
+Same services and selectors as the pages; what a response carries of a patient is audited by
+construction (core/phi_audit.py: the schemas read the fields, the response names the patients).
 
 Searches are POSTs with a JSON body, so names and dates of birth stay out of URLs and logs.
 No `from __future__ import annotations` here: ninja reads the annotations at import time.
@@ -10,9 +11,9 @@ from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import permission
-from praxis.core.audit import audit_phi_list, audit_phi_read
 
 from . import coverages, registration, selectors
 from .access import access_coverage_by_id, access_patient_by_id
@@ -201,7 +202,7 @@ def list_patients(request: AuthedRequest, query: Query[ListQuery]) -> list[Patie
     patients = list(
         selectors.patient_search(request.auth, "")[query.offset : query.offset + query.limit]
     )
-    audit_phi_list(request, patient_ids=[p.pk for p in patients], what="patient_list")
+    phi_audit.shown(what="patient_list")
     return patients
 
 
@@ -209,7 +210,7 @@ def list_patients(request: AuthedRequest, query: Query[ListQuery]) -> list[Patie
 @permission(VIEW)
 def search_patients(request: AuthedRequest, body: SearchIn) -> list[Patient]:
     patients = list(selectors.patient_search(request.auth, body.query)[: body.limit])
-    audit_phi_list(request, patient_ids=[p.pk for p in patients], what="patient_search")
+    phi_audit.shown(what="patient_search")
     return patients
 
 
@@ -244,7 +245,7 @@ def register_patient(request: AuthedRequest, body: PatientIn) -> Status[Any]:
 @permission(VIEW)
 def get_patient(request: AuthedRequest, patient_id: int) -> Patient:
     patient = access_patient_by_id(request.auth, patient_id)
-    audit_phi_read(request, patient_id=patient.pk, obj=patient)
+    phi_audit.shown(patient.pk, obj=patient)
     return patient
 
 
@@ -266,7 +267,7 @@ def update_patient(request: AuthedRequest, patient_id: int, body: PatientPatch) 
 @permission(VIEW)
 def list_coverages(request: AuthedRequest, patient_id: int) -> list[Coverage]:
     patient = access_patient_by_id(request.auth, patient_id)
-    audit_phi_read(request, patient_id=patient.pk, obj=patient, what="coverages")
+    phi_audit.shown(patient.pk, obj=patient, what="coverages")
     return list(selectors.patient_coverages(patient))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from praxis.core import phi_audit
 from praxis.core.models import Practice
 
 from .access import patients_visible_to
@@ -74,14 +75,16 @@ def likely_duplicates(
     )
     if exclude_id is not None:
         candidates = candidates.exclude(pk=exclude_id)
-    return [
-        p
-        for p in candidates.order_by("search_name", "id")
-        if (phone and p.phone == phone)
-        or names_look_alike(
-            legal_first_name, legal_last_name, p.legal_first_name, p.legal_last_name
-        )
-    ]
+    # Comparing names reads every same-day record; only those returned may be shown.
+    with phi_audit.unshown():
+        return [
+            p
+            for p in candidates.order_by("search_name", "id")
+            if (phone and p.phone == phone)
+            or names_look_alike(
+                legal_first_name, legal_last_name, p.legal_first_name, p.legal_last_name
+            )
+        ]
 
 
 def duplicates_of(patient: Patient) -> list[Patient]:

@@ -1,7 +1,7 @@
 """Patient pages: find, register, view, edit; coverages and eligibility checks; documents;
-payers; merging duplicates. Views are thin: access, one service, a page. Every page that shows a
-patient writes a PHI-read audit event; ids are the only patient data in URLs (the search box is
-sent as a POST)."""
+payers; merging duplicates. Views are thin: access, one service, a page. What a page shows of a
+patient is audited by construction (core/phi_audit.py: one PHI-read event per response); views
+only label the read. Ids are the only patient data in URLs (the search box is sent as a POST)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
-from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.forms import refusals_shown_on, show_service_error
 from praxis.core.service_support import ServiceError
 
@@ -64,7 +64,7 @@ def _status(*forms_: forms.BaseForm | None) -> int:
 def patient_list(request: AuthedRequest) -> HttpResponse:
     patients = selectors.patient_search(request.user, "")
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_phi_list(request, patient_ids=[p.pk for p in list(page)], what="patient_list")
+    phi_audit.shown(what="patient_list")
     return render(
         request,
         "patients/list.html",
@@ -85,7 +85,7 @@ def patient_search(request: AuthedRequest) -> HttpResponse:
         )
         more = len(found) > SEARCH_LIMIT
         results = found[:SEARCH_LIMIT]
-        audit_phi_list(request, patient_ids=[p.pk for p in results], what="patient_search")
+        phi_audit.shown(what="patient_search")
     template = "patients/list.html#results" if request.htmx else "patients/list.html"
     return render(
         request,
@@ -125,9 +125,7 @@ def patient_register(request: AuthedRequest) -> HttpResponse:
             candidates = warning.candidates
             form.add_error(None, warning.messages[0])
             form.fields["confirm_duplicate"].widget = forms.CheckboxInput()
-            audit_phi_list(
-                request, patient_ids=[p.pk for p in candidates], what="duplicate_candidates"
-            )
+            phi_audit.shown(what="duplicate_candidates")
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -163,7 +161,7 @@ def _detail(request: AuthedRequest, patient: Patient, **forms_: Any) -> HttpResp
 @require_GET
 def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = access_patient_by_id(request.user, patient_id)
-    audit_phi_read(request, patient_id=patient.pk, obj=patient)
+    phi_audit.shown(patient.pk, obj=patient)
     return _detail(request, patient)
 
 
@@ -173,9 +171,8 @@ def patient_edit(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = _open_patient(request, patient_id)
     # The form works on a copy: the page header keeps the stored name while the form has errors.
     form = PatientForm(request.POST or None, instance=copy(patient))
-    if request.method == "GET":
-        audit_phi_read(request, patient_id=patient.pk, obj=patient, what="edit")
-    elif form.is_valid():
+    phi_audit.shown(patient.pk, obj=patient, what="edit")
+    if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in registration.PATIENT_UPDATE_FIELDS}
         with refusals_shown_on(form):
             registration.patient_update(patient=patient, values=values, updated_by=request.user)
@@ -218,9 +215,8 @@ def coverage_add(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = _open_patient(request, patient_id)
     in_use = selectors.practice_payers(practice_of(request.user), active_only=True)
     form = CoverageForm(request.POST or None, payers=in_use)
-    if request.method == "GET":
-        audit_phi_read(request, patient_id=patient.pk, obj=patient, what="coverage_add")
-    elif form.is_valid():
+    phi_audit.shown(patient.pk, obj=patient, what="coverage_add")
+    if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in coverages.COVERAGE_FIELDS}
         with refusals_shown_on(form):
             coverages.coverage_add(patient=patient, values=values, added_by=request.user)
@@ -246,9 +242,8 @@ def coverage_edit(request: AuthedRequest, coverage_id: int) -> HttpResponse:
         instance=copy(coverage),
         payers=_payers_for(request, coverage),
     )
-    if request.method == "GET":
-        audit_phi_read(request, patient_id=patient.pk, obj=coverage, what="coverage")
-    elif form.is_valid():
+    phi_audit.shown(patient.pk, obj=coverage, what="coverage")
+    if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in coverages.COVERAGE_FIELDS}
         with refusals_shown_on(form):
             coverages.coverage_update(coverage=coverage, values=values, updated_by=request.user)
@@ -280,9 +275,8 @@ def coverage_end(request: AuthedRequest, coverage_id: int) -> HttpResponse:
 def coverage_eligibility(request: AuthedRequest, coverage_id: int) -> HttpResponse:
     coverage = access_coverage_by_id(request.user, coverage_id)
     form = EligibilityForm(request.POST or None)
-    if request.method == "GET":
-        audit_phi_read(request, patient_id=coverage.patient_id, obj=coverage, what="coverage")
-    elif form.is_valid():
+    phi_audit.shown(coverage.patient_id, obj=coverage, what="coverage")
+    if request.method == "POST" and form.is_valid():
         with refusals_shown_on(form):
             coverages.coverage_record_eligibility(
                 coverage=coverage,
@@ -325,7 +319,7 @@ def document_upload(request: AuthedRequest, patient_id: int) -> HttpResponse:
 @require_GET
 def document_download(request: AuthedRequest, document_id: int) -> HttpResponseBase:
     document = access_document_by_id(request.user, document_id)
-    audit_phi_read(request, patient_id=document.patient_id, obj=document, what="document")
+    phi_audit.shown(document.patient_id, obj=document, what="document")
     return _attachment(document)
 
 
@@ -358,9 +352,8 @@ def patient_merge(request: AuthedRequest, patient_id: int) -> HttpResponse:
     keep = _open_patient(request, patient_id)
     form = MergeForm(request.POST or None)
     duplicate: Patient | None = None
-    if request.method == "GET":
-        audit_phi_read(request, patient_id=keep.pk, obj=keep, what="merge")
-    elif form.is_valid():
+    phi_audit.shown(keep.pk, obj=keep, what="merge")
+    if request.method == "POST" and form.is_valid():
         duplicate = _duplicate_by_mrn(request, keep, form.cleaned_data["duplicate_mrn"])
         if duplicate is None:
             form.add_error("duplicate_mrn", "No other active record has this MRN.")
@@ -374,7 +367,7 @@ def patient_merge(request: AuthedRequest, patient_id: int) -> HttpResponse:
         elif form.cleaned_data["step"] == MergeForm.CONFIRM:
             form.add_error("confirm", "Tick this box to merge the records.")
         else:
-            audit_phi_read(request, patient_id=duplicate.pk, obj=duplicate, what="merge_review")
+            phi_audit.shown(duplicate.pk, what="merge_review")
             form = MergeForm(initial={"duplicate_mrn": duplicate.mrn, "step": MergeForm.CONFIRM})
     reviewing = duplicate is not None
     if reviewing:

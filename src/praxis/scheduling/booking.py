@@ -24,7 +24,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from praxis.core import audit
+from praxis.core import audit, phi_audit
 from praxis.core import time as wallclock
 from praxis.core.models import Location, User
 from praxis.core.service_support import ServiceError
@@ -59,6 +59,7 @@ class SlotTaken(ServiceError):
 # --- booking: validation ---------------------------------------------------------------------
 
 
+@phi_audit.unshown()  # reads the patient's record to decide, not to show it
 def check_parties(
     *,
     patient: Patient,

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from praxis.core import audit
+from praxis.core import phi_audit
 from praxis.core import time as wallclock
 from praxis.core.access import AuthedRequest, practice_of, requires
 from praxis.core.forms import refusals_shown_on
@@ -85,7 +85,7 @@ def _reschedule_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    audit.audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
+    phi_audit.shown(appointment.patient_id, obj=appointment)
     defaults = {
         "location": str(appointment.location_id),
         "from_date": timezone.localdate().isoformat(),
@@ -173,7 +173,7 @@ def _series_page(
     if not patient_id:
         raise Http404
     patient = access_patient_by_id(request.user, patient_id)
-    audit.audit_phi_read(request, patient_id=patient.pk, what="series booking")
+    phi_audit.shown(patient.pk, what="series booking")
     valid = form.is_valid()
     if not valid and status == 200:
         status = 400
@@ -196,7 +196,7 @@ def series_detail(request: AuthedRequest, series_id: int) -> HttpResponse:
     )
     if not visits:
         raise Http404
-    audit.audit_phi_read(request, patient_id=visits[0].patient_id, what="series")
+    phi_audit.shown(visits[0].patient_id, what="series")
     rows = [(v, v.start.astimezone(wallclock.zone_of(v.location))) for v in visits]
     return render(request, "scheduling/series_detail.html", {"rows": rows, "first": visits[0]})
 

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from praxis.core import audit
+from praxis.core import audit, phi_audit
 from praxis.core.access import AuthedRequest, public, requires
 
 from . import ical
@@ -21,7 +21,7 @@ ICS = "text/calendar; charset=utf-8"
 @require_GET
 def appointment_ical(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
-    audit.audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
+    phi_audit.shown(appointment.patient_id, obj=appointment)
     response = HttpResponse(ical.appointment_ics(appointment), content_type=ICS)
     response["Content-Disposition"] = f'attachment; filename="visit-{appointment.pk}.ics"'
     return response

@@ -33,7 +33,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from praxis.core import audit
+from praxis.core import audit, phi_audit
 from praxis.core import time as wallclock
 from praxis.core.service_support import ServiceError
 
@@ -259,6 +259,7 @@ def _digits(phone: str) -> str:
     return re.sub(r"\D", "", phone or "")[-10:]
 
 
+@phi_audit.unshown()  # compares the sender with the patient's phone; shows nothing
 def handle_sms_reply(*, sender_phone: str, text: str, token: str) -> str:
     """Act on a reply to a text reminder; return what happened (for the gateway's log):
     "confirmed", "cancelled" or "ignored". Only a reply from the patient's own number, carrying

@@ -13,10 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from praxis.core import audit
+from praxis.core import phi_audit
 from praxis.core import time as wallclock
 from praxis.core.access import AuthedRequest, practice_of, requires
-from praxis.core.audit import audit_phi_list
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.core.models import Location
 from praxis.patients.access import access_patient_by_id
@@ -91,9 +90,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
             )
         context["cancelled"] = [a for a in appointments if not a.is_active]
         context["previous"], context["next"] = day - timedelta(days=1), day + timedelta(days=1)
-    audit_phi_list(
-        request, patient_ids=[a.patient_id for a in appointments], what=f"calendar {mode}"
-    )
+    phi_audit.shown(*(a.patient_id for a in appointments), what=f"calendar {mode}")
     with timezone.override(tz):  # times on the clinic's clock
         return render(request, "scheduling/calendar.html", context)
 
@@ -105,7 +102,7 @@ def find_slot(request: AuthedRequest) -> HttpResponse:
     patient = None
     if request.GET.get("patient"):
         patient = access_patient_by_id(request.user, request.GET["patient"])
-        audit.audit_phi_read(request, patient_id=patient.pk, what="booking")
+        phi_audit.shown(patient.pk, what="booking")
     initial = {"from_date": timezone.localdate()}
     form = FindSlotForm(
         request.GET if "appointment_type" in request.GET else None,
@@ -177,7 +174,7 @@ def book(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def appointment_detail(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = access_appointment_by_id(request.user, appointment_id)
-    audit.audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
+    phi_audit.shown(appointment.patient_id, obj=appointment)
     return _appointment_page(request, appointment)
 
 
@@ -256,9 +253,7 @@ def readiness_board(request: AuthedRequest) -> HttpResponse:
     )
     problems = data.get("problems") or []
     shown = [r for r in rows if all(not r.checks[key] for key in problems)]
-    audit_phi_list(
-        request, patient_ids=[r.appointment.patient_id for r in shown], what="readiness board"
-    )
+    phi_audit.shown(*(r.appointment.patient_id for r in shown), what="readiness board")
     return render(
         request,
         "scheduling/board.html",

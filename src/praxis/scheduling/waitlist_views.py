@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from praxis.core import phi_audit
 from praxis.core import time as wallclock
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
-from praxis.core.audit import audit_phi_list
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.core.models import Practice
 from praxis.patients.access import access_patient_by_id
@@ -47,7 +47,7 @@ def _page(
     patient_ids = {e.patient_id for e in entries} | {
         m.patient_id for o in openings for m in o["matches"]
     }
-    audit_phi_list(request, patient_ids=sorted(patient_ids), what="waitlist")
+    phi_audit.shown(*sorted(patient_ids), what="waitlist")
     return render(
         request,
         "scheduling/waitlist.html",

@@ -9,9 +9,9 @@ from typing import Literal
 from ninja import Field, Query, Schema, Status
 from pydantic import AwareDatetime
 
+from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import permission
-from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.models import Room
 
 from ..access import access_appointment_by_id
@@ -114,13 +114,7 @@ def day_list(request: AuthedRequest, query: Query[DayQuery]) -> list[Appointment
     filters = CalendarFilters.of(practice=practice, location=location, day=query.date)
     appointments = list(filters.appointments())
     # One audit line for the list: which patients' visits this person saw.
-    audit_phi_list(
-        request,
-        patient_ids=[a.patient_id for a in appointments],
-        what="appointment list",
-        date=filters.day,
-        location=location.pk if location else None,
-    )
+    phi_audit.shown(*(a.patient_id for a in appointments), what="appointment list")
     return [appointment_out(a) for a in appointments]
 
 
@@ -132,7 +126,7 @@ def day_list(request: AuthedRequest, query: Query[DayQuery]) -> list[Appointment
 @permission("scheduling.view_schedule", "patients.view_patient")
 def appointment_detail(request: AuthedRequest, appointment_id: int) -> AppointmentOut:
     appointment = access_appointment_by_id(request.auth, appointment_id)
-    audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
+    phi_audit.shown(appointment.patient_id, obj=appointment)
     return appointment_out(appointment)
 
 

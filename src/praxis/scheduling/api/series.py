@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from ninja import Field, Schema, Status
 from pydantic import AwareDatetime
 
+from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest
 from praxis.core.api_support import ApiError, permission
-from praxis.core.audit import audit_phi_read
 
 from ..access import appointments_visible_to
 from ..booking_request import parties_from_api
@@ -118,5 +118,5 @@ def series_book(
 @permission("scheduling.view_schedule", "patients.view_patient")
 def series_detail(request: AuthedRequest, series_id: int) -> SeriesOut:
     found = _series_out(appointments_visible_to(request.auth).filter(series_id=series_id))
-    audit_phi_read(request, patient_id=found.appointments[0].patient.id, what="series")
+    phi_audit.shown(found.appointments[0].patient.id, what="series")
     return found

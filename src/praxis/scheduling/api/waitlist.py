@@ -8,10 +8,10 @@ from datetime import date, datetime, time
 
 from ninja import Field, Schema, Status
 
+from praxis.core import phi_audit
 from praxis.core import time as wallclock
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import ApiError, permission
-from praxis.core.audit import audit_phi_list
 from praxis.core.models import Location, Practice, User
 from praxis.patients.access import access_patient_by_id
 
@@ -138,7 +138,7 @@ def _active(obj: Provider | Location | AppointmentType | None, what: str) -> Non
 @permission(*WAITLIST)
 def waitlist_list(request: AuthedRequest) -> list[WaitlistEntryOut]:
     entries = list(still_waiting(practice_of(request.auth)))
-    audit_phi_list(request, patient_ids=[e.patient_id for e in entries], what="waitlist")
+    phi_audit.shown(*(e.patient_id for e in entries), what="waitlist")
     return [_entry_out(e) for e in entries]
 
 
@@ -177,11 +177,8 @@ def waitlist_add(request: AuthedRequest, body: WaitlistEntryIn) -> Status[Waitli
 def waitlist_openings(request: AuthedRequest) -> list[OpeningOut]:
     openings = waitlist.open_openings(practice_of(request.auth))
     matches = waitlist.matches_for_each(openings)
-    audit_phi_list(
-        request,
-        patient_ids=[e.patient_id for o in openings for e in matches[o.pk]],
-        what="waitlist openings",
-    )
+    waiting = (e.patient_id for o in openings for e in matches[o.pk])
+    phi_audit.shown(*waiting, what="waitlist openings")
     return [_opening_out(o, matches[o.pk]) for o in openings]
 
 

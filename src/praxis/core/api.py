@@ -3,7 +3,7 @@
 No `from __future__ import annotations` here: ninja reads the annotations at import time.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from . import selectors, services
 from .access import AuthedRequest, get_in_practice, practice_of
 from .api_support import any_signed_in, permission
+from .bounds import BoundedDate, Id
 from .models import ApiToken, AuditEvent, Location, Practice, User
 from .roles import permissions_for, roles_of
 from .time import zone_of
@@ -84,9 +85,9 @@ class AuditEventOut(Schema):
 
 
 class AuditQuery(Schema):
-    date_from: date | None = None
-    date_to: date | None = None
-    actor_id: int | None = None
+    date_from: BoundedDate | None = None
+    date_to: BoundedDate | None = None
+    actor_id: Id | None = None
     patient_id: str = ""
     action: str = Field("", description="dotted prefix, e.g. praxis.auth")
     limit: int = Field(100, ge=1, le=1000)
@@ -153,7 +154,7 @@ def users(request: AuthedRequest) -> list[UserOut]:
     summary="Deactivate a user: ends every session and revokes their tokens",
 )
 @permission("core.manage_users")
-def deactivate_user(request: AuthedRequest, user_id: int) -> UserOut:
+def deactivate_user(request: AuthedRequest, user_id: Id) -> UserOut:
     practice = practice_of(request.auth)
     subject = get_in_practice(
         selectors.practice_users(practice), practice=practice, what="user", pk=user_id
@@ -184,7 +185,7 @@ def tokens(request: AuthedRequest) -> list[ApiToken]:
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")
 @permission("core.use_api")
-def revoke_token(request: AuthedRequest, token_id: int) -> ApiToken:
+def revoke_token(request: AuthedRequest, token_id: Id) -> ApiToken:
     # Tokens are personal: scoped to their owner, not only to the practice.
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     return services.api_token_revoke(token=token)

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import permission
 from praxis.core.audit import audit_phi_list, audit_phi_read
+from praxis.core.bounds import BoundedDate, Id
 
 from . import coverages, registration, selectors
 from .access import access_coverage_by_id, access_patient_by_id
@@ -72,7 +73,7 @@ class PatientIn(Schema):
     legal_middle_name: str = Text64
     legal_last_name: str = Field(..., max_length=64)
     preferred_name: str = Text64
-    date_of_birth: date
+    date_of_birth: BoundedDate
     sex: Literal["F", "M", "U"]
     gender_identity: str = Text64
     phone: str = Field("", max_length=40, description="any format; stored as E.164")
@@ -104,7 +105,7 @@ class PatientPatch(Schema):
     legal_middle_name: str | None = Field(None, max_length=64)
     legal_last_name: str | None = Field(None, max_length=64)
     preferred_name: str | None = Field(None, max_length=64)
-    date_of_birth: date | None = None
+    date_of_birth: BoundedDate | None = None
     sex: Literal["F", "M", "U"] | None = None
     gender_identity: str | None = Field(None, max_length=64)
     phone: str | None = Field(None, max_length=40)
@@ -173,17 +174,17 @@ class CoverageOut(Schema):
 
 
 class CoverageIn(Schema):
-    payer_id: int
+    payer_id: Id
     member_id: str = Field(..., max_length=40)
     group_number: str = Field("", max_length=40)
     subscriber_name: str = Field("", max_length=128)
     subscriber_relationship: Literal["18", "01", "19", "G8"] = Field(
         "18", description="X12 code: 18 self, 01 spouse, 19 child, G8 other"
     )
-    subscriber_date_of_birth: date | None = None
+    subscriber_date_of_birth: BoundedDate | None = None
     priority: Literal[1, 2, 3] = 1
-    effective_date: date
-    end_date: date | None = None
+    effective_date: BoundedDate
+    end_date: BoundedDate | None = None
 
 
 class EligibilityIn(Schema):
@@ -242,7 +243,7 @@ def register_patient(request: AuthedRequest, body: PatientIn) -> Status[Any]:
 
 @router.get("/{int:patient_id}", response=PatientOut, summary="One patient")
 @permission(VIEW)
-def get_patient(request: AuthedRequest, patient_id: int) -> Patient:
+def get_patient(request: AuthedRequest, patient_id: Id) -> Patient:
     patient = access_patient_by_id(request.auth, patient_id)
     audit_phi_read(request, patient_id=patient.pk, obj=patient)
     return patient
@@ -250,7 +251,7 @@ def get_patient(request: AuthedRequest, patient_id: int) -> Patient:
 
 @router.patch("/{int:patient_id}", response=PatientOut, summary="Change a patient's details")
 @permission(MANAGE)
-def update_patient(request: AuthedRequest, patient_id: int, body: PatientPatch) -> Patient:
+def update_patient(request: AuthedRequest, patient_id: Id, body: PatientPatch) -> Patient:
     patient = access_patient_by_id(request.auth, patient_id)
     return registration.patient_update(
         patient=patient, values=body.dict(exclude_unset=True), updated_by=request.auth
@@ -264,7 +265,7 @@ def update_patient(request: AuthedRequest, patient_id: int, body: PatientPatch) 
     "/{int:patient_id}/coverages", response=list[CoverageOut], summary="A patient's coverages"
 )
 @permission(VIEW)
-def list_coverages(request: AuthedRequest, patient_id: int) -> list[Coverage]:
+def list_coverages(request: AuthedRequest, patient_id: Id) -> list[Coverage]:
     patient = access_patient_by_id(request.auth, patient_id)
     audit_phi_read(request, patient_id=patient.pk, obj=patient, what="coverages")
     return list(selectors.patient_coverages(patient))
@@ -272,7 +273,7 @@ def list_coverages(request: AuthedRequest, patient_id: int) -> list[Coverage]:
 
 @router.post("/{int:patient_id}/coverages", response={201: CoverageOut}, summary="Add a coverage")
 @permission(MANAGE)
-def add_coverage(request: AuthedRequest, patient_id: int, body: CoverageIn) -> Status[Coverage]:
+def add_coverage(request: AuthedRequest, patient_id: Id, body: CoverageIn) -> Status[Coverage]:
     patient = access_patient_by_id(request.auth, patient_id)
     practice = practice_of(request.auth)
     payer = get_in_practice(Payer, practice=practice, what="payer", pk=body.payer_id)
@@ -288,7 +289,7 @@ def add_coverage(request: AuthedRequest, patient_id: int, body: CoverageIn) -> S
     summary="Record the outcome of an eligibility check",
 )
 @permission(MANAGE)
-def record_eligibility(request: AuthedRequest, coverage_id: int, body: EligibilityIn) -> Coverage:
+def record_eligibility(request: AuthedRequest, coverage_id: Id, body: EligibilityIn) -> Coverage:
     coverage = access_coverage_by_id(request.auth, coverage_id)
     return coverages.coverage_record_eligibility(
         coverage=coverage,

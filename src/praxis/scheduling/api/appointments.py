@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here: ninja reads the annotations at import time.
 """
 
-import datetime as dt
 from typing import Literal
 
 from ninja import Field, Query, Schema, Status
@@ -12,6 +11,7 @@ from pydantic import AwareDatetime
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import permission
 from praxis.core.audit import audit_phi_list, audit_phi_read
+from praxis.core.bounds import BoundedDate, Id
 from praxis.core.models import Room
 
 from ..access import access_appointment_by_id
@@ -24,17 +24,17 @@ from .schemas import AppointmentOut, SlotTakenOut, appointment_out, slot_taken
 
 
 class BookIn(Schema):
-    patient: int
-    provider: int
-    location: int
-    type: int
+    patient: Id
+    provider: Id
+    location: Id
+    type: Id
     start: AwareDatetime = Field(description="with a UTC offset, e.g. 2027-03-15T09:00:00-04:00")
-    resources: list[int] | None = None
+    resources: list[Id] | None = None
 
 
 class StatusIn(Schema):
     to: Literal["confirmed", "arrived", "in_room", "completed", "no_show"]
-    room: int | None = Field(None, description="core room id, for in_room")
+    room: Id | None = Field(None, description="core room id, for in_room")
 
 
 class CancelIn(Schema):
@@ -43,14 +43,14 @@ class CancelIn(Schema):
 
 class RescheduleIn(Schema):
     start: AwareDatetime = Field(description="with a UTC offset")
-    provider: int | None = Field(None, description="default: the visit's provider")
-    location: int | None = Field(None, description="default: the visit's location")
-    resources: list[int] | None = None
+    provider: Id | None = Field(None, description="default: the visit's provider")
+    location: Id | None = Field(None, description="default: the visit's location")
+    resources: list[Id] | None = None
 
 
 class DayQuery(Schema):
-    location: int | None = Field(None, description="default: every location")
-    date: dt.date | None = Field(None, description="local date; default today")
+    location: Id | None = Field(None, description="default: every location")
+    date: BoundedDate | None = Field(None, description="local date; default today")
 
 
 @router.post(
@@ -74,7 +74,7 @@ def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut] | Statu
     summary="Confirm, check in, room, complete, or mark a no-show",
 )
 @permission("scheduling.update_appointment_status", "patients.view_patient")
-def change_status(request: AuthedRequest, appointment_id: int, body: StatusIn) -> AppointmentOut:
+def change_status(request: AuthedRequest, appointment_id: Id, body: StatusIn) -> AppointmentOut:
     appointment = access_appointment_by_id(request.auth, appointment_id)
     room = None
     if body.room is not None:
@@ -94,7 +94,7 @@ def change_status(request: AuthedRequest, appointment_id: int, body: StatusIn) -
     summary="Cancel with a reason (frees the time)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
-def cancel(request: AuthedRequest, appointment_id: int, body: CancelIn) -> AppointmentOut:
+def cancel(request: AuthedRequest, appointment_id: Id, body: CancelIn) -> AppointmentOut:
     appointment = access_appointment_by_id(request.auth, appointment_id)
     appointment = appointment_cancel(
         appointment=appointment, reason=body.reason, cancelled_by=request.auth
@@ -130,7 +130,7 @@ def day_list(request: AuthedRequest, query: Query[DayQuery]) -> list[Appointment
     summary="One appointment (recorded as a read of the patient's information)",
 )
 @permission("scheduling.view_schedule", "patients.view_patient")
-def appointment_detail(request: AuthedRequest, appointment_id: int) -> AppointmentOut:
+def appointment_detail(request: AuthedRequest, appointment_id: Id) -> AppointmentOut:
     appointment = access_appointment_by_id(request.auth, appointment_id)
     audit_phi_read(request, patient_id=appointment.patient_id, obj=appointment)
     return appointment_out(appointment)
@@ -143,7 +143,7 @@ def appointment_detail(request: AuthedRequest, appointment_id: int) -> Appointme
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
 def reschedule(
-    request: AuthedRequest, appointment_id: int, body: RescheduleIn
+    request: AuthedRequest, appointment_id: Id, body: RescheduleIn
 ) -> Status[AppointmentOut] | Status[SlotTakenOut]:
     practice = practice_of(request.auth)
     appointment = access_appointment_by_id(request.auth, appointment_id)

@@ -7,6 +7,7 @@ from ninja import Field, Schema, Status
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import permission
+from praxis.core.bounds import Id
 
 from .. import reminders
 from ..models import Channel, ReminderRule
@@ -67,11 +68,11 @@ def reminder_rule_add(request: AuthedRequest, body: ReminderRuleIn) -> Status[Re
 
 @router.post("/reminder-rules/{rule_id}/pause", response=ReminderRuleOut, summary="Pause a rule")
 @permission(SETUP)
-def reminder_rule_pause(request: AuthedRequest, rule_id: int) -> ReminderRuleOut:
+def reminder_rule_pause(request: AuthedRequest, rule_id: Id) -> ReminderRuleOut:
     return _set_active(request, rule_id, active=False)
 
 
 @router.post("/reminder-rules/{rule_id}/resume", response=ReminderRuleOut, summary="Resume a rule")
 @permission(SETUP)
-def reminder_rule_resume(request: AuthedRequest, rule_id: int) -> ReminderRuleOut:
+def reminder_rule_resume(request: AuthedRequest, rule_id: Id) -> ReminderRuleOut:
     return _set_active(request, rule_id, active=True)

@@ -13,6 +13,7 @@ from pydantic import AwareDatetime
 from praxis.core.access import AuthedRequest
 from praxis.core.api_support import ApiError, permission
 from praxis.core.audit import audit_phi_read
+from praxis.core.bounds import Id
 
 from ..access import appointments_visible_to
 from ..booking_request import parties_from_api
@@ -24,15 +25,15 @@ from .schemas import AppointmentOut, ConflictRange, appointment_out, listed
 
 
 class SeriesIn(Schema):
-    patient: int
-    provider: int
-    location: int
-    type: int
+    patient: Id
+    provider: Id
+    location: Id
+    type: Id
     first_start: AwareDatetime = Field(description="with a UTC offset")
     # The limits live in book_series (a 400 names them), not here as well.
     count: int = Field(description=f"1 to {MAX_SERIES_COUNT} visits")
     interval_weeks: int = Field(1, description="every 1 to 12 weeks")
-    resources: list[int] | None = None
+    resources: list[Id] | None = None
 
 
 class SeriesOut(Schema):
@@ -116,7 +117,7 @@ def series_book(
 
 @router.get("/series/{series_id}", response=SeriesOut, summary="A series with its visits")
 @permission("scheduling.view_schedule", "patients.view_patient")
-def series_detail(request: AuthedRequest, series_id: int) -> SeriesOut:
+def series_detail(request: AuthedRequest, series_id: Id) -> SeriesOut:
     found = _series_out(appointments_visible_to(request.auth).filter(series_id=series_id))
     audit_phi_read(request, patient_id=found.appointments[0].patient.id, what="series")
     return found

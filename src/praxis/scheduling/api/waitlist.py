@@ -12,6 +12,7 @@ from praxis.core import time as wallclock
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import ApiError, permission
 from praxis.core.audit import audit_phi_list
+from praxis.core.bounds import BoundedDate, Id, LocalTime
 from praxis.core.models import Location, Practice, User
 from praxis.patients.access import access_patient_by_id
 
@@ -49,14 +50,14 @@ class WaitlistEntryOut(Schema):
 
 
 class WaitlistEntryIn(Schema):
-    patient: int
-    type: int
-    provider: int | None = None
-    location: int | None = None
-    earliest_date: date
-    latest_date: date
-    earliest_time: time | None = Field(None, description="local time of day")
-    latest_time: time | None = None
+    patient: Id
+    type: Id
+    provider: Id | None = None
+    location: Id | None = None
+    earliest_date: BoundedDate
+    latest_date: BoundedDate
+    earliest_time: LocalTime | None = Field(None, description="local time of day")
+    latest_time: LocalTime | None = None
     note: str = Field("", max_length=255)
 
 
@@ -73,7 +74,7 @@ class OpeningOut(Schema):
 
 
 class EntryChoiceIn(Schema):
-    entry: int = Field(description="waitlist entry id")
+    entry: Id = Field(description="waitlist entry id")
 
 
 def _user_ref(user: User | None) -> Ref | None:
@@ -192,7 +193,7 @@ def waitlist_openings(request: AuthedRequest) -> list[OpeningOut]:
 )
 @permission(*WAITLIST)
 def waitlist_offer(
-    request: AuthedRequest, opening_id: int, body: EntryChoiceIn
+    request: AuthedRequest, opening_id: Id, body: EntryChoiceIn
 ) -> WaitlistEntryOut:
     practice = practice_of(request.auth)
     opening = _opening(practice, opening_id)
@@ -208,7 +209,7 @@ def waitlist_offer(
 )
 @permission(*WAITLIST)
 def waitlist_book(
-    request: AuthedRequest, opening_id: int, body: EntryChoiceIn
+    request: AuthedRequest, opening_id: Id, body: EntryChoiceIn
 ) -> Status[AppointmentOut] | Status[SlotTakenOut]:
     practice = practice_of(request.auth)
     opening = _opening(practice, opening_id)
@@ -226,7 +227,7 @@ def waitlist_book(
     summary="Take a freed time off the list: the desk will not fill it",
 )
 @permission(*WAITLIST)
-def waitlist_dismiss(request: AuthedRequest, opening_id: int) -> Status[None]:
+def waitlist_dismiss(request: AuthedRequest, opening_id: Id) -> Status[None]:
     opening = _opening(practice_of(request.auth), opening_id)
     waitlist.waitlist_opening_dismiss(opening=opening, by=request.auth)
     return Status(204, None)
@@ -238,7 +239,7 @@ def waitlist_dismiss(request: AuthedRequest, opening_id: int) -> Status[None]:
     summary="The patient turned the offered time down: back to waiting",
 )
 @permission(*WAITLIST)
-def waitlist_decline(request: AuthedRequest, entry_id: int) -> WaitlistEntryOut:
+def waitlist_decline(request: AuthedRequest, entry_id: Id) -> WaitlistEntryOut:
     entry = _entry(practice_of(request.auth), entry_id)
     entry = waitlist.waitlist_entry_decline(entry=entry, declined_by=request.auth)
     return _entry_out(entry)
@@ -249,7 +250,7 @@ def waitlist_decline(request: AuthedRequest, entry_id: int) -> WaitlistEntryOut:
     "/waitlist/{entry_id}", response=WaitlistEntryOut, summary="Take a patient off the waitlist"
 )
 @permission(*WAITLIST)
-def waitlist_remove(request: AuthedRequest, entry_id: int) -> WaitlistEntryOut:
+def waitlist_remove(request: AuthedRequest, entry_id: Id) -> WaitlistEntryOut:
     entry = _entry(practice_of(request.auth), entry_id)
     entry = waitlist.waitlist_entry_remove(entry=entry, removed_by=request.auth)
     return _entry_out(entry)

@@ -76,7 +76,9 @@ def test_slots_refuse_a_date_range_that_ends_far_away(fay, clinic, follow_up, da
 
 
 @pytest.mark.parametrize("field", ["patient", "provider", "location", "type"])
-def test_booking_refuses_an_id_beyond_64_bits(fay, paula, dana, clinic, follow_up, visit_day, field):
+def test_booking_refuses_an_id_beyond_64_bits(
+    fay, paula, dana, clinic, follow_up, visit_day, field
+):
     body = {
         "patient": paula.pk,
         "provider": dana.pk,
@@ -103,7 +105,9 @@ def test_booking_refuses_a_resource_id_beyond_64_bits(
 
 
 @pytest.mark.parametrize("value", [HUGE, 0, -1])
-def test_rescheduling_refuses_ids_out_of_range(fay, paula, dana, clinic, follow_up, visit_day, value):
+def test_rescheduling_refuses_ids_out_of_range(
+    fay, paula, dana, clinic, follow_up, visit_day, value
+):
     visit = book(paula, dana, clinic, follow_up, local(visit_day, 10))
     for field, given in (("provider", value), ("location", value), ("resources", [value])):
         body = {"start": local(visit_day, 11).isoformat(), field: given}

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from . import selectors, services
 from .access import AuthedRequest, get_in_practice, practice_of
-from .api_support import any_signed_in, permission
+from .api_support import any_signed_in, permission, with_errors
 from .bounds import BoundedDate, Id
 from .models import ApiToken, AuditEvent, Location, Practice, User
 from .roles import permissions_for, roles_of
@@ -115,7 +115,7 @@ def _user_out(user: User) -> UserOut:
     )
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user and their permissions")
+@router.get("/me", response=with_errors(MeOut), summary="The signed-in user and their permissions")
 @any_signed_in
 def me(request: AuthedRequest) -> MeOut:
     user = request.auth
@@ -130,19 +130,21 @@ def me(request: AuthedRequest) -> MeOut:
     )
 
 
-@router.get("/practice", response=PracticeOut, summary="The practice's identity")
+@router.get("/practice", response=with_errors(PracticeOut), summary="The practice's identity")
 @any_signed_in
 def practice(request: AuthedRequest) -> Practice:
     return practice_of(request.auth)
 
 
-@router.get("/locations", response=list[LocationOut], summary="Locations and their rooms")
+@router.get(
+    "/locations", response=with_errors(list[LocationOut]), summary="Locations and their rooms"
+)
 @any_signed_in
 def locations(request: AuthedRequest) -> list[Location]:
     return list(selectors.practice_locations(practice_of(request.auth)))
 
 
-@router.get("/users", response=list[UserOut], summary="The practice's users")
+@router.get("/users", response=with_errors(list[UserOut]), summary="The practice's users")
 @permission("core.manage_users")
 def users(request: AuthedRequest) -> list[UserOut]:
     return [_user_out(u) for u in selectors.practice_users(practice_of(request.auth))]
@@ -150,7 +152,7 @@ def users(request: AuthedRequest) -> list[UserOut]:
 
 @router.post(
     "/users/{user_id}/deactivate",
-    response=UserOut,
+    response=with_errors(UserOut),
     summary="Deactivate a user: ends every session and revokes their tokens",
 )
 @permission("core.manage_users")
@@ -163,7 +165,9 @@ def deactivate_user(request: AuthedRequest, user_id: Id) -> UserOut:
     return _user_out(subject)
 
 
-@router.get("/audit/events", response=list[AuditEventOut], summary="Search the audit trail")
+@router.get(
+    "/audit/events", response=with_errors(list[AuditEventOut]), summary="Search the audit trail"
+)
 @permission("core.view_audit")
 def audit_events(request: AuthedRequest, query: Query[AuditQuery]) -> list[AuditEvent]:
     filters = selectors.AuditFilters(
@@ -177,13 +181,15 @@ def audit_events(request: AuthedRequest, query: Query[AuditQuery]) -> list[Audit
     return list(events[query.offset : query.offset + query.limit])
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
+@router.get("/tokens", response=with_errors(list[TokenOut]), summary="Your API tokens")
 @permission("core.use_api")
 def tokens(request: AuthedRequest) -> list[ApiToken]:
     return list(selectors.user_tokens(request.auth))
 
 
-@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")
+@router.delete(
+    "/tokens/{token_id}", response=with_errors(TokenOut), summary="Revoke one of your tokens"
+)
 @permission("core.use_api")
 def revoke_token(request: AuthedRequest, token_id: Id) -> ApiToken:
     # Tokens are personal: scoped to their owner, not only to the practice.

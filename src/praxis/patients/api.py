@@ -11,7 +11,7 @@ from typing import Any, Literal
 from ninja import Field, Query, Router, Schema, Status
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import permission
+from praxis.core.api_support import permission, with_errors
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.bounds import BoundedDate, Id
 
@@ -196,7 +196,7 @@ class EligibilityIn(Schema):
 # --- patients --------------------------------------------------------------------------------
 
 
-@router.get("", response=list[PatientSummaryOut], summary="List patients, by name")
+@router.get("", response=with_errors(list[PatientSummaryOut]), summary="List patients, by name")
 @permission(VIEW)
 def list_patients(request: AuthedRequest, query: Query[ListQuery]) -> list[Patient]:
     patients = list(
@@ -206,7 +206,7 @@ def list_patients(request: AuthedRequest, query: Query[ListQuery]) -> list[Patie
     return patients
 
 
-@router.post("/search", response=list[PatientSummaryOut], summary="Find patients")
+@router.post("/search", response=with_errors(list[PatientSummaryOut]), summary="Find patients")
 @permission(VIEW)
 def search_patients(request: AuthedRequest, body: SearchIn) -> list[Patient]:
     patients = list(selectors.patient_search(request.auth, body.query)[: body.limit])
@@ -216,7 +216,7 @@ def search_patients(request: AuthedRequest, body: SearchIn) -> list[Patient]:
 
 @router.post(
     "",
-    response={201: PatientOut, 409: DuplicateOut},
+    response=with_errors({201: PatientOut, 409: DuplicateOut}),
     summary="Register a patient (409 possible_duplicate lists records to check first)",
 )
 @permission(MANAGE)
@@ -241,7 +241,7 @@ def register_patient(request: AuthedRequest, body: PatientIn) -> Status[Any]:
     return Status(201, patient)
 
 
-@router.get("/{int:patient_id}", response=PatientOut, summary="One patient")
+@router.get("/{int:patient_id}", response=with_errors(PatientOut), summary="One patient")
 @permission(VIEW)
 def get_patient(request: AuthedRequest, patient_id: Id) -> Patient:
     patient = access_patient_by_id(request.auth, patient_id)
@@ -249,7 +249,9 @@ def get_patient(request: AuthedRequest, patient_id: Id) -> Patient:
     return patient
 
 
-@router.patch("/{int:patient_id}", response=PatientOut, summary="Change a patient's details")
+@router.patch(
+    "/{int:patient_id}", response=with_errors(PatientOut), summary="Change a patient's details"
+)
 @permission(MANAGE)
 def update_patient(request: AuthedRequest, patient_id: Id, body: PatientPatch) -> Patient:
     patient = access_patient_by_id(request.auth, patient_id)
@@ -262,7 +264,9 @@ def update_patient(request: AuthedRequest, patient_id: Id, body: PatientPatch) -
 
 
 @router.get(
-    "/{int:patient_id}/coverages", response=list[CoverageOut], summary="A patient's coverages"
+    "/{int:patient_id}/coverages",
+    response=with_errors(list[CoverageOut]),
+    summary="A patient's coverages",
 )
 @permission(VIEW)
 def list_coverages(request: AuthedRequest, patient_id: Id) -> list[Coverage]:
@@ -271,7 +275,11 @@ def list_coverages(request: AuthedRequest, patient_id: Id) -> list[Coverage]:
     return list(selectors.patient_coverages(patient))
 
 
-@router.post("/{int:patient_id}/coverages", response={201: CoverageOut}, summary="Add a coverage")
+@router.post(
+    "/{int:patient_id}/coverages",
+    response=with_errors({201: CoverageOut}),
+    summary="Add a coverage",
+)
 @permission(MANAGE)
 def add_coverage(request: AuthedRequest, patient_id: Id, body: CoverageIn) -> Status[Coverage]:
     patient = access_patient_by_id(request.auth, patient_id)
@@ -285,7 +293,7 @@ def add_coverage(request: AuthedRequest, patient_id: Id, body: CoverageIn) -> St
 
 @router.post(
     "/coverages/{int:coverage_id}/eligibility",
-    response=CoverageOut,
+    response=with_errors(CoverageOut),
     summary="Record the outcome of an eligibility check",
 )
 @permission(MANAGE)
@@ -303,7 +311,7 @@ def record_eligibility(request: AuthedRequest, coverage_id: Id, body: Eligibilit
 # --- payers ----------------------------------------------------------------------------------
 
 
-@router.get("/payers", response=list[PayerOut], summary="The practice's payers")
+@router.get("/payers", response=with_errors(list[PayerOut]), summary="The practice's payers")
 @permission(VIEW)
 def list_payers(request: AuthedRequest) -> list[Payer]:
     return list(selectors.practice_payers(practice_of(request.auth)))

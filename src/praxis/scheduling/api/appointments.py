@@ -9,7 +9,7 @@ from ninja import Field, Query, Schema, Status
 from pydantic import AwareDatetime
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import permission
+from praxis.core.api_support import permission, with_errors
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.bounds import BoundedDate, Id
 from praxis.core.models import Room
@@ -55,7 +55,7 @@ class DayQuery(Schema):
 
 @router.post(
     "/appointments",
-    response={201: AppointmentOut, 409: SlotTakenOut},
+    response=with_errors({201: AppointmentOut, 409: SlotTakenOut}),
     summary="Book an appointment (409 with the conflicting range when the time is taken)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
@@ -70,7 +70,7 @@ def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut] | Statu
 
 @router.post(
     "/appointments/{appointment_id}/status",
-    response=AppointmentOut,
+    response=with_errors(AppointmentOut),
     summary="Confirm, check in, room, complete, or mark a no-show",
 )
 @permission("scheduling.update_appointment_status", "patients.view_patient")
@@ -90,7 +90,7 @@ def change_status(request: AuthedRequest, appointment_id: Id, body: StatusIn) ->
 
 @router.post(
     "/appointments/{appointment_id}/cancel",
-    response=AppointmentOut,
+    response=with_errors(AppointmentOut),
     summary="Cancel with a reason (frees the time)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
@@ -104,7 +104,7 @@ def cancel(request: AuthedRequest, appointment_id: Id, body: CancelIn) -> Appoin
 
 @router.get(
     "/appointments",
-    response=list[AppointmentOut],
+    response=with_errors(list[AppointmentOut]),
     summary="A day's appointments (at a location, or everywhere)",
 )
 @permission("scheduling.view_schedule", "patients.view_patient")
@@ -126,7 +126,7 @@ def day_list(request: AuthedRequest, query: Query[DayQuery]) -> list[Appointment
 
 @router.get(
     "/appointments/{appointment_id}",
-    response=AppointmentOut,
+    response=with_errors(AppointmentOut),
     summary="One appointment (recorded as a read of the patient's information)",
 )
 @permission("scheduling.view_schedule", "patients.view_patient")
@@ -138,7 +138,7 @@ def appointment_detail(request: AuthedRequest, appointment_id: Id) -> Appointmen
 
 @router.post(
     "/appointments/{appointment_id}/reschedule",
-    response={200: AppointmentOut, 409: SlotTakenOut},
+    response=with_errors({200: AppointmentOut, 409: SlotTakenOut}),
     summary="Move a visit (409 with the conflicting range when the new time is taken)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")

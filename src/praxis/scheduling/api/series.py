@@ -11,7 +11,7 @@ from ninja import Field, Schema, Status
 from pydantic import AwareDatetime
 
 from praxis.core.access import AuthedRequest
-from praxis.core.api_support import ApiError, permission
+from praxis.core.api_support import ApiError, permission, with_errors
 from praxis.core.audit import audit_phi_read
 from praxis.core.bounds import Id
 
@@ -94,7 +94,7 @@ def _refused(refused: SeriesRefused) -> Status[SeriesRefusedOut]:
 
 @router.post(
     "/series",
-    response={201: SeriesOut, 409: SeriesRefusedOut},
+    response=with_errors({201: SeriesOut, 409: SeriesRefusedOut}),
     summary="Book a weekly series, whole or not at all (409 lists every visit that cannot be)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
@@ -115,7 +115,9 @@ def series_book(
     return Status(201, _series_out(Appointment.objects.filter(series=series)))
 
 
-@router.get("/series/{series_id}", response=SeriesOut, summary="A series with its visits")
+@router.get(
+    "/series/{series_id}", response=with_errors(SeriesOut), summary="A series with its visits"
+)
 @permission("scheduling.view_schedule", "patients.view_patient")
 def series_detail(request: AuthedRequest, series_id: Id) -> SeriesOut:
     found = _series_out(appointments_visible_to(request.auth).filter(series_id=series_id))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from ninja import Field, Query, Schema
 
 from praxis.core.access import AuthedRequest, practice_of
-from praxis.core.api_support import ApiError, permission
+from praxis.core.api_support import ApiError, permission, with_errors
 from praxis.core.bounds import BoundedDate, Id, LocalTime
 
 from ..access import access_appointment_by_id
@@ -45,7 +45,7 @@ class SlotQuery(Schema):
     )
 
 
-@router.get("/slots", response=list[SlotOut], summary="Free slots for a visit type")
+@router.get("/slots", response=with_errors(list[SlotOut]), summary="Free slots for a visit type")
 @permission("scheduling.view_schedule")
 def slots(request: AuthedRequest, query: Query[SlotQuery]) -> list[SlotOut]:
     practice = practice_of(request.auth)

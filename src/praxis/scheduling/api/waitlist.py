@@ -10,7 +10,7 @@ from ninja import Field, Schema, Status
 
 from praxis.core import time as wallclock
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import ApiError, permission
+from praxis.core.api_support import ApiError, permission, with_errors
 from praxis.core.audit import audit_phi_list
 from praxis.core.bounds import BoundedDate, Id, LocalTime
 from praxis.core.models import Location, Practice, User
@@ -135,7 +135,9 @@ def _active(obj: Provider | Location | AppointmentType | None, what: str) -> Non
         raise ApiError(400, "rejected", f"This {what} is no longer in use.")
 
 
-@router.get("/waitlist", response=list[WaitlistEntryOut], summary="Patients still waiting")
+@router.get(
+    "/waitlist", response=with_errors(list[WaitlistEntryOut]), summary="Patients still waiting"
+)
 @permission(*WAITLIST)
 def waitlist_list(request: AuthedRequest) -> list[WaitlistEntryOut]:
     entries = list(still_waiting(practice_of(request.auth)))
@@ -143,7 +145,7 @@ def waitlist_list(request: AuthedRequest) -> list[WaitlistEntryOut]:
     return [_entry_out(e) for e in entries]
 
 
-@router.post("/waitlist", response={201: WaitlistEntryOut}, summary="Add a patient")
+@router.post("/waitlist", response=with_errors({201: WaitlistEntryOut}), summary="Add a patient")
 @permission(*WAITLIST)
 def waitlist_add(request: AuthedRequest, body: WaitlistEntryIn) -> Status[WaitlistEntryOut]:
     practice = practice_of(request.auth)
@@ -171,7 +173,7 @@ def waitlist_add(request: AuthedRequest, body: WaitlistEntryIn) -> Status[Waitli
 
 @router.get(
     "/waitlist/openings",
-    response=list[OpeningOut],
+    response=with_errors(list[OpeningOut]),
     summary="Time freed by cancellations, each with the waiting patients who fit it",
 )
 @permission(*WAITLIST)
@@ -188,13 +190,11 @@ def waitlist_openings(request: AuthedRequest) -> list[OpeningOut]:
 
 @router.post(
     "/waitlist/openings/{opening_id}/offer",
-    response=WaitlistEntryOut,
+    response=with_errors(WaitlistEntryOut),
     summary="Record that the desk offered this freed time to a waiting patient (books nothing)",
 )
 @permission(*WAITLIST)
-def waitlist_offer(
-    request: AuthedRequest, opening_id: Id, body: EntryChoiceIn
-) -> WaitlistEntryOut:
+def waitlist_offer(request: AuthedRequest, opening_id: Id, body: EntryChoiceIn) -> WaitlistEntryOut:
     practice = practice_of(request.auth)
     opening = _opening(practice, opening_id)
     entry = _entry(practice, body.entry)
@@ -204,7 +204,7 @@ def waitlist_offer(
 
 @router.post(
     "/waitlist/openings/{opening_id}/book",
-    response={201: AppointmentOut, 409: SlotTakenOut},
+    response=with_errors({201: AppointmentOut, 409: SlotTakenOut}),
     summary="Book a waiting patient into the freed time (409 when it was taken meanwhile)",
 )
 @permission(*WAITLIST)
@@ -223,7 +223,7 @@ def waitlist_book(
 
 @router.post(
     "/waitlist/openings/{opening_id}/dismiss",
-    response={204: None},
+    response=with_errors({204: None}),
     summary="Take a freed time off the list: the desk will not fill it",
 )
 @permission(*WAITLIST)
@@ -235,7 +235,7 @@ def waitlist_dismiss(request: AuthedRequest, opening_id: Id) -> Status[None]:
 
 @router.post(
     "/waitlist/{entry_id}/decline",
-    response=WaitlistEntryOut,
+    response=with_errors(WaitlistEntryOut),
     summary="The patient turned the offered time down: back to waiting",
 )
 @permission(*WAITLIST)
@@ -247,7 +247,9 @@ def waitlist_decline(request: AuthedRequest, entry_id: Id) -> WaitlistEntryOut:
 
 # After /waitlist/openings, so that "openings" is never read as an entry id.
 @router.delete(
-    "/waitlist/{entry_id}", response=WaitlistEntryOut, summary="Take a patient off the waitlist"
+    "/waitlist/{entry_id}",
+    response=with_errors(WaitlistEntryOut),
+    summary="Take a patient off the waitlist",
 )
 @permission(*WAITLIST)
 def waitlist_remove(request: AuthedRequest, entry_id: Id) -> WaitlistEntryOut:

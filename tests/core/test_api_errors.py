@@ -1,0 +1,52 @@
+"""The API's error answers are JSON and declared: every operation's schema lists the error
+statuses it may answer with the shared error body, and a method a path does not serve (HEAD,
+PUT) is a JSON 405 with the Allow header, not a plain-text page."""
+
+from __future__ import annotations
+
+import pytest
+
+from praxis.api import api
+from praxis.core.api_support import ERROR_STATUSES
+
+from .test_api import bearer, token_for
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def _operations() -> list[tuple[str, str, dict]]:  # type: ignore[type-arg]
+    schema = api.get_openapi_schema()
+    return [
+        (method.upper(), path, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"), _operations(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_every_operation_declares_its_error_answers(method, path, operation):
+    declared = operation["responses"]
+    for status in ERROR_STATUSES:
+        content = declared[status]["content"]["application/json"]["schema"]
+        assert content == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+
+
+def test_the_error_body_is_in_the_schema():
+    error = api.get_openapi_schema()["components"]["schemas"]["ErrorOut"]
+    assert set(error["required"]) == {"code", "message"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["head", "put"])
+def test_a_method_the_path_does_not_serve_is_a_json_405(client, admin_ada, method):
+    response = getattr(client, method)("/api/v1/me", headers=bearer(token_for(admin_ada).secret))
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Allow"] == "GET"
+    if method != "head":  # a HEAD answer carries no body
+        body = response.json()
+        assert body["code"] == "method_not_allowed"
+        assert "GET" in body["message"]

@@ -21,9 +21,7 @@ LATEST_DATE = date(2199, 12, 31)
 # Primary keys are 64-bit signed in PostgreSQL and SQLite alike.
 MAX_ID = 2**63 - 1
 
-DATE_RANGE_MESSAGE = (
-    f"Choose a date between {EARLIEST_DATE:%m/%d/%Y} and {LATEST_DATE:%m/%d/%Y}."
-)
+DATE_RANGE_MESSAGE = f"Choose a date between {EARLIEST_DATE:%m/%d/%Y} and {LATEST_DATE:%m/%d/%Y}."
 ID_RANGE_MESSAGE = f"Ids are whole numbers from 1 to {MAX_ID}."
 
 

@@ -50,3 +50,30 @@ def test_a_method_the_path_does_not_serve_is_a_json_405(client, admin_ada, metho
         body = response.json()
         assert body["code"] == "method_not_allowed"
         assert "GET" in body["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ['""', "[]", "[null, null]", "0", "null"])
+def test_a_body_that_is_not_an_object_is_refused(client, manager_max, practice, body):
+    from praxis.patients.testing.factories import PatientFactory
+
+    patient = PatientFactory(practice=practice, legal_first_name="Paula")
+    headers = bearer(token_for(manager_max).secret)
+    for method, url in (
+        ("patch", f"/api/v1/patients/{patient.pk}"),
+        ("post", "/api/v1/patients/search"),
+    ):
+        response = getattr(client, method)(
+            url, data=body, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 422, (method, body, response.content[:200])
+        assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("patient_id", ["x", "0", str(2**64)])
+def test_a_patient_id_out_of_shape_is_a_json_422(client, manager_max, patient_id):
+    headers = bearer(token_for(manager_max).secret)
+    response = client.get(f"/api/v1/patients/{patient_id}", headers=headers)
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"

@@ -14,8 +14,10 @@ from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.schema import DjangoGetter
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
+from pydantic import model_validator
 
 from .access import NotInPractice
 from .mfa import mfa_state
@@ -28,6 +30,21 @@ logger = logging.getLogger("praxis.api")
 F = TypeVar("F", bound=Callable[..., Any])
 # Refresh ApiToken.last_used_at at most this often: a read should not cost a write each time.
 _LAST_USED_RESOLUTION_S = 300
+
+
+class BodyIn(Schema):
+    """The base of every request body: a JSON object. ninja's schemas also read attributes off
+    any object (to serialize models), so without this a body of ``""`` or ``[]`` would read as
+    an object with every field left out, and a PATCH of nothing would answer 200."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # ninja hands its schemas the data wrapped in a DjangoGetter: look at what it wraps.
+        sent = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(sent, dict):
+            raise ValueError("The body must be a JSON object.")
+        return data
 
 
 class FieldErrorOut(Schema):

@@ -10,11 +10,12 @@ between 1900 and 2199; anything else is refused at the edge with a message, by t
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from typing import Annotated, Any
 
 from django import forms
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
@@ -46,15 +47,42 @@ def check_local_time(value: time) -> time:
 
 # --- the API's types (pydantic) ------------------------------------------------------------------
 
-# The schema shows the range (minimum/maximum, the dates in the description); the validator's
-# message is the one a caller reads.
+# What the schema promises, as patterns a client (or a schema-driven test) can check: a date in
+# the supported years, a time of day without an offset. The validators hold the API to them:
+# pydantic alone would also read 0 as 1970-01-01 and 09:00+05:00 as a time of day.
+DATE_PATTERN = r"^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+def _iso_text(pattern: str, message: str) -> BeforeValidator:
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and compiled.fullmatch(value):
+            return value
+        if isinstance(value, date | time):  # already parsed (a default, or a test's object)
+            return value
+        raise ValueError(message)
+
+    return BeforeValidator(check)
+
+
 BoundedDate = Annotated[
     date,
+    _iso_text(DATE_PATTERN, f"Give the date as YYYY-MM-DD. {DATE_RANGE_MESSAGE}"),
     AfterValidator(check_date),
-    Field(description=f"{EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"),
+    Field(
+        description=f"{EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}",
+        json_schema_extra={"pattern": DATE_PATTERN},
+    ),
 ]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-LocalTime = Annotated[time, AfterValidator(check_local_time)]
+LocalTime = Annotated[
+    time,
+    _iso_text(TIME_PATTERN, "Give a local time of day as HH:MM, without a UTC offset."),
+    AfterValidator(check_local_time),
+    Field(json_schema_extra={"pattern": TIME_PATTERN}),
+]
 
 
 # --- the pages' form fields --------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from ninja import Field, Query, Router, Schema, Status
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import permission, with_errors
+from praxis.core.api_support import BodyIn, permission, with_errors
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.bounds import BoundedDate, Id
 
@@ -68,7 +68,7 @@ Text64 = Field("", max_length=64)
 Text128 = Field("", max_length=128)
 
 
-class PatientIn(Schema):
+class PatientIn(BodyIn):
     legal_first_name: str = Field(..., max_length=64)
     legal_middle_name: str = Text64
     legal_last_name: str = Field(..., max_length=64)
@@ -98,7 +98,7 @@ class PatientIn(Schema):
     )
 
 
-class PatientPatch(Schema):
+class PatientPatch(BodyIn):
     """Only the fields sent are changed."""
 
     legal_first_name: str | None = Field(None, max_length=64)
@@ -134,7 +134,7 @@ class DuplicateOut(Schema):
     candidates: list[int]
 
 
-class SearchIn(Schema):
+class SearchIn(BodyIn):
     query: str = Field(
         "", max_length=200, description="name words, a date of birth, an MRN or a phone number"
     )
@@ -173,7 +173,7 @@ class CoverageOut(Schema):
     eligibility_note: str
 
 
-class CoverageIn(Schema):
+class CoverageIn(BodyIn):
     payer_id: Id
     member_id: str = Field(..., max_length=40)
     group_number: str = Field("", max_length=40)
@@ -187,10 +187,20 @@ class CoverageIn(Schema):
     end_date: BoundedDate | None = None
 
 
-class EligibilityIn(Schema):
+class EligibilityIn(BodyIn):
     status: Literal["active", "inactive", "unknown"]
     note: str = Field("", max_length=255)
     checked_at: datetime | None = Field(None, description="when the check was made; default now")
+
+
+# --- payers ----------------------------------------------------------------------------------
+# Before the patient paths: "/payers" is not a patient id (ninja validates the id, not the URL).
+
+
+@router.get("/payers", response=with_errors(list[PayerOut]), summary="The practice's payers")
+@permission(VIEW)
+def list_payers(request: AuthedRequest) -> list[Payer]:
+    return list(selectors.practice_payers(practice_of(request.auth)))
 
 
 # --- patients --------------------------------------------------------------------------------
@@ -241,7 +251,7 @@ def register_patient(request: AuthedRequest, body: PatientIn) -> Status[Any]:
     return Status(201, patient)
 
 
-@router.get("/{int:patient_id}", response=with_errors(PatientOut), summary="One patient")
+@router.get("/{patient_id}", response=with_errors(PatientOut), summary="One patient")
 @permission(VIEW)
 def get_patient(request: AuthedRequest, patient_id: Id) -> Patient:
     patient = access_patient_by_id(request.auth, patient_id)
@@ -250,7 +260,7 @@ def get_patient(request: AuthedRequest, patient_id: Id) -> Patient:
 
 
 @router.patch(
-    "/{int:patient_id}", response=with_errors(PatientOut), summary="Change a patient's details"
+    "/{patient_id}", response=with_errors(PatientOut), summary="Change a patient's details"
 )
 @permission(MANAGE)
 def update_patient(request: AuthedRequest, patient_id: Id, body: PatientPatch) -> Patient:
@@ -264,7 +274,7 @@ def update_patient(request: AuthedRequest, patient_id: Id, body: PatientPatch) -
 
 
 @router.get(
-    "/{int:patient_id}/coverages",
+    "/{patient_id}/coverages",
     response=with_errors(list[CoverageOut]),
     summary="A patient's coverages",
 )
@@ -276,7 +286,7 @@ def list_coverages(request: AuthedRequest, patient_id: Id) -> list[Coverage]:
 
 
 @router.post(
-    "/{int:patient_id}/coverages",
+    "/{patient_id}/coverages",
     response=with_errors({201: CoverageOut}),
     summary="Add a coverage",
 )
@@ -292,7 +302,7 @@ def add_coverage(request: AuthedRequest, patient_id: Id, body: CoverageIn) -> St
 
 
 @router.post(
-    "/coverages/{int:coverage_id}/eligibility",
+    "/coverages/{coverage_id}/eligibility",
     response=with_errors(CoverageOut),
     summary="Record the outcome of an eligibility check",
 )
@@ -306,12 +316,3 @@ def record_eligibility(request: AuthedRequest, coverage_id: Id, body: Eligibilit
         checked_at=body.checked_at,
         checked_by=request.auth,
     )
-
-
-# --- payers ----------------------------------------------------------------------------------
-
-
-@router.get("/payers", response=with_errors(list[PayerOut]), summary="The practice's payers")
-@permission(VIEW)
-def list_payers(request: AuthedRequest) -> list[Payer]:
-    return list(selectors.practice_payers(practice_of(request.auth)))

@@ -9,7 +9,7 @@ from ninja import Field, Query, Schema, Status
 from pydantic import AwareDatetime
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import permission, with_errors
+from praxis.core.api_support import BodyIn, permission, with_errors
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.bounds import BoundedDate, Id
 from praxis.core.models import Room
@@ -23,7 +23,7 @@ from .routing import router
 from .schemas import AppointmentOut, SlotTakenOut, appointment_out, slot_taken
 
 
-class BookIn(Schema):
+class BookIn(BodyIn):
     patient: Id
     provider: Id
     location: Id
@@ -32,16 +32,16 @@ class BookIn(Schema):
     resources: list[Id] | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(BodyIn):
     to: Literal["confirmed", "arrived", "in_room", "completed", "no_show"]
     room: Id | None = Field(None, description="core room id, for in_room")
 
 
-class CancelIn(Schema):
+class CancelIn(BodyIn):
     reason: str = Field(min_length=1, max_length=255)
 
 
-class RescheduleIn(Schema):
+class RescheduleIn(BodyIn):
     start: AwareDatetime = Field(description="with a UTC offset")
     provider: Id | None = Field(None, description="default: the visit's provider")
     location: Id | None = Field(None, description="default: the visit's location")

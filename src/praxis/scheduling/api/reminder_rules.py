@@ -6,7 +6,7 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 from ninja import Field, Schema, Status
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import permission, with_errors
+from praxis.core.api_support import BodyIn, permission, with_errors
 from praxis.core.bounds import Id
 
 from .. import reminders
@@ -23,7 +23,7 @@ class ReminderRuleOut(Schema):
     is_active: bool
 
 
-class ReminderRuleIn(Schema):
+class ReminderRuleIn(BodyIn):
     hours_before: int = Field(description="1 to 720")
     channel: Channel
 

@@ -11,7 +11,7 @@ from ninja import Field, Schema, Status
 from pydantic import AwareDatetime
 
 from praxis.core.access import AuthedRequest
-from praxis.core.api_support import ApiError, permission, with_errors
+from praxis.core.api_support import ApiError, BodyIn, permission, with_errors
 from praxis.core.audit import audit_phi_read
 from praxis.core.bounds import Id
 
@@ -24,7 +24,7 @@ from .routing import router
 from .schemas import AppointmentOut, ConflictRange, appointment_out, listed
 
 
-class SeriesIn(Schema):
+class SeriesIn(BodyIn):
     patient: Id
     provider: Id
     location: Id

@@ -10,7 +10,7 @@ from ninja import Field, Schema, Status
 
 from praxis.core import time as wallclock
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import ApiError, permission, with_errors
+from praxis.core.api_support import ApiError, BodyIn, permission, with_errors
 from praxis.core.audit import audit_phi_list
 from praxis.core.bounds import BoundedDate, Id, LocalTime
 from praxis.core.models import Location, Practice, User
@@ -49,7 +49,7 @@ class WaitlistEntryOut(Schema):
     created_at: datetime
 
 
-class WaitlistEntryIn(Schema):
+class WaitlistEntryIn(BodyIn):
     patient: Id
     type: Id
     provider: Id | None = None
@@ -73,7 +73,7 @@ class OpeningOut(Schema):
     matches: list[WaitlistEntryOut] = Field(description="who fits, longest waiting first")
 
 
-class EntryChoiceIn(Schema):
+class EntryChoiceIn(BodyIn):
     entry: Id = Field(description="waitlist entry id")
 
 

@@ -77,3 +77,14 @@ def test_a_patient_id_out_of_shape_is_a_json_422(client, manager_max, patient_id
     response = client.get(f"/api/v1/patients/{patient_id}", headers=headers)
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "who"),
+    [("/api/v1/patients", "manager_max"), ("/api/v1/audit/events", "compliance_cole")],
+)
+def test_an_offset_past_64_bits_is_a_422(client, persona, url, who):
+    response = client.get(url, {"offset": 2**70}, headers=bearer(token_for(persona(who)).secret))
+    assert response.status_code == 422, response.content[:200]
+    assert response.json()["code"] == "invalid"

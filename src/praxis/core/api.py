@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from . import selectors, services
 from .access import AuthedRequest, get_in_practice, practice_of
 from .api_support import any_signed_in, permission, with_errors
-from .bounds import BoundedDate, Id
+from .bounds import BoundedDate, Id, Offset
 from .models import ApiToken, AuditEvent, Location, Practice, User
 from .roles import permissions_for, roles_of
 from .time import zone_of
@@ -91,7 +91,7 @@ class AuditQuery(Schema):
     patient_id: str = ""
     action: str = Field("", description="dotted prefix, e.g. praxis.auth")
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class TokenOut(Schema):

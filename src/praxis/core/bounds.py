@@ -11,11 +11,11 @@ between 1900 and 2199; anything else is refused at the edge with a message, by t
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from django import forms
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, WithJsonSchema
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
@@ -77,11 +77,27 @@ BoundedDate = Annotated[
     ),
 ]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# How many rows a page skips: the database reads it as a 64-bit number too.
+Offset = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+def _text_only(value: Any) -> Any:
+    if isinstance(value, str | datetime):
+        return value
+    raise ValueError("Give the time as an ISO 8601 text with a UTC offset.")
+
+
+# An instant with its offset, as text: pydantic alone would read 0 as 1970-01-01T00:00Z.
+Instant = Annotated[AwareDatetime, BeforeValidator(_text_only)]
+
+# Not "format: time": that format (RFC 3339) requires the offset a local time must not carry.
 LocalTime = Annotated[
     time,
     _iso_text(TIME_PATTERN, "Give a local time of day as HH:MM, without a UTC offset."),
     AfterValidator(check_local_time),
-    Field(json_schema_extra={"pattern": TIME_PATTERN}),
+    WithJsonSchema(
+        {"type": "string", "pattern": TIME_PATTERN, "description": "local time of day, HH:MM"}
+    ),
 ]
 
 

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import BodyIn, permission, with_errors
 from praxis.core.audit import audit_phi_list, audit_phi_read
-from praxis.core.bounds import BoundedDate, Id
+from praxis.core.bounds import BoundedDate, Id, Instant, Offset
 
 from . import coverages, registration, selectors
 from .access import access_coverage_by_id, access_patient_by_id
@@ -143,7 +143,7 @@ class SearchIn(BodyIn):
 
 class ListQuery(Schema):
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class PayerOut(Schema):
@@ -190,7 +190,7 @@ class CoverageIn(BodyIn):
 class EligibilityIn(BodyIn):
     status: Literal["active", "inactive", "unknown"]
     note: str = Field("", max_length=255)
-    checked_at: datetime | None = Field(None, description="when the check was made; default now")
+    checked_at: Instant | None = Field(None, description="when the check was made; default now")
 
 
 # --- payers ----------------------------------------------------------------------------------

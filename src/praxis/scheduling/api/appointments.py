@@ -6,12 +6,11 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 from typing import Literal
 
 from ninja import Field, Query, Schema, Status
-from pydantic import AwareDatetime
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import BodyIn, permission, with_errors
 from praxis.core.audit import audit_phi_list, audit_phi_read
-from praxis.core.bounds import BoundedDate, Id
+from praxis.core.bounds import BoundedDate, Id, Instant
 from praxis.core.models import Room
 
 from ..access import access_appointment_by_id
@@ -28,7 +27,7 @@ class BookIn(BodyIn):
     provider: Id
     location: Id
     type: Id
-    start: AwareDatetime = Field(description="with a UTC offset, e.g. 2027-03-15T09:00:00-04:00")
+    start: Instant = Field(description="with a UTC offset, e.g. 2027-03-15T09:00:00-04:00")
     resources: list[Id] | None = None
 
 
@@ -42,7 +41,7 @@ class CancelIn(BodyIn):
 
 
 class RescheduleIn(BodyIn):
-    start: AwareDatetime = Field(description="with a UTC offset")
+    start: Instant = Field(description="with a UTC offset")
     provider: Id | None = Field(None, description="default: the visit's provider")
     location: Id | None = Field(None, description="default: the visit's location")
     resources: list[Id] | None = None

@@ -8,12 +8,11 @@ from typing import Literal
 
 from django.db.models import QuerySet
 from ninja import Field, Schema, Status
-from pydantic import AwareDatetime
 
 from praxis.core.access import AuthedRequest
 from praxis.core.api_support import ApiError, BodyIn, permission, with_errors
 from praxis.core.audit import audit_phi_read
-from praxis.core.bounds import Id
+from praxis.core.bounds import Id, Instant
 
 from ..access import appointments_visible_to
 from ..booking_request import parties_from_api
@@ -29,7 +28,7 @@ class SeriesIn(BodyIn):
     provider: Id
     location: Id
     type: Id
-    first_start: AwareDatetime = Field(description="with a UTC offset")
+    first_start: Instant = Field(description="with a UTC offset")
     # The limits live in book_series (a 400 names them), not here as well.
     count: int = Field(description=f"1 to {MAX_SERIES_COUNT} visits")
     interval_weeks: int = Field(1, description="every 1 to 12 weeks")

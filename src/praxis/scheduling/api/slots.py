@@ -57,7 +57,7 @@ def slots(request: AuthedRequest, query: Query[SlotQuery]) -> list[SlotOut]:
     elif moving is not None:
         appointment_type = moving.appointment_type
     else:
-        raise ApiError(422, "invalid", "Give the appointment type: ?type=<id>.")
+        raise ApiError(400, "rejected", "Give the appointment type: ?type=<id>.")
     location = location_in(practice, query.location) if query.location is not None else None
     provider = provider_in(practice, query.provider) if query.provider is not None else None
     start = query.start or today_at(practice, location)

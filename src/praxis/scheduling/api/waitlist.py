@@ -4,7 +4,7 @@ offering, booking or dismissing a freed time.
 No `from __future__ import annotations` here: ninja reads the annotations at import time.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from ninja import Field, Schema, Status
 
@@ -41,8 +41,8 @@ class WaitlistEntryOut(Schema):
     location: Ref | None
     earliest_date: date
     latest_date: date
-    earliest_time: time | None = Field(description="local time of day")
-    latest_time: time | None
+    earliest_time: LocalTime | None = Field(description="local time of day")
+    latest_time: LocalTime | None
     note: str
     status: str
     offered: OfferOut | None = Field(description="the desk's last offer of a freed time")

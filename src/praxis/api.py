@@ -57,6 +57,29 @@ def _json_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
+def _refuses_nul(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """No text Praxis stores or searches may hold a NUL character: PostgreSQL's text cannot, so
+    one in a query or a JSON body would be a 500 there (and a different answer on SQLite).
+    Refused here once for every operation, before any parameter is read."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        in_query = "%00" in query or "\x00" in query or "\x00" in request.path
+        in_body = request.content_type == "application/json" and (
+            b"\x00" in request.body or b"\\u0000" in request.body
+        )
+        if in_query or in_body:
+            return api.create_response(
+                request,
+                {"code": "invalid", "message": "Text may not contain NUL (0x00) characters."},
+                status=422,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def api_urls() -> tuple[list, str, str]:  # type: ignore[type-arg]
     """The API's URL patterns. The API authenticates each operation itself (401/403 JSON), so
     the page-level access middleware lets its views through; the route census checks that every
@@ -65,5 +88,5 @@ def api_urls() -> tuple[list, str, str]:  # type: ignore[type-arg]
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         if pattern.callback is not None:
-            pattern.callback = public(_json_not_allowed(pattern.callback))
+            pattern.callback = public(_json_not_allowed(_refuses_nul(pattern.callback)))
     return patterns, app_name, namespace

@@ -88,3 +88,22 @@ def test_an_offset_past_64_bits_is_a_422(client, persona, url, who):
     response = client.get(url, {"offset": 2**70}, headers=bearer(token_for(persona(who)).secret))
     assert response.status_code == 422, response.content[:200]
     assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_a_422_on_every_database(client, compliance_cole, manager_max):
+    # PostgreSQL's text cannot hold NUL: before, these were 500s there.
+    audit = client.get(
+        "/api/v1/audit/events",
+        {"patient_id": "\x00x"},
+        headers=bearer(token_for(compliance_cole).secret),
+    )
+    search = client.post(
+        "/api/v1/patients/search",
+        data='{"query": "Pat\\u0000"}',
+        content_type="application/json",
+        headers=bearer(token_for(manager_max).secret),
+    )
+    for response in (audit, search):
+        assert response.status_code == 422
+        assert "NUL" in response.json()["message"]

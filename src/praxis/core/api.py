@@ -3,7 +3,7 @@
 No `from __future__ import annotations` here: ninja reads the annotations at import time.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -11,7 +11,8 @@ from ninja import Field, Query, Router, Schema
 
 from . import selectors, services
 from .access import AuthedRequest, get_in_practice, practice_of
-from .api_support import any_signed_in, permission
+from .api_support import any_signed_in, permission, with_errors
+from .bounds import BoundedDate, Id, Offset
 from .models import ApiToken, AuditEvent, Location, Practice, User
 from .roles import permissions_for, roles_of
 from .time import zone_of
@@ -84,13 +85,13 @@ class AuditEventOut(Schema):
 
 
 class AuditQuery(Schema):
-    date_from: date | None = None
-    date_to: date | None = None
-    actor_id: int | None = None
+    date_from: BoundedDate | None = None
+    date_to: BoundedDate | None = None
+    actor_id: Id | None = None
     patient_id: str = ""
     action: str = Field("", description="dotted prefix, e.g. praxis.auth")
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class TokenOut(Schema):
@@ -114,7 +115,7 @@ def _user_out(user: User) -> UserOut:
     )
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user and their permissions")
+@router.get("/me", response=with_errors(MeOut), summary="The signed-in user and their permissions")
 @any_signed_in
 def me(request: AuthedRequest) -> MeOut:
     user = request.auth
@@ -129,19 +130,21 @@ def me(request: AuthedRequest) -> MeOut:
     )
 
 
-@router.get("/practice", response=PracticeOut, summary="The practice's identity")
+@router.get("/practice", response=with_errors(PracticeOut), summary="The practice's identity")
 @any_signed_in
 def practice(request: AuthedRequest) -> Practice:
     return practice_of(request.auth)
 
 
-@router.get("/locations", response=list[LocationOut], summary="Locations and their rooms")
+@router.get(
+    "/locations", response=with_errors(list[LocationOut]), summary="Locations and their rooms"
+)
 @any_signed_in
 def locations(request: AuthedRequest) -> list[Location]:
     return list(selectors.practice_locations(practice_of(request.auth)))
 
 
-@router.get("/users", response=list[UserOut], summary="The practice's users")
+@router.get("/users", response=with_errors(list[UserOut]), summary="The practice's users")
 @permission("core.manage_users")
 def users(request: AuthedRequest) -> list[UserOut]:
     return [_user_out(u) for u in selectors.practice_users(practice_of(request.auth))]
@@ -149,11 +152,11 @@ def users(request: AuthedRequest) -> list[UserOut]:
 
 @router.post(
     "/users/{user_id}/deactivate",
-    response=UserOut,
+    response=with_errors(UserOut),
     summary="Deactivate a user: ends every session and revokes their tokens",
 )
 @permission("core.manage_users")
-def deactivate_user(request: AuthedRequest, user_id: int) -> UserOut:
+def deactivate_user(request: AuthedRequest, user_id: Id) -> UserOut:
     practice = practice_of(request.auth)
     subject = get_in_practice(
         selectors.practice_users(practice), practice=practice, what="user", pk=user_id
@@ -162,7 +165,9 @@ def deactivate_user(request: AuthedRequest, user_id: int) -> UserOut:
     return _user_out(subject)
 
 
-@router.get("/audit/events", response=list[AuditEventOut], summary="Search the audit trail")
+@router.get(
+    "/audit/events", response=with_errors(list[AuditEventOut]), summary="Search the audit trail"
+)
 @permission("core.view_audit")
 def audit_events(request: AuthedRequest, query: Query[AuditQuery]) -> list[AuditEvent]:
     filters = selectors.AuditFilters(
@@ -176,15 +181,17 @@ def audit_events(request: AuthedRequest, query: Query[AuditQuery]) -> list[Audit
     return list(events[query.offset : query.offset + query.limit])
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
+@router.get("/tokens", response=with_errors(list[TokenOut]), summary="Your API tokens")
 @permission("core.use_api")
 def tokens(request: AuthedRequest) -> list[ApiToken]:
     return list(selectors.user_tokens(request.auth))
 
 
-@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")
+@router.delete(
+    "/tokens/{token_id}", response=with_errors(TokenOut), summary="Revoke one of your tokens"
+)
 @permission("core.use_api")
-def revoke_token(request: AuthedRequest, token_id: int) -> ApiToken:
+def revoke_token(request: AuthedRequest, token_id: Id) -> ApiToken:
     # Tokens are personal: scoped to their owner, not only to the practice.
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     return services.api_token_revoke(token=token)

@@ -11,11 +11,13 @@ from typing import Any, TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.schema import DjangoGetter
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
+from pydantic import model_validator
 
 from .access import NotInPractice
 from .mfa import mfa_state
@@ -28,6 +30,51 @@ logger = logging.getLogger("praxis.api")
 F = TypeVar("F", bound=Callable[..., Any])
 # Refresh ApiToken.last_used_at at most this often: a read should not cost a write each time.
 _LAST_USED_RESOLUTION_S = 300
+
+
+class BodyIn(Schema):
+    """The base of every request body: a JSON object. ninja's schemas also read attributes off
+    any object (to serialize models), so without this a body of ``""`` or ``[]`` would read as
+    an object with every field left out, and a PATCH of nothing would answer 200."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # ninja hands its schemas the data wrapped in a DjangoGetter: look at what it wraps.
+        sent = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(sent, dict):
+            raise ValueError("The body must be a JSON object.")
+        return data
+
+
+class FieldErrorOut(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every error body: a code to branch on, a message for a person, and the fields at fault
+    when a body or query was refused (422, and 400s about one field)."""
+
+    code: str
+    message: str
+    errors: list[FieldErrorOut] | None = None
+
+
+# What any operation may answer besides its own results: a refused business rule (400), no or a
+# bad token (401), a role without the permission (403), an id not in the practice (404), a value
+# out of shape or range (422). A 409 is declared by the operations that have one, with its body.
+ERROR_STATUSES = (400, 401, 403, 404, 422)
+
+
+def with_errors(ok: Any) -> dict[int, Any]:
+    """An operation's ``response=``: its own answers (a schema for 200, or a dict by status) and
+    the error statuses every operation shares, so that the schema lists all an operation
+    answers and a client (or the schema fuzz test) can rely on it."""
+    answers: dict[int, Any] = dict(ok) if isinstance(ok, dict) else {200: ok}
+    for status in ERROR_STATUSES:
+        answers.setdefault(status, ErrorOut)
+    return answers
 
 
 class ApiError(Exception):

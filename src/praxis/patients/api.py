@@ -13,7 +13,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import permission
+from praxis.core.api_support import BodyIn, permission, with_errors
+from praxis.core.bounds import BoundedDate, Id, Instant, Offset
 
 from . import coverages, registration, selectors
 from .access import access_coverage_by_id, access_patient_by_id
@@ -68,12 +69,12 @@ Text64 = Field("", max_length=64)
 Text128 = Field("", max_length=128)
 
 
-class PatientIn(Schema):
+class PatientIn(BodyIn):
     legal_first_name: str = Field(..., max_length=64)
     legal_middle_name: str = Text64
     legal_last_name: str = Field(..., max_length=64)
     preferred_name: str = Text64
-    date_of_birth: date
+    date_of_birth: BoundedDate
     sex: Literal["F", "M", "U"]
     gender_identity: str = Text64
     phone: str = Field("", max_length=40, description="any format; stored as E.164")
@@ -98,14 +99,14 @@ class PatientIn(Schema):
     )
 
 
-class PatientPatch(Schema):
+class PatientPatch(BodyIn):
     """Only the fields sent are changed."""
 
     legal_first_name: str | None = Field(None, max_length=64)
     legal_middle_name: str | None = Field(None, max_length=64)
     legal_last_name: str | None = Field(None, max_length=64)
     preferred_name: str | None = Field(None, max_length=64)
-    date_of_birth: date | None = None
+    date_of_birth: BoundedDate | None = None
     sex: Literal["F", "M", "U"] | None = None
     gender_identity: str | None = Field(None, max_length=64)
     phone: str | None = Field(None, max_length=40)
@@ -134,7 +135,7 @@ class DuplicateOut(Schema):
     candidates: list[int]
 
 
-class SearchIn(Schema):
+class SearchIn(BodyIn):
     query: str = Field(
         "", max_length=200, description="name words, a date of birth, an MRN or a phone number"
     )
@@ -143,7 +144,7 @@ class SearchIn(Schema):
 
 class ListQuery(Schema):
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class PayerOut(Schema):
@@ -173,30 +174,40 @@ class CoverageOut(Schema):
     eligibility_note: str
 
 
-class CoverageIn(Schema):
-    payer_id: int
+class CoverageIn(BodyIn):
+    payer_id: Id
     member_id: str = Field(..., max_length=40)
     group_number: str = Field("", max_length=40)
     subscriber_name: str = Field("", max_length=128)
     subscriber_relationship: Literal["18", "01", "19", "G8"] = Field(
         "18", description="X12 code: 18 self, 01 spouse, 19 child, G8 other"
     )
-    subscriber_date_of_birth: date | None = None
+    subscriber_date_of_birth: BoundedDate | None = None
     priority: Literal[1, 2, 3] = 1
-    effective_date: date
-    end_date: date | None = None
+    effective_date: BoundedDate
+    end_date: BoundedDate | None = None
 
 
-class EligibilityIn(Schema):
+class EligibilityIn(BodyIn):
     status: Literal["active", "inactive", "unknown"]
     note: str = Field("", max_length=255)
-    checked_at: datetime | None = Field(None, description="when the check was made; default now")
+    checked_at: Instant | None = Field(None, description="when the check was made; default now")
+
+
+# --- payers ----------------------------------------------------------------------------------
+# Before the patient paths: "/payers" is not a patient id (ninja validates the id, not the URL).
+
+
+@router.get("/payers", response=with_errors(list[PayerOut]), summary="The practice's payers")
+@permission(VIEW)
+def list_payers(request: AuthedRequest) -> list[Payer]:
+    return list(selectors.practice_payers(practice_of(request.auth)))
 
 
 # --- patients --------------------------------------------------------------------------------
 
 
-@router.get("", response=list[PatientSummaryOut], summary="List patients, by name")
+@router.get("", response=with_errors(list[PatientSummaryOut]), summary="List patients, by name")
 @permission(VIEW)
 def list_patients(request: AuthedRequest, query: Query[ListQuery]) -> list[Patient]:
     patients = list(
@@ -206,7 +217,7 @@ def list_patients(request: AuthedRequest, query: Query[ListQuery]) -> list[Patie
     return patients
 
 
-@router.post("/search", response=list[PatientSummaryOut], summary="Find patients")
+@router.post("/search", response=with_errors(list[PatientSummaryOut]), summary="Find patients")
 @permission(VIEW)
 def search_patients(request: AuthedRequest, body: SearchIn) -> list[Patient]:
     patients = list(selectors.patient_search(request.auth, body.query)[: body.limit])
@@ -216,7 +227,7 @@ def search_patients(request: AuthedRequest, body: SearchIn) -> list[Patient]:
 
 @router.post(
     "",
-    response={201: PatientOut, 409: DuplicateOut},
+    response=with_errors({201: PatientOut, 409: DuplicateOut}),
     summary="Register a patient (409 possible_duplicate lists records to check first)",
 )
 @permission(MANAGE)
@@ -241,17 +252,19 @@ def register_patient(request: AuthedRequest, body: PatientIn) -> Status[Any]:
     return Status(201, patient)
 
 
-@router.get("/{int:patient_id}", response=PatientOut, summary="One patient")
+@router.get("/{patient_id}", response=with_errors(PatientOut), summary="One patient")
 @permission(VIEW)
-def get_patient(request: AuthedRequest, patient_id: int) -> Patient:
+def get_patient(request: AuthedRequest, patient_id: Id) -> Patient:
     patient = access_patient_by_id(request.auth, patient_id)
     phi_audit.shown(patient.pk, obj=patient)
     return patient
 
 
-@router.patch("/{int:patient_id}", response=PatientOut, summary="Change a patient's details")
+@router.patch(
+    "/{patient_id}", response=with_errors(PatientOut), summary="Change a patient's details"
+)
 @permission(MANAGE)
-def update_patient(request: AuthedRequest, patient_id: int, body: PatientPatch) -> Patient:
+def update_patient(request: AuthedRequest, patient_id: Id, body: PatientPatch) -> Patient:
     patient = access_patient_by_id(request.auth, patient_id)
     return registration.patient_update(
         patient=patient, values=body.dict(exclude_unset=True), updated_by=request.auth
@@ -262,18 +275,24 @@ def update_patient(request: AuthedRequest, patient_id: int, body: PatientPatch) 
 
 
 @router.get(
-    "/{int:patient_id}/coverages", response=list[CoverageOut], summary="A patient's coverages"
+    "/{patient_id}/coverages",
+    response=with_errors(list[CoverageOut]),
+    summary="A patient's coverages",
 )
 @permission(VIEW)
-def list_coverages(request: AuthedRequest, patient_id: int) -> list[Coverage]:
+def list_coverages(request: AuthedRequest, patient_id: Id) -> list[Coverage]:
     patient = access_patient_by_id(request.auth, patient_id)
     phi_audit.shown(patient.pk, obj=patient, what="coverages")
     return list(selectors.patient_coverages(patient))
 
 
-@router.post("/{int:patient_id}/coverages", response={201: CoverageOut}, summary="Add a coverage")
+@router.post(
+    "/{patient_id}/coverages",
+    response=with_errors({201: CoverageOut}),
+    summary="Add a coverage",
+)
 @permission(MANAGE)
-def add_coverage(request: AuthedRequest, patient_id: int, body: CoverageIn) -> Status[Coverage]:
+def add_coverage(request: AuthedRequest, patient_id: Id, body: CoverageIn) -> Status[Coverage]:
     patient = access_patient_by_id(request.auth, patient_id)
     practice = practice_of(request.auth)
     payer = get_in_practice(Payer, practice=practice, what="payer", pk=body.payer_id)
@@ -284,12 +303,12 @@ def add_coverage(request: AuthedRequest, patient_id: int, body: CoverageIn) -> S
 
 
 @router.post(
-    "/coverages/{int:coverage_id}/eligibility",
-    response=CoverageOut,
+    "/coverages/{coverage_id}/eligibility",
+    response=with_errors(CoverageOut),
     summary="Record the outcome of an eligibility check",
 )
 @permission(MANAGE)
-def record_eligibility(request: AuthedRequest, coverage_id: int, body: EligibilityIn) -> Coverage:
+def record_eligibility(request: AuthedRequest, coverage_id: Id, body: EligibilityIn) -> Coverage:
     coverage = access_coverage_by_id(request.auth, coverage_id)
     return coverages.coverage_record_eligibility(
         coverage=coverage,
@@ -298,12 +317,3 @@ def record_eligibility(request: AuthedRequest, coverage_id: int, body: Eligibili
         checked_at=body.checked_at,
         checked_by=request.auth,
     )
-
-
-# --- payers ----------------------------------------------------------------------------------
-
-
-@router.get("/payers", response=list[PayerOut], summary="The practice's payers")
-@permission(VIEW)
-def list_payers(request: AuthedRequest) -> list[Payer]:
-    return list(selectors.practice_payers(practice_of(request.auth)))

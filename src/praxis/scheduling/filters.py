@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from praxis.core import time as wallclock
+from praxis.core.bounds import check_date
 from praxis.core.models import Location, Practice
 
 from . import selectors, waitlist
@@ -46,8 +47,11 @@ class CalendarFilters:
         day: date | None = None,
         week: bool = False,
     ) -> CalendarFilters:
-        """The filters a request asks for; without a day, today on the calendar's clock."""
-        return cls(practice, location, day or today_at(practice, location), week)
+        """The filters a request asks for; without a day, today on the calendar's clock. The page's
+        form and the API's query give only days in the supported range (``core.bounds``): the
+        week around a day at the edge of the calendar cannot be computed."""
+        day = check_date(day or today_at(practice, location))
+        return cls(practice, location, day, week)
 
     def appointments(self) -> QuerySet[Appointment]:
         read = selectors.appointments_for_week if self.week else selectors.appointments_for_day

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from praxis.core import time as wallclock
+from praxis.core.bounds import BoundedDateField, IdField
 from praxis.core.models import Location, Practice, Room
 
 from .filters import CalendarFilters
@@ -41,7 +42,7 @@ class PracticeForm(forms.Form):
 
 class CalendarForm(PracticeForm):
     location = forms.ModelChoiceField(queryset=Location.objects.none())
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(required=False)
     mode = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], initial="day")
     by = forms.ChoiceField(
         label="Columns",
@@ -62,7 +63,7 @@ class CalendarForm(PracticeForm):
 
 
 class FindSlotForm(PracticeForm):
-    patient = forms.IntegerField(widget=forms.HiddenInput)
+    patient = IdField()
     appointment_type = forms.ModelChoiceField(
         queryset=AppointmentType.objects.none(), label="Visit type"
     )
@@ -70,7 +71,7 @@ class FindSlotForm(PracticeForm):
     provider = forms.ModelChoiceField(
         queryset=Provider.objects.none(), required=False, empty_label="Any provider"
     )
-    from_date = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    from_date = BoundedDateField(label="From")
     earliest_time = forms.TimeField(
         required=False, label="Not before", widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -83,7 +84,7 @@ class FindSlotForm(PracticeForm):
 
 
 class BookForm(PracticeForm):
-    patient = forms.IntegerField(widget=forms.HiddenInput)
+    patient = IdField()
     provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
     location = forms.ModelChoiceField(queryset=Location.objects.none(), widget=forms.HiddenInput)
     appointment_type = forms.ModelChoiceField(
@@ -114,7 +115,7 @@ class TransitionForm(forms.Form):
 
 
 class BoardForm(PracticeForm):
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(required=False)
     location = forms.ModelChoiceField(
         queryset=Location.objects.none(), required=False, empty_label="All locations"
     )
@@ -139,7 +140,7 @@ class RescheduleSearchForm(PracticeForm):
     location = forms.ModelChoiceField(
         queryset=Location.objects.none(), required=False, empty_label="Any location"
     )
-    from_date = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    from_date = BoundedDateField(label="From")
     earliest_time = forms.TimeField(
         required=False, label="Not before", widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -160,15 +161,13 @@ class SeriesForm(PracticeForm):
     visits and how many weeks apart. Every field is editable so the plan can change after a
     refusal."""
 
-    patient = forms.IntegerField(widget=forms.HiddenInput)
+    patient = IdField()
     provider = forms.ModelChoiceField(queryset=Provider.objects.none())
     location = forms.ModelChoiceField(queryset=Location.objects.none())
     appointment_type = forms.ModelChoiceField(
         queryset=AppointmentType.objects.none(), label="Visit type"
     )
-    first_date = forms.DateField(
-        label="First visit on", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    first_date = BoundedDateField(label="First visit on")
     first_time = forms.TimeField(
         label="Time of day", widget=forms.TimeInput(attrs={"type": "time"})
     )

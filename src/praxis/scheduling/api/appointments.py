@@ -3,15 +3,14 @@
 No `from __future__ import annotations` here: ninja reads the annotations at import time.
 """
 
-import datetime as dt
 from typing import Literal
 
 from ninja import Field, Query, Schema, Status
-from pydantic import AwareDatetime
 
 from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import permission
+from praxis.core.api_support import BodyIn, permission, with_errors
+from praxis.core.bounds import BoundedDate, Id, Instant
 from praxis.core.models import Room
 
 from ..access import access_appointment_by_id
@@ -23,39 +22,39 @@ from .routing import router
 from .schemas import AppointmentOut, SlotTakenOut, appointment_out, slot_taken
 
 
-class BookIn(Schema):
-    patient: int
-    provider: int
-    location: int
-    type: int
-    start: AwareDatetime = Field(description="with a UTC offset, e.g. 2027-03-15T09:00:00-04:00")
-    resources: list[int] | None = None
+class BookIn(BodyIn):
+    patient: Id
+    provider: Id
+    location: Id
+    type: Id
+    start: Instant = Field(description="with a UTC offset, e.g. 2027-03-15T09:00:00-04:00")
+    resources: list[Id] | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(BodyIn):
     to: Literal["confirmed", "arrived", "in_room", "completed", "no_show"]
-    room: int | None = Field(None, description="core room id, for in_room")
+    room: Id | None = Field(None, description="core room id, for in_room")
 
 
-class CancelIn(Schema):
+class CancelIn(BodyIn):
     reason: str = Field(min_length=1, max_length=255)
 
 
-class RescheduleIn(Schema):
-    start: AwareDatetime = Field(description="with a UTC offset")
-    provider: int | None = Field(None, description="default: the visit's provider")
-    location: int | None = Field(None, description="default: the visit's location")
-    resources: list[int] | None = None
+class RescheduleIn(BodyIn):
+    start: Instant = Field(description="with a UTC offset")
+    provider: Id | None = Field(None, description="default: the visit's provider")
+    location: Id | None = Field(None, description="default: the visit's location")
+    resources: list[Id] | None = None
 
 
 class DayQuery(Schema):
-    location: int | None = Field(None, description="default: every location")
-    date: dt.date | None = Field(None, description="local date; default today")
+    location: Id | None = Field(None, description="default: every location")
+    date: BoundedDate | None = Field(None, description="local date; default today")
 
 
 @router.post(
     "/appointments",
-    response={201: AppointmentOut, 409: SlotTakenOut},
+    response=with_errors({201: AppointmentOut, 409: SlotTakenOut}),
     summary="Book an appointment (409 with the conflicting range when the time is taken)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
@@ -70,11 +69,11 @@ def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut] | Statu
 
 @router.post(
     "/appointments/{appointment_id}/status",
-    response=AppointmentOut,
+    response=with_errors(AppointmentOut),
     summary="Confirm, check in, room, complete, or mark a no-show",
 )
 @permission("scheduling.update_appointment_status", "patients.view_patient")
-def change_status(request: AuthedRequest, appointment_id: int, body: StatusIn) -> AppointmentOut:
+def change_status(request: AuthedRequest, appointment_id: Id, body: StatusIn) -> AppointmentOut:
     appointment = access_appointment_by_id(request.auth, appointment_id)
     room = None
     if body.room is not None:
@@ -90,11 +89,11 @@ def change_status(request: AuthedRequest, appointment_id: int, body: StatusIn) -
 
 @router.post(
     "/appointments/{appointment_id}/cancel",
-    response=AppointmentOut,
+    response=with_errors(AppointmentOut),
     summary="Cancel with a reason (frees the time)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
-def cancel(request: AuthedRequest, appointment_id: int, body: CancelIn) -> AppointmentOut:
+def cancel(request: AuthedRequest, appointment_id: Id, body: CancelIn) -> AppointmentOut:
     appointment = access_appointment_by_id(request.auth, appointment_id)
     appointment = appointment_cancel(
         appointment=appointment, reason=body.reason, cancelled_by=request.auth
@@ -104,7 +103,7 @@ def cancel(request: AuthedRequest, appointment_id: int, body: CancelIn) -> Appoi
 
 @router.get(
     "/appointments",
-    response=list[AppointmentOut],
+    response=with_errors(list[AppointmentOut]),
     summary="A day's appointments (at a location, or everywhere)",
 )
 @permission("scheduling.view_schedule", "patients.view_patient")
@@ -120,11 +119,11 @@ def day_list(request: AuthedRequest, query: Query[DayQuery]) -> list[Appointment
 
 @router.get(
     "/appointments/{appointment_id}",
-    response=AppointmentOut,
+    response=with_errors(AppointmentOut),
     summary="One appointment (recorded as a read of the patient's information)",
 )
 @permission("scheduling.view_schedule", "patients.view_patient")
-def appointment_detail(request: AuthedRequest, appointment_id: int) -> AppointmentOut:
+def appointment_detail(request: AuthedRequest, appointment_id: Id) -> AppointmentOut:
     appointment = access_appointment_by_id(request.auth, appointment_id)
     phi_audit.shown(appointment.patient_id, obj=appointment)
     return appointment_out(appointment)
@@ -132,12 +131,12 @@ def appointment_detail(request: AuthedRequest, appointment_id: int) -> Appointme
 
 @router.post(
     "/appointments/{appointment_id}/reschedule",
-    response={200: AppointmentOut, 409: SlotTakenOut},
+    response=with_errors({200: AppointmentOut, 409: SlotTakenOut}),
     summary="Move a visit (409 with the conflicting range when the new time is taken)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
 def reschedule(
-    request: AuthedRequest, appointment_id: int, body: RescheduleIn
+    request: AuthedRequest, appointment_id: Id, body: RescheduleIn
 ) -> Status[AppointmentOut] | Status[SlotTakenOut]:
     practice = practice_of(request.auth)
     appointment = access_appointment_by_id(request.auth, appointment_id)

@@ -6,7 +6,8 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 from ninja import Field, Schema, Status
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import permission
+from praxis.core.api_support import BodyIn, permission, with_errors
+from praxis.core.bounds import Id
 
 from .. import reminders
 from ..models import Channel, ReminderRule
@@ -22,7 +23,7 @@ class ReminderRuleOut(Schema):
     is_active: bool
 
 
-class ReminderRuleIn(Schema):
+class ReminderRuleIn(BodyIn):
     hours_before: int = Field(description="1 to 720")
     channel: Channel
 
@@ -42,7 +43,9 @@ def _set_active(request: AuthedRequest, rule_id: int, *, active: bool) -> Remind
     return _rule_out(reminders.reminder_rule_set_active(rule=rule, active=active, by=request.auth))
 
 
-@router.get("/reminder-rules", response=list[ReminderRuleOut], summary="The reminder rules")
+@router.get(
+    "/reminder-rules", response=with_errors(list[ReminderRuleOut]), summary="The reminder rules"
+)
 @permission(SETUP)
 def reminder_rules(request: AuthedRequest) -> list[ReminderRuleOut]:
     rules = ReminderRule.objects.filter(practice=practice_of(request.auth))
@@ -51,7 +54,7 @@ def reminder_rules(request: AuthedRequest) -> list[ReminderRuleOut]:
 
 @router.post(
     "/reminder-rules",
-    response={201: ReminderRuleOut},
+    response=with_errors({201: ReminderRuleOut}),
     summary="Add a rule (the same hours and channel again resumes the existing rule)",
 )
 @permission(SETUP)
@@ -65,13 +68,19 @@ def reminder_rule_add(request: AuthedRequest, body: ReminderRuleIn) -> Status[Re
     return Status(201, _rule_out(rule))
 
 
-@router.post("/reminder-rules/{rule_id}/pause", response=ReminderRuleOut, summary="Pause a rule")
+@router.post(
+    "/reminder-rules/{rule_id}/pause", response=with_errors(ReminderRuleOut), summary="Pause a rule"
+)
 @permission(SETUP)
-def reminder_rule_pause(request: AuthedRequest, rule_id: int) -> ReminderRuleOut:
+def reminder_rule_pause(request: AuthedRequest, rule_id: Id) -> ReminderRuleOut:
     return _set_active(request, rule_id, active=False)
 
 
-@router.post("/reminder-rules/{rule_id}/resume", response=ReminderRuleOut, summary="Resume a rule")
+@router.post(
+    "/reminder-rules/{rule_id}/resume",
+    response=with_errors(ReminderRuleOut),
+    summary="Resume a rule",
+)
 @permission(SETUP)
-def reminder_rule_resume(request: AuthedRequest, rule_id: int) -> ReminderRuleOut:
+def reminder_rule_resume(request: AuthedRequest, rule_id: Id) -> ReminderRuleOut:
     return _set_active(request, rule_id, active=True)

@@ -8,11 +8,11 @@ from typing import Literal
 
 from django.db.models import QuerySet
 from ninja import Field, Schema, Status
-from pydantic import AwareDatetime
 
 from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest
-from praxis.core.api_support import ApiError, permission
+from praxis.core.api_support import ApiError, BodyIn, permission, with_errors
+from praxis.core.bounds import Id, Instant
 
 from ..access import appointments_visible_to
 from ..booking_request import parties_from_api
@@ -23,16 +23,16 @@ from .routing import router
 from .schemas import AppointmentOut, ConflictRange, appointment_out, listed
 
 
-class SeriesIn(Schema):
-    patient: int
-    provider: int
-    location: int
-    type: int
-    first_start: AwareDatetime = Field(description="with a UTC offset")
+class SeriesIn(BodyIn):
+    patient: Id
+    provider: Id
+    location: Id
+    type: Id
+    first_start: Instant = Field(description="with a UTC offset")
     # The limits live in book_series (a 400 names them), not here as well.
     count: int = Field(description=f"1 to {MAX_SERIES_COUNT} visits")
     interval_weeks: int = Field(1, description="every 1 to 12 weeks")
-    resources: list[int] | None = None
+    resources: list[Id] | None = None
 
 
 class SeriesOut(Schema):
@@ -93,7 +93,7 @@ def _refused(refused: SeriesRefused) -> Status[SeriesRefusedOut]:
 
 @router.post(
     "/series",
-    response={201: SeriesOut, 409: SeriesRefusedOut},
+    response=with_errors({201: SeriesOut, 409: SeriesRefusedOut}),
     summary="Book a weekly series, whole or not at all (409 lists every visit that cannot be)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
@@ -114,9 +114,11 @@ def series_book(
     return Status(201, _series_out(Appointment.objects.filter(series=series)))
 
 
-@router.get("/series/{series_id}", response=SeriesOut, summary="A series with its visits")
+@router.get(
+    "/series/{series_id}", response=with_errors(SeriesOut), summary="A series with its visits"
+)
 @permission("scheduling.view_schedule", "patients.view_patient")
-def series_detail(request: AuthedRequest, series_id: int) -> SeriesOut:
+def series_detail(request: AuthedRequest, series_id: Id) -> SeriesOut:
     found = _series_out(appointments_visible_to(request.auth).filter(series_id=series_id))
     phi_audit.shown(found.appointments[0].patient.id, what="series")
     return found

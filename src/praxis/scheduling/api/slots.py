@@ -3,12 +3,13 @@
 No `from __future__ import annotations` here: ninja reads the annotations at import time.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from ninja import Field, Query, Schema
 
 from praxis.core.access import AuthedRequest, practice_of
-from praxis.core.api_support import ApiError, permission
+from praxis.core.api_support import ApiError, permission, with_errors
+from praxis.core.bounds import BoundedDate, Id, LocalTime
 
 from ..access import access_appointment_by_id
 from ..booking_request import appointment_type_in, location_in, provider_in
@@ -30,21 +31,21 @@ class SlotOut(Schema):
 class SlotQuery(Schema):
     # Optional here so that a role without the permission gets 403 rather than 422 (ninja
     # validates before the permission check runs); `type` is required below.
-    type: int | None = Field(None, description="appointment type id (required unless moving)")
-    provider: int | None = None
-    location: int | None = None
-    start: date | None = Field(None, description="first local date; default today")
-    end: date | None = Field(None, description="last local date; default start + 13 days")
-    earliest_time: time | None = Field(None, description="local time of day")
+    type: Id | None = Field(None, description="appointment type id (required unless moving)")
+    provider: Id | None = None
+    location: Id | None = None
+    start: BoundedDate | None = Field(None, description="first local date; default today")
+    end: BoundedDate | None = Field(None, description="last local date; default start + 13 days")
+    earliest_time: LocalTime | None = Field(None, description="local time of day")
     limit: int = Field(20, ge=1, le=200)
-    moving: int | None = Field(
+    moving: Id | None = Field(
         None,
         description="an appointment to move: its own time counts as free, and its visit type "
         "is the default type",
     )
 
 
-@router.get("/slots", response=list[SlotOut], summary="Free slots for a visit type")
+@router.get("/slots", response=with_errors(list[SlotOut]), summary="Free slots for a visit type")
 @permission("scheduling.view_schedule")
 def slots(request: AuthedRequest, query: Query[SlotQuery]) -> list[SlotOut]:
     practice = practice_of(request.auth)
@@ -56,7 +57,7 @@ def slots(request: AuthedRequest, query: Query[SlotQuery]) -> list[SlotOut]:
     elif moving is not None:
         appointment_type = moving.appointment_type
     else:
-        raise ApiError(422, "invalid", "Give the appointment type: ?type=<id>.")
+        raise ApiError(400, "rejected", "Give the appointment type: ?type=<id>.")
     location = location_in(practice, query.location) if query.location is not None else None
     provider = provider_in(practice, query.provider) if query.provider is not None else None
     start = query.start or today_at(practice, location)

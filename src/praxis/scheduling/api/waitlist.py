@@ -4,14 +4,15 @@ offering, booking or dismissing a freed time.
 No `from __future__ import annotations` here: ninja reads the annotations at import time.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from ninja import Field, Schema, Status
 
 from praxis.core import phi_audit
 from praxis.core import time as wallclock
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import ApiError, permission
+from praxis.core.api_support import ApiError, BodyIn, permission, with_errors
+from praxis.core.bounds import BoundedDate, Id, LocalTime
 from praxis.core.models import Location, Practice, User
 from praxis.patients.access import access_patient_by_id
 
@@ -40,23 +41,23 @@ class WaitlistEntryOut(Schema):
     location: Ref | None
     earliest_date: date
     latest_date: date
-    earliest_time: time | None = Field(description="local time of day")
-    latest_time: time | None
+    earliest_time: LocalTime | None = Field(description="local time of day")
+    latest_time: LocalTime | None
     note: str
     status: str
     offered: OfferOut | None = Field(description="the desk's last offer of a freed time")
     created_at: datetime
 
 
-class WaitlistEntryIn(Schema):
-    patient: int
-    type: int
-    provider: int | None = None
-    location: int | None = None
-    earliest_date: date
-    latest_date: date
-    earliest_time: time | None = Field(None, description="local time of day")
-    latest_time: time | None = None
+class WaitlistEntryIn(BodyIn):
+    patient: Id
+    type: Id
+    provider: Id | None = None
+    location: Id | None = None
+    earliest_date: BoundedDate
+    latest_date: BoundedDate
+    earliest_time: LocalTime | None = Field(None, description="local time of day")
+    latest_time: LocalTime | None = None
     note: str = Field("", max_length=255)
 
 
@@ -72,8 +73,8 @@ class OpeningOut(Schema):
     matches: list[WaitlistEntryOut] = Field(description="who fits, longest waiting first")
 
 
-class EntryChoiceIn(Schema):
-    entry: int = Field(description="waitlist entry id")
+class EntryChoiceIn(BodyIn):
+    entry: Id = Field(description="waitlist entry id")
 
 
 def _user_ref(user: User | None) -> Ref | None:
@@ -134,7 +135,9 @@ def _active(obj: Provider | Location | AppointmentType | None, what: str) -> Non
         raise ApiError(400, "rejected", f"This {what} is no longer in use.")
 
 
-@router.get("/waitlist", response=list[WaitlistEntryOut], summary="Patients still waiting")
+@router.get(
+    "/waitlist", response=with_errors(list[WaitlistEntryOut]), summary="Patients still waiting"
+)
 @permission(*WAITLIST)
 def waitlist_list(request: AuthedRequest) -> list[WaitlistEntryOut]:
     entries = list(still_waiting(practice_of(request.auth)))
@@ -142,7 +145,7 @@ def waitlist_list(request: AuthedRequest) -> list[WaitlistEntryOut]:
     return [_entry_out(e) for e in entries]
 
 
-@router.post("/waitlist", response={201: WaitlistEntryOut}, summary="Add a patient")
+@router.post("/waitlist", response=with_errors({201: WaitlistEntryOut}), summary="Add a patient")
 @permission(*WAITLIST)
 def waitlist_add(request: AuthedRequest, body: WaitlistEntryIn) -> Status[WaitlistEntryOut]:
     practice = practice_of(request.auth)
@@ -170,7 +173,7 @@ def waitlist_add(request: AuthedRequest, body: WaitlistEntryIn) -> Status[Waitli
 
 @router.get(
     "/waitlist/openings",
-    response=list[OpeningOut],
+    response=with_errors(list[OpeningOut]),
     summary="Time freed by cancellations, each with the waiting patients who fit it",
 )
 @permission(*WAITLIST)
@@ -184,13 +187,11 @@ def waitlist_openings(request: AuthedRequest) -> list[OpeningOut]:
 
 @router.post(
     "/waitlist/openings/{opening_id}/offer",
-    response=WaitlistEntryOut,
+    response=with_errors(WaitlistEntryOut),
     summary="Record that the desk offered this freed time to a waiting patient (books nothing)",
 )
 @permission(*WAITLIST)
-def waitlist_offer(
-    request: AuthedRequest, opening_id: int, body: EntryChoiceIn
-) -> WaitlistEntryOut:
+def waitlist_offer(request: AuthedRequest, opening_id: Id, body: EntryChoiceIn) -> WaitlistEntryOut:
     practice = practice_of(request.auth)
     opening = _opening(practice, opening_id)
     entry = _entry(practice, body.entry)
@@ -200,12 +201,12 @@ def waitlist_offer(
 
 @router.post(
     "/waitlist/openings/{opening_id}/book",
-    response={201: AppointmentOut, 409: SlotTakenOut},
+    response=with_errors({201: AppointmentOut, 409: SlotTakenOut}),
     summary="Book a waiting patient into the freed time (409 when it was taken meanwhile)",
 )
 @permission(*WAITLIST)
 def waitlist_book(
-    request: AuthedRequest, opening_id: int, body: EntryChoiceIn
+    request: AuthedRequest, opening_id: Id, body: EntryChoiceIn
 ) -> Status[AppointmentOut] | Status[SlotTakenOut]:
     practice = practice_of(request.auth)
     opening = _opening(practice, opening_id)
@@ -219,11 +220,11 @@ def waitlist_book(
 
 @router.post(
     "/waitlist/openings/{opening_id}/dismiss",
-    response={204: None},
+    response=with_errors({204: None}),
     summary="Take a freed time off the list: the desk will not fill it",
 )
 @permission(*WAITLIST)
-def waitlist_dismiss(request: AuthedRequest, opening_id: int) -> Status[None]:
+def waitlist_dismiss(request: AuthedRequest, opening_id: Id) -> Status[None]:
     opening = _opening(practice_of(request.auth), opening_id)
     waitlist.waitlist_opening_dismiss(opening=opening, by=request.auth)
     return Status(204, None)
@@ -231,11 +232,11 @@ def waitlist_dismiss(request: AuthedRequest, opening_id: int) -> Status[None]:
 
 @router.post(
     "/waitlist/{entry_id}/decline",
-    response=WaitlistEntryOut,
+    response=with_errors(WaitlistEntryOut),
     summary="The patient turned the offered time down: back to waiting",
 )
 @permission(*WAITLIST)
-def waitlist_decline(request: AuthedRequest, entry_id: int) -> WaitlistEntryOut:
+def waitlist_decline(request: AuthedRequest, entry_id: Id) -> WaitlistEntryOut:
     entry = _entry(practice_of(request.auth), entry_id)
     entry = waitlist.waitlist_entry_decline(entry=entry, declined_by=request.auth)
     return _entry_out(entry)
@@ -243,10 +244,12 @@ def waitlist_decline(request: AuthedRequest, entry_id: int) -> WaitlistEntryOut:
 
 # After /waitlist/openings, so that "openings" is never read as an entry id.
 @router.delete(
-    "/waitlist/{entry_id}", response=WaitlistEntryOut, summary="Take a patient off the waitlist"
+    "/waitlist/{entry_id}",
+    response=with_errors(WaitlistEntryOut),
+    summary="Take a patient off the waitlist",
 )
 @permission(*WAITLIST)
-def waitlist_remove(request: AuthedRequest, entry_id: int) -> WaitlistEntryOut:
+def waitlist_remove(request: AuthedRequest, entry_id: Id) -> WaitlistEntryOut:
     entry = _entry(practice_of(request.auth), entry_id)
     entry = waitlist.waitlist_entry_remove(entry=entry, removed_by=request.auth)
     return _entry_out(entry)

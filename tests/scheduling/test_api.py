@@ -19,7 +19,7 @@ from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import Appointment
 from praxis.scheduling.testing import AppointmentFactory
 
-from .conftest import local, make_patient
+from .conftest import due_now, local, make_patient
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/scheduling"
@@ -217,6 +217,7 @@ def test_the_clinic_moves_a_visit_along_through_the_api(
         patient=paula, provider=dana, location=clinic, appointment_type=follow_up,
         start=local(visit_day, 10), booked_by=None,
     )  # fmt: skip
+    due_now(appt)  # checked in on its day
     url = f"{BASE}/appointments/{appt.pk}/status"
     assert post(fay, url, {"to": "arrived"}).json()["checked_in_at"]
     cleo = client_for(clinical_cleo)

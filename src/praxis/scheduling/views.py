@@ -40,17 +40,10 @@ from .models import Appointment
 from .readiness import CHECKS, NOT_TRACKED, readiness_rows
 from .rules import MOVABLE
 from .slots import slot_search
-from .visits import appointment_cancel, appointment_transition
+from .visits import allowed_steps, appointment_cancel, appointment_transition
 
 SLOTS_SHOWN = 12
 PATIENTS_SHOWN = 10
-# The buttons an appointment's page offers, in the order of a visit's day.
-NEXT_STEPS = {
-    Appointment.Status.SCHEDULED: ["confirmed", "arrived", "no_show"],
-    Appointment.Status.CONFIRMED: ["arrived", "no_show"],
-    Appointment.Status.ARRIVED: ["in_room"],
-    Appointment.Status.IN_ROOM: ["completed"],
-}
 
 
 @requires("scheduling.view_schedule", "patients.view_patient")
@@ -197,7 +190,7 @@ def _appointment_page(
                 "appointment": appointment,
                 "local_start": appointment.start.astimezone(tz),
                 "local_end": appointment.end.astimezone(tz),
-                "next_steps": NEXT_STEPS.get(Appointment.Status(appointment.status), []),
+                "next_steps": [step.value for step in allowed_steps(appointment)],
                 "status_labels": dict(Appointment.Status.choices),
                 "transition_form": TransitionForm(appointment=appointment),
                 "cancel_form": cancel_form or CancelForm(),

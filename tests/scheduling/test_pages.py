@@ -324,8 +324,8 @@ class TestCalendarAndBoard:
         response = client.get(reverse("scheduling:board"), {"date": day.isoformat()})
         assert response.status_code == 200
         (row,) = response.context["rows"]
-        assert row.checks == {"coverage": False, "forms": False, "room": False, "confirmed": False}
-        assert "not tracked" in page_text(response)
+        assert row.checks == {"coverage": False, "forms": False, "room": None, "confirmed": False}
+        assert "Not tracked in Praxis yet" in page_text(response)
         filtered = client.get(
             reverse("scheduling:board"), {"date": day.isoformat(), "problems": ["coverage"]}
         )

@@ -37,7 +37,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Appointment
-from .readiness import CHECKS, NOT_TRACKED, readiness_rows
+from .readiness import CHECKS, NOT_TRACKED, readiness_rows, summarize
 from .rules import MOVABLE
 from .slots import slot_search
 from .visits import allowed_steps, appointment_cancel, appointment_transition
@@ -248,7 +248,7 @@ def readiness_board(request: AuthedRequest) -> HttpResponse:
         practice=practice, day=data.get("date"), location=data.get("location")
     )
     problems = data.get("problems") or []
-    shown = [r for r in rows if all(not r.checks[key] for key in problems)]
+    shown = [r for r in rows if all(r.fails(key) for key in problems)]
     audit_phi_list(
         request, patient_ids=[r.appointment.patient_id for r in shown], what="readiness board"
     )
@@ -259,8 +259,7 @@ def readiness_board(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "day": day,
             "rows": shown,
-            "total": len(rows),
-            "ready": sum(1 for r in rows if r.ready),
+            "summary": summarize(rows),
             "checks": CHECKS,
             "not_tracked": NOT_TRACKED,
         },

@@ -245,7 +245,11 @@ EMAIL_HOST_PASSWORD = env_str("PRAXIS_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("PRAXIS_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("PRAXIS_DEFAULT_FROM_EMAIL", "praxis@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-PRAXIS_BASE_URL = env_str("PRAXIS_BASE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000")
+# Links in e-mails, feeds and the demo's printout. `make demo PORT=8123` passes its own; 8000 is
+# the port runserver takes by default.
+PRAXIS_BASE_URL = env_str(
+    "PRAXIS_BASE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
 
 # Scheduling: how far ahead a slot must start to be offered, and how close to the start a
 # cancellation counts as late.

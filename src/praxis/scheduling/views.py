@@ -25,7 +25,7 @@ from praxis.patients.selectors import patient_search
 from . import selectors
 from .access import access_appointment_by_id
 from .booking import appointment_book
-from .booking_request import parties_from_form
+from .booking_request import PossibleDuplicate, parties_from_form, refuse_possible_duplicate
 from .calendar_grid import day_grid, room_day_grid
 from .forms import (
     BoardForm,
@@ -152,6 +152,19 @@ def book(request: AuthedRequest) -> HttpResponse:
         messages.error(request, "That slot could not be read; search again.")
         return redirect("scheduling:find")
     parties = parties_from_form(request.user, form.cleaned_data)
+    try:
+        refuse_possible_duplicate(
+            parties,
+            start=form.cleaned_data["start"],
+            allow_duplicate=form.cleaned_data["allow_duplicate"],
+        )
+    except PossibleDuplicate as warning:  # the same form again, with a box to confirm
+        audit.audit_phi_read(request, patient_id=parties["patient"].pk, what="booking")
+        return render(
+            request,
+            "scheduling/book_confirm.html",
+            {"form": form, "warning": warning, "patient": parties["patient"]},
+        )
     with refusals_as_messages(request):
         appointment = appointment_book(
             **parties, start=form.cleaned_data["start"], booked_by=request.user

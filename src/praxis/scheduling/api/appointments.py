@@ -10,13 +10,20 @@ from ninja import Field, Query, Schema, Status
 from pydantic import AwareDatetime
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import permission
+from praxis.core.api_support import ApiError, permission
 from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.models import Room
 
 from ..access import access_appointment_by_id
 from ..booking import SlotTaken, appointment_book, appointment_reschedule
-from ..booking_request import location_in, parties_from_api, provider_in, resources_in
+from ..booking_request import (
+    PossibleDuplicate,
+    location_in,
+    parties_from_api,
+    provider_in,
+    refuse_possible_duplicate,
+    resources_in,
+)
 from ..filters import CalendarFilters
 from ..visits import appointment_cancel, appointment_transition
 from .routing import router
@@ -30,6 +37,11 @@ class BookIn(Schema):
     type: int
     start: AwareDatetime = Field(description="with a UTC offset, e.g. 2027-03-15T09:00:00-04:00")
     resources: list[int] | None = None
+    allow_duplicate: bool = Field(
+        False,
+        description="book even though the patient has a visit of this type that day "
+        "(otherwise 409 possible_duplicate)",
+    )
 
 
 class StatusIn(Schema):
@@ -56,11 +68,17 @@ class DayQuery(Schema):
 @router.post(
     "/appointments",
     response={201: AppointmentOut, 409: SlotTakenOut},
-    summary="Book an appointment (409 with the conflicting range when the time is taken)",
+    summary="Book an appointment (409 slot_taken with the conflicting range when the time is "
+    "taken; 409 possible_duplicate when the patient has a visit of this type that day, unless "
+    "allow_duplicate is true)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
 def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut] | Status[SlotTakenOut]:
     parties = parties_from_api(request.auth, body)
+    try:
+        refuse_possible_duplicate(parties, start=body.start, allow_duplicate=body.allow_duplicate)
+    except PossibleDuplicate as exc:
+        raise ApiError(409, "possible_duplicate", " ".join(exc.messages)) from exc
     try:
         appointment = appointment_book(**parties, start=body.start, booked_by=request.auth)
     except SlotTaken as exc:

@@ -1,13 +1,13 @@
-"""What one booking through the API costs in SQL, pinned so that a regression fails here
-rather than in the booking_api benchmark. A Bearer-token booking needs: the token (with its
-user and practice), the permissions (one query), the patient, location, provider and visit
-type, whether the patient already has a visit of the type that day (the possible-duplicate
-warning), whether the provider offers the type, the provider's hours that touch the visit
-(templates, then exceptions), the resources the type needs, and inside the transaction the busy
-check, the insert, its history row, and the audit event (one INSERT: the sealer chains it later, so no
-lock and no read of the chain head). PostgreSQL adds the advisory locks (provider and
-resources) and the savepoint that turns an exclusion violation into a 409. The answer lists the
-resources the visit holds (one read)."""
+"""What one booking through the API costs in SQL, pinned so that a regression fails here rather
+than in the booking_api benchmark. A Bearer-token booking needs: the token (with its user and
+practice), the permissions (one query), the patient, location, provider and visit type, whether
+the patient already has a visit of the type that day (the possible-duplicate warning), whether
+the provider offers the type, the provider's hours that touch the visit (templates, then
+exceptions), the resources the type needs, and inside the transaction the busy check, the
+insert, its history row, and the audit event (one INSERT: the sealer chains it later, so no lock
+and no read of the chain head). PostgreSQL adds the advisory locks (provider and resources) and
+the savepoint that turns an exclusion violation into a 409. The answer lists the resources the
+visit holds (one read)."""
 
 from __future__ import annotations
 

@@ -66,10 +66,11 @@ def test_a_taken_slot_is_409_with_the_conflicting_range(
     fay, paula, dana, clinic, follow_up, visit_day
 ):
     post(fay, f"{BASE}/appointments", booking(paula, dana, clinic, follow_up, local(visit_day, 10)))
+    other = make_patient(paula.practice, "Omar", "Other")  # Paula again would be a duplicate
     response = post(
         fay,
         f"{BASE}/appointments",
-        booking(paula, dana, clinic, follow_up, local(visit_day, 10, 15)),
+        booking(other, dana, clinic, follow_up, local(visit_day, 10, 15)),
     )
     assert response.status_code == 409
     body = response.json()

@@ -57,11 +57,15 @@ lock: | $(BIN)/python
 audit-deps: $(VENV)/.installed-dev
 	$(BIN)/python scripts/audit-deps requirements/dev-lock.txt
 
-## make demo: a demo practice on an embedded SQLite database at http://127.0.0.1:8000
+## make demo [PORT=8123]: a demo practice on an embedded SQLite database at http://127.0.0.1:8000
+# The printed sign-in link, invitation links and calendar-feed links follow the port.
+PORT ?= 8000
+PRAXIS_BASE_URL ?= http://127.0.0.1:$(PORT)
+DEMO_ENV := PRAXIS_PROFILE=demo PRAXIS_BASE_URL=$(PRAXIS_BASE_URL)
 demo: $(VENV)/.installed
-	PRAXIS_PROFILE=demo $(PRAXIS) migrate --no-input
-	PRAXIS_PROFILE=demo $(PRAXIS) seed-demo
-	PRAXIS_PROFILE=demo $(PRAXIS) runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PRAXIS) migrate --no-input
+	$(DEMO_ENV) $(PRAXIS) seed-demo
+	$(DEMO_ENV) $(PRAXIS) runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite on SQLite, then again on PostgreSQL when PRAXIS_TEST_POSTGRES_URL is set
 test: $(VENV)/.installed-dev system-deps

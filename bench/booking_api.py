@@ -202,6 +202,8 @@ def _booking_request(
             "location": ids["location"],
             "type": ids["type"],
             "start": next(slot_iters[i]).isoformat(),
+            # each client books its patient slot after slot: meant, not a slip
+            "allow_duplicate": True,
         }
         return "POST", PATH, json.dumps(body)
 

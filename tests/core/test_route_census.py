@@ -33,6 +33,8 @@ PUBLIC_PAGES = {
     "scheduling:sms_reply",
     # A provider's calendar feed: calendar apps cannot sign in; the URL holds a secret token.
     "scheduling:provider_feed",
+    # Browsers ask for /favicon.ico before anyone signs in: a redirect to the static icon.
+    "favicon",
 }
 PUBLIC_API = {"api:openapi-json", "api:api-root"}
 # Tables a GET may write to: the audit trail (PHI reads are audited), sessions, login tracking.

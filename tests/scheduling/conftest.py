@@ -10,12 +10,20 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from praxis.core.models import Location, Practice, User
 from praxis.patients.models import Patient
 from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.messaging import MemorySmsSender
-from praxis.scheduling.models import AppointmentType, Provider, Resource, WaitlistOpening
+from praxis.scheduling.models import (
+    Appointment,
+    AppointmentResource,
+    AppointmentType,
+    Provider,
+    Resource,
+    WaitlistOpening,
+)
 from praxis.scheduling.testing import (
     AppointmentTypeFactory,
     ProviderFactory,
@@ -52,6 +60,17 @@ def book(patient, provider, location, appointment_type, start):  # type: ignore[
         start=start,
         booked_by=None,
     )
+
+
+def due_now(appointment: Appointment) -> Appointment:
+    """Move a booked visit (and its holds) to start this second: checking in and rooming happen
+    only on the visit's day, and now is always today."""
+    start = timezone.now().replace(microsecond=0)
+    end = start + (appointment.end - appointment.start)
+    Appointment.objects.filter(pk=appointment.pk).update(start=start, end=end)
+    AppointmentResource.objects.filter(appointment=appointment).update(start=start, end=end)
+    appointment.refresh_from_db()
+    return appointment
 
 
 def local(day: date, hour: int, minute: int = 0, *, fold: int = 0) -> datetime:

@@ -19,7 +19,7 @@ from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import Appointment
 from praxis.scheduling.testing import AppointmentFactory
 
-from .conftest import local, make_patient
+from .conftest import due_now, local, make_patient
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/scheduling"
@@ -66,10 +66,11 @@ def test_a_taken_slot_is_409_with_the_conflicting_range(
     fay, paula, dana, clinic, follow_up, visit_day
 ):
     post(fay, f"{BASE}/appointments", booking(paula, dana, clinic, follow_up, local(visit_day, 10)))
+    other = make_patient(paula.practice, "Omar", "Other")  # Paula again would be a duplicate
     response = post(
         fay,
         f"{BASE}/appointments",
-        booking(paula, dana, clinic, follow_up, local(visit_day, 10, 15)),
+        booking(other, dana, clinic, follow_up, local(visit_day, 10, 15)),
     )
     assert response.status_code == 409
     body = response.json()
@@ -217,6 +218,7 @@ def test_the_clinic_moves_a_visit_along_through_the_api(
         patient=paula, provider=dana, location=clinic, appointment_type=follow_up,
         start=local(visit_day, 10), booked_by=None,
     )  # fmt: skip
+    due_now(appt)  # checked in on its day
     url = f"{BASE}/appointments/{appt.pk}/status"
     assert post(fay, url, {"to": "arrived"}).json()["checked_in_at"]
     cleo = client_for(clinical_cleo)

@@ -27,7 +27,7 @@ from praxis.scheduling.testing import (
 )
 from praxis.scheduling.visits import appointment_cancel, appointment_transition
 
-from .conftest import local, make_patient
+from .conftest import due_now, local, make_patient
 
 pytestmark = pytest.mark.django_db
 Status = Appointment.Status
@@ -348,7 +348,7 @@ def test_cancelling_needs_a_reason_frees_the_time_and_marks_late_ones(
 def test_a_visit_moves_through_its_day(
     frontdesk_fay, clinical_cleo, dr_dana, paula, dana, clinic, follow_up, visit_day
 ):
-    appt = book(paula, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay)
+    appt = due_now(book(paula, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay))
     exam_1 = clinic.rooms.get(name="Exam 1")
     appointment_transition(appointment=appt, to_status="confirmed", by=frontdesk_fay)
     appointment_transition(appointment=appt, to_status="arrived", by=frontdesk_fay)
@@ -377,7 +377,7 @@ def test_rooming_defaults_to_the_room_the_visit_holds(
     procedure = AppointmentTypeFactory(
         practice=practice, providers=[dana], required_resources=[exam_room]
     )
-    appt = book(paula, dana, clinic, procedure, local(visit_day, 10), frontdesk_fay)
+    appt = due_now(book(paula, dana, clinic, procedure, local(visit_day, 10), frontdesk_fay))
     appointment_transition(appointment=appt, to_status="arrived", by=frontdesk_fay)
     appointment_transition(appointment=appt, to_status="in_room", by=frontdesk_fay)
     assert appt.room == exam_room.room
@@ -445,7 +445,7 @@ def test_a_room_from_another_location_is_refused(
     frontdesk_fay, practice, paula, dana, clinic, follow_up, visit_day
 ):
     elsewhere = RoomFactory(location=LocationFactory(practice=practice, name="North"), name="N1")
-    appt = book(paula, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay)
+    appt = due_now(book(paula, dana, clinic, follow_up, local(visit_day, 10), frontdesk_fay))
     appointment_transition(appointment=appt, to_status="arrived", by=frontdesk_fay)
     with pytest.raises(ServiceError) as refused:
         appointment_transition(

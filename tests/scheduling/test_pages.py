@@ -11,7 +11,7 @@ from praxis.core.testing.assertions import page_text
 from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import Appointment
 
-from .conftest import local, make_patient
+from .conftest import due_now, local, make_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ class TestFindAndBook:
 class TestTheVisitsDay:
     @pytest.fixture
     def visit(self, paula, clinic, dana, follow_up, visit_day):  # type: ignore[no-untyped-def]
-        return book_for(paula, dana, clinic, follow_up, local(visit_day, 11), None)
+        return due_now(book_for(paula, dana, clinic, follow_up, local(visit_day, 11), None))
 
     def test_check_in_room_and_complete(
         self, client_for, frontdesk_fay, clinical_cleo, visit, clinic
@@ -324,8 +324,8 @@ class TestCalendarAndBoard:
         response = client.get(reverse("scheduling:board"), {"date": day.isoformat()})
         assert response.status_code == 200
         (row,) = response.context["rows"]
-        assert row.checks == {"coverage": False, "forms": False, "room": False, "confirmed": False}
-        assert "not tracked" in page_text(response)
+        assert row.checks == {"coverage": False, "forms": False, "room": None, "confirmed": False}
+        assert "Not tracked in Praxis yet" in page_text(response)
         filtered = client.get(
             reverse("scheduling:board"), {"date": day.isoformat(), "problems": ["coverage"]}
         )

@@ -250,7 +250,11 @@ EMAIL_HOST_PASSWORD = env_str("PRAXIS_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("PRAXIS_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("PRAXIS_DEFAULT_FROM_EMAIL", "praxis@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-PRAXIS_BASE_URL = env_str("PRAXIS_BASE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000")
+# Links in e-mails, feeds and the demo's printout. `make demo PORT=8123` passes its own; 8000 is
+# the port runserver takes by default.
+PRAXIS_BASE_URL = env_str(
+    "PRAXIS_BASE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
 
 # Scheduling: how far ahead a slot must start to be offered, and how close to the start a
 # cancellation counts as late.
@@ -341,7 +345,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused permission is logged in one line, without the traceback Django attaches.
+    "filters": {"permission_denied": {"()": "praxis.core.errors.PermissionDeniedOneLine"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["permission_denied"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("PRAXIS_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

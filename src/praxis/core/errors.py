@@ -1,7 +1,11 @@
-"""Friendly error pages: no stack traces, no internals, the request id to quote to support."""
+"""Friendly error pages: no stack traces, no internals, the request id to quote to support. The
+page keeps the navigation for a person who is signed in (except a 500, which renders without
+the request: the error may be in what the navigation reads)."""
 
+import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -18,6 +22,18 @@ def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpRe
         request=request if status != 500 else None,
     )
     return HttpResponse(body, status=status)
+
+
+class PermissionDeniedOneLine(logging.Filter):
+    """A refused permission is an expected answer, not a fault: Django logs it with the
+    exception attached, which prints a traceback for every 403. Keep the one line ("Forbidden
+    (Permission denied): /path") and drop the traceback; real errors keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], PermissionDenied):
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:

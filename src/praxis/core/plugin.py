@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import activity, selectors
+from . import activity, phi_audit, selectors
 from .access import AuthedRequest
-from .audit import audit_phi_list
 from .models import Practice
 from .plugins import AppPlugin, Area, Home, NavItem, Widget, WidgetContext
 from .roles import CORE_PERMISSIONS
@@ -54,7 +53,7 @@ def recent_activity(request: AuthedRequest, practice: Practice) -> Mapping[str, 
     mine = selectors.AuditFilters(actor_id=request.user.pk)
     events = list(selectors.audit_event_search(mine, zone=zone_of(practice))[:10])
     named = activity.patient_ids_named(events)
-    audit_phi_list(request, patient_ids=named, what="recent activity")
+    phi_audit.shown(*named, what="recent activity")
     return {"lines": activity.lines(events)}
 
 

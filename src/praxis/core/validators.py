@@ -1,8 +1,10 @@
-"""Validators for identifiers a practice types in: NPI, TIN, taxonomy, time zone, phone, ZIP."""
+"""Validators for identifiers a practice types in: NPI, TIN, taxonomy, time zone, phone, ZIP, and
+the X12 character set of everything that goes into a payer file."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from functools import lru_cache
 
@@ -111,3 +113,46 @@ def validate_phone(value: str) -> None:
 def validate_postal_code(value: str) -> None:
     if not re.fullmatch(r"[0-9]{5}(-[0-9]{4})?", value or ""):
         raise ValidationError("A ZIP code is 5 digits or ZIP+4 (12345-6789).", code="zip")
+
+
+# --- the X12 character set --------------------------------------------------------------------
+# What a payer file (X12 5010) can carry: the basic character set (upper-case letters, digits,
+# space, ! " & ' ( ) + , - . / ; ? =) and the extended one (lower-case letters, % @ [ ] _ { } \
+# < > # $ `), without the characters Praxis's files use as delimiters (~ * : ^ |).
+X12_ALLOWED = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 !\"&'()+,-./;?=%@[]_{}\\<>#$`"
+)
+# Letters that carry no combining accent to strip, written the way US payers file them.
+_X12_LETTERS = str.maketrans(
+    {"ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "OE", "œ": "oe", "Ł": "L",
+     "ł": "l", "Đ": "D", "đ": "d", "Þ": "TH", "þ": "th", "\u0131": "i"}
+)  # fmt: skip
+
+
+def x12_fold(value: str) -> str:
+    """The text as it goes into a payer file: accented Latin letters folded to their base letter
+    (José → Jose, Müller → Muller, Łukasz → Lukasz). X12 has no accented letters, and payers'
+    own records hold the folded name, so the claim matches what they have on file."""
+    decomposed = unicodedata.normalize("NFKD", value.translate(_X12_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _shown(character: str) -> str:
+    if character.isprintable() and not character.isspace():
+        return f"“{character}”"
+    return f"The character U+{ord(character):04X} (a tab, line break or other invisible one)"
+
+
+def validate_x12_text(value: str) -> None:
+    """A name, address or identifier that goes into a payer file: every character must be one
+    X12 can carry once accents are folded (``x12_fold``). Emoji, other scripts, control
+    characters and the delimiters ~ * : ^ | are refused, naming the first one found."""
+    for character in value or "":
+        folded = x12_fold(character)
+        if not folded or any(c not in X12_ALLOWED for c in folded):
+            raise ValidationError(
+                f"{_shown(character)} cannot go on an insurance claim: use letters, digits, "
+                "spaces and common punctuation (not ~ * : ^ | or emoji).",
+                code="x12_character",
+                params={"character": character},
+            )

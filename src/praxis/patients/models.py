@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from praxis.core.constants import US_STATES
 from praxis.core.models import Practice, User, address_text
-from praxis.core.validators import validate_phone, validate_postal_code
+from praxis.core.validators import validate_phone, validate_postal_code, validate_x12_text
 
 # MRNs are a per-practice sequence starting here: always at least six digits, and never a leading
 # zero for a spreadsheet to strip.
@@ -46,7 +46,7 @@ class Payer(models.Model):
         OTHER = "other", "Other"
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="payers")
-    name = models.CharField(max_length=128)
+    name = models.CharField(max_length=128, validators=[validate_x12_text])
     edi_payer_id = models.CharField(
         "EDI payer id",
         max_length=20,
@@ -80,9 +80,18 @@ class Patient(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
     mrn = models.CharField("MRN", max_length=20, editable=False)
-    legal_first_name = models.CharField("legal first name", max_length=64)
-    legal_middle_name = models.CharField("middle name", max_length=64, blank=True)
-    legal_last_name = models.CharField("legal last name", max_length=64)
+    # Legal names, the address and the coverage's identifiers go into payer files: held to the
+    # X12 character set (accents folded) at entry. The preferred name never leaves the practice
+    # and stays free.
+    legal_first_name = models.CharField(
+        "legal first name", max_length=64, validators=[validate_x12_text]
+    )
+    legal_middle_name = models.CharField(
+        "middle name", max_length=64, blank=True, validators=[validate_x12_text]
+    )
+    legal_last_name = models.CharField(
+        "legal last name", max_length=64, validators=[validate_x12_text]
+    )
     preferred_name = models.CharField(max_length=64, blank=True)
     # Folded (lower case, accents removed) "last first preferred" for accent-insensitive search,
     # kept by the service that writes names; an index serves prefix searches on both databases.
@@ -92,9 +101,13 @@ class Patient(models.Model):
     gender_identity = models.CharField(max_length=64, blank=True)
     phone = models.CharField(max_length=20, blank=True, validators=[validate_phone], db_index=True)
     email = models.EmailField(blank=True)
-    address_line1 = models.CharField("address", max_length=128, blank=True)
-    address_line2 = models.CharField("address line 2", max_length=128, blank=True)
-    city = models.CharField(max_length=64, blank=True)
+    address_line1 = models.CharField(
+        "address", max_length=128, blank=True, validators=[validate_x12_text]
+    )
+    address_line2 = models.CharField(
+        "address line 2", max_length=128, blank=True, validators=[validate_x12_text]
+    )
+    city = models.CharField(max_length=64, blank=True, validators=[validate_x12_text])
     state = models.CharField(max_length=2, choices=US_STATES, blank=True)
     postal_code = models.CharField(
         "ZIP code", max_length=10, blank=True, validators=[validate_postal_code]
@@ -146,6 +159,21 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.mrn})"
+
+    def clean(self) -> None:
+        # A number alone is no emergency contact: whoever calls it must know whom to ask for
+        # (and whom they are telling about the patient). So the name is required with a phone,
+        # rather than the number shown without one.
+        if self.emergency_contact_phone and not self.emergency_contact_name.strip():
+            raise ValidationError(
+                {
+                    "emergency_contact_name": ValidationError(
+                        "Give the emergency contact's name with their phone number: whoever "
+                        "calls must know whom to ask for.",
+                        code="emergency_contact_name",
+                    )
+                }
+            )
 
     @property
     def display_name(self) -> str:
@@ -202,9 +230,9 @@ class Coverage(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="coverages")
     payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="coverages")
-    member_id = models.CharField(max_length=40)
-    group_number = models.CharField(max_length=40, blank=True)
-    subscriber_name = models.CharField(max_length=128, blank=True)
+    member_id = models.CharField(max_length=40, validators=[validate_x12_text])
+    group_number = models.CharField(max_length=40, blank=True, validators=[validate_x12_text])
+    subscriber_name = models.CharField(max_length=128, blank=True, validators=[validate_x12_text])
     subscriber_relationship = models.CharField(
         "patient's relationship to the subscriber",
         max_length=2,

@@ -6,19 +6,27 @@ The patient is loaded through ``access_patient_by_id`` (the person booking must 
 see them); everything else is scoped to the person's practice, so another practice's id is the
 same 404 as a missing one. The pages' forms have loaded the provider, location and visit type
 already (their choices are the practice's active ones); the API names them by id.
+
+A request to book the patient a second visit of the same type on the same day is held back as a
+``PossibleDuplicate`` (a warning, not a rule: the page asks to confirm, the API answers 409
+``possible_duplicate`` unless the body says ``"allow_duplicate": true``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any, Protocol, TypedDict
 
+from praxis.core import time as wallclock
 from praxis.core.access import NotInPractice, get_in_practice, practice_of
 from praxis.core.models import Location, Practice, User
+from praxis.core.service_support import ServiceError
 from praxis.patients.access import access_patient_by_id
 from praxis.patients.models import Patient
 
-from .models import AppointmentType, Provider, Resource
+from .models import Appointment, AppointmentType, Provider, Resource
+from .selectors import same_day_visits
 
 
 class BookingBody(Protocol):
@@ -64,6 +72,42 @@ def parties_from_api(user: User, body: BookingBody) -> BookingParties:
         appointment_type=appointment_type_in(practice, body.type),
         resources=resources_in(practice, body.resources),
     )
+
+
+class PossibleDuplicate(ServiceError):
+    """The patient already has a visit of this type that day; book only once confirmed."""
+
+    def __init__(self, message: str, *, visits: list[Appointment]) -> None:
+        super().__init__(message, code="possible_duplicate")
+        self.visits = visits
+
+
+def _when(visit: Appointment) -> str:
+    local = visit.start.astimezone(wallclock.zone_of(visit.location))
+    return f"{local:%a, %b} {local.day}, {local.year} at {local:%I:%M %p}".replace(" 0", " ")
+
+
+def refuse_possible_duplicate(
+    parties: BookingParties, *, start: datetime, allow_duplicate: bool
+) -> None:
+    """Hold back a second visit of the same type for the patient on the same day, unless the
+    person booking said it is meant (``allow_duplicate``)."""
+    if allow_duplicate:
+        return
+    visits = same_day_visits(
+        patient=parties["patient"],
+        appointment_type=parties["appointment_type"],
+        location=parties["location"],
+        start=start,
+    )
+    if visits:
+        first = visits[0]
+        raise PossibleDuplicate(
+            f"{parties['patient'].display_name} already has a "
+            f"{parties['appointment_type'].name} on {_when(first)} with "
+            f"{first.provider.display_name}. Book a second one only if it is meant.",
+            visits=visits,
+        )
 
 
 def provider_in(practice: Practice, pk: int) -> Provider:

@@ -91,6 +91,9 @@ class BookForm(PracticeForm):
         queryset=AppointmentType.objects.none(), widget=forms.HiddenInput
     )
     start = forms.DateTimeField(widget=forms.HiddenInput)
+    allow_duplicate = forms.BooleanField(
+        required=False, label="Yes, book another visit of this type for the patient that day"
+    )
 
 
 class CancelForm(forms.Form):

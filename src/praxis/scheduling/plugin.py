@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest
-from praxis.core.audit import audit_phi_list
 from praxis.core.models import Practice
 from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem, Widget
 from praxis.core.roles import BILLER, CLINICAL, FRONT_DESK, MANAGER, PROVIDER, Role
@@ -37,18 +37,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 
-# --- the day's work on "My work": each widget names the patients it shows in one audit event --
+# --- the day's work on "My work": the response's one PHI-read event names what each shows ----
 
 
 def desk_today(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
     day = today.desk_day(practice)
-    audit_phi_list(request, patient_ids=day.patient_ids, what="front desk today")
+    phi_audit.shown(*day.patient_ids, what="front desk today")
     return {"day": day}
 
 
 def rooming(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
     queue = today.rooming_queue(practice)
-    audit_phi_list(request, patient_ids=queue.patient_ids, what="rooming queue")
+    phi_audit.shown(*queue.patient_ids, what="rooming queue")
     return {"queue": queue}
 
 
@@ -57,7 +57,7 @@ def my_day(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
     if provider is None:
         return {"day": None}
     day = today.provider_day(provider)
-    audit_phi_list(request, patient_ids=day.patient_ids, what="provider day")
+    phi_audit.shown(*day.patient_ids, what="provider day")
     return {"day": day}
 
 

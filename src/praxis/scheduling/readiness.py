@@ -1,9 +1,15 @@
 """The Manager's ready-for-tomorrow board: every visit of the next business day with the checks
-that decide whether the team is ready for it. Columns whose data Praxis does not hold yet
-(balances, credentials) say "not tracked" rather than show a made-up value."""
+that decide whether the team is ready for it.
+
+Only the checks that apply to a visit count: "room assigned" applies to a visit whose type
+reserves a room (a telehealth call or a visit type without a room needs none). A visit is ready
+when every check that applies passes, and the summary says how many are and which check is
+missing most. What Praxis does not hold yet (balances, credentials) is named once as not
+tracked, never counted for or against a visit."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,7 +18,7 @@ from django.utils import timezone
 from praxis.core.models import Location, Practice
 from praxis.patients.selectors import coverage_verified_since, patients_with_consent_form
 
-from .models import Appointment, Resource
+from .models import Appointment, AppointmentType, Resource
 from .selectors import readiness_appointments
 
 COVERAGE_FRESH_DAYS = 30
@@ -37,11 +43,48 @@ NOT_TRACKED = ("Balance", "Provider credentials")
 @dataclass(frozen=True)
 class ReadinessRow:
     appointment: Appointment
-    checks: dict[str, bool]
+    checks: dict[str, bool | None]  # None: the check does not apply to this visit
 
     @property
     def ready(self) -> bool:
-        return all(self.checks.values())
+        return all(ok for ok in self.checks.values() if ok is not None)
+
+    def fails(self, key: str) -> bool:
+        return self.checks[key] is False
+
+
+@dataclass(frozen=True)
+class ReadinessSummary:
+    total: int
+    ready: int
+    missing: list[tuple[Check, int]]  # the checks visits fail, most failed first
+
+    @property
+    def most_missing(self) -> tuple[Check, int] | None:
+        return self.missing[0] if self.missing else None
+
+
+def summarize(rows: list[ReadinessRow]) -> ReadinessSummary:
+    failed = Counter(key for row in rows for key, ok in row.checks.items() if ok is False)
+    return ReadinessSummary(
+        total=len(rows),
+        ready=sum(1 for row in rows if row.ready),
+        missing=[
+            (c, failed[c.key])
+            for c in sorted(CHECKS, key=lambda c: -failed[c.key])
+            if failed[c.key]
+        ],
+    )
+
+
+def _types_reserving_a_room(type_ids: set[int]) -> set[int]:
+    """The visit types among these that reserve a room (one query)."""
+    through = AppointmentType.required_resources.through
+    return set(
+        through.objects.filter(
+            appointmenttype_id__in=type_ids, resource__kind=Resource.Kind.ROOM
+        ).values_list("appointmenttype_id", flat=True)
+    )
 
 
 def readiness_rows(
@@ -53,14 +96,19 @@ def readiness_rows(
     since = timezone.now() - timedelta(days=COVERAGE_FRESH_DAYS)
     verified = coverage_verified_since(patient_ids, since, on=day)
     with_forms = patients_with_consent_form(patient_ids)
+    needs_room = _types_reserving_a_room({a.appointment_type_id for a in appointments})
     rows = [
         ReadinessRow(
             appointment=a,
             checks={
                 "coverage": a.patient_id in verified,
                 "forms": a.patient_id in with_forms,
-                "room": a.room_id is not None
-                or any(h.resource.kind == Resource.Kind.ROOM for h in a.resource_holds.all()),
+                "room": (
+                    a.room_id is not None
+                    or any(h.resource.kind == Resource.Kind.ROOM for h in a.resource_holds.all())
+                )
+                if a.appointment_type_id in needs_room
+                else None,
                 "confirmed": a.status == Appointment.Status.CONFIRMED,
             },
         )

@@ -142,6 +142,34 @@ def last_seen(*, patient: Patient, before: datetime, since: datetime) -> datetim
     )
 
 
+# --- possible duplicates --------------------------------------------------------------------
+
+
+def same_day_visits(
+    *,
+    patient: Patient,
+    appointment_type: AppointmentType,
+    location: Location,
+    start: datetime,
+    exclude_appointment_id: int | None = None,
+) -> list[Appointment]:
+    """The patient's active visits of this type on the same day as `start` (the day on the
+    location's clock, at any location): a second one is likely booked twice by mistake."""
+    day_start, day_end = wallclock.day_bounds(
+        start.astimezone(wallclock.zone_of(location)).date(), wallclock.zone_of(location)
+    )
+    qs = Appointment.objects.filter(
+        patient=patient,
+        appointment_type=appointment_type,
+        status__in=ACTIVE_STATUSES,
+        start__gte=day_start,
+        start__lt=day_end,
+    )
+    if exclude_appointment_id is not None:
+        qs = qs.exclude(pk=exclude_appointment_id)
+    return list(qs.select_related("location", "provider").order_by("start"))
+
+
 # --- the readiness board --------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from praxis.patients.selectors import patient_search
 from . import selectors
 from .access import access_appointment_by_id
 from .booking import appointment_book
-from .booking_request import parties_from_form
+from .booking_request import PossibleDuplicate, parties_from_form, refuse_possible_duplicate
 from .calendar_grid import day_grid, room_day_grid
 from .forms import (
     BoardForm,
@@ -36,20 +36,13 @@ from .forms import (
     TransitionForm,
 )
 from .models import Appointment
-from .readiness import CHECKS, NOT_TRACKED, readiness_rows
+from .readiness import CHECKS, NOT_TRACKED, readiness_rows, summarize
 from .rules import MOVABLE
 from .slots import slot_search
-from .visits import appointment_cancel, appointment_transition
+from .visits import allowed_steps, appointment_cancel, appointment_transition
 
 SLOTS_SHOWN = 12
 PATIENTS_SHOWN = 10
-# The buttons an appointment's page offers, in the order of a visit's day.
-NEXT_STEPS = {
-    Appointment.Status.SCHEDULED: ["confirmed", "arrived", "no_show"],
-    Appointment.Status.CONFIRMED: ["arrived", "no_show"],
-    Appointment.Status.ARRIVED: ["in_room"],
-    Appointment.Status.IN_ROOM: ["completed"],
-}
 
 
 @requires("scheduling.view_schedule", "patients.view_patient")
@@ -156,6 +149,19 @@ def book(request: AuthedRequest) -> HttpResponse:
         messages.error(request, "That slot could not be read; search again.")
         return redirect("scheduling:find")
     parties = parties_from_form(request.user, form.cleaned_data)
+    try:
+        refuse_possible_duplicate(
+            parties,
+            start=form.cleaned_data["start"],
+            allow_duplicate=form.cleaned_data["allow_duplicate"],
+        )
+    except PossibleDuplicate as warning:  # the same form again, with a box to confirm
+        phi_audit.shown(parties["patient"].pk, what="booking")
+        return render(
+            request,
+            "scheduling/book_confirm.html",
+            {"form": form, "warning": warning, "patient": parties["patient"]},
+        )
     with refusals_as_messages(request):
         appointment = appointment_book(
             **parties, start=form.cleaned_data["start"], booked_by=request.user
@@ -194,7 +200,7 @@ def _appointment_page(
                 "appointment": appointment,
                 "local_start": appointment.start.astimezone(tz),
                 "local_end": appointment.end.astimezone(tz),
-                "next_steps": NEXT_STEPS.get(Appointment.Status(appointment.status), []),
+                "next_steps": [step.value for step in allowed_steps(appointment)],
                 "status_labels": dict(Appointment.Status.choices),
                 "transition_form": TransitionForm(appointment=appointment),
                 "cancel_form": cancel_form or CancelForm(),
@@ -252,7 +258,7 @@ def readiness_board(request: AuthedRequest) -> HttpResponse:
         practice=practice, day=data.get("date"), location=data.get("location")
     )
     problems = data.get("problems") or []
-    shown = [r for r in rows if all(not r.checks[key] for key in problems)]
+    shown = [r for r in rows if all(r.fails(key) for key in problems)]
     phi_audit.shown(*(r.appointment.patient_id for r in shown), what="readiness board")
     return render(
         request,
@@ -261,8 +267,7 @@ def readiness_board(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "day": day,
             "rows": shown,
-            "total": len(rows),
-            "ready": sum(1 for r in rows if r.ready),
+            "summary": summarize(rows),
             "checks": CHECKS,
             "not_tracked": NOT_TRACKED,
         },

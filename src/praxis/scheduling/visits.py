@@ -7,13 +7,14 @@ in the cancel's own transaction (``waitlist_openings``), so a cancel never succe
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from praxis.core import audit
+from praxis.core import time as wallclock
 from praxis.core.models import Room, User
 from praxis.core.service_support import ServiceError
 
@@ -34,6 +35,42 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CANCELLED: frozenset(),
     Status.NO_SHOW: frozenset(),
 }
+
+
+# The order a visit's page offers its next steps in: the order of a visit's day.
+STEP_ORDER = (Status.CONFIRMED, Status.ARRIVED, Status.IN_ROOM, Status.COMPLETED, Status.NO_SHOW)
+# Steps that say the patient is here: only on the visit's own day on the location's clock (a
+# check-in the evening before would start the visit's day a day early).
+ON_THE_DAY = frozenset({Status.ARRIVED, Status.IN_ROOM})
+
+
+def step_refusal(appointment: Appointment, target: Status, *, now: datetime) -> str | None:
+    """Why the visit cannot take this step now, or None when it can. The one place that
+    decides it: the service refuses with this message, the page offers only the steps it
+    allows (``allowed_steps``)."""
+    current = Status(appointment.status)
+    if target not in TRANSITIONS[current]:
+        following = sorted(Status(s).label.lower() for s in TRANSITIONS[current])
+        hint = f" (next: {', '.join(following)})" if following else ""
+        return (
+            f"A visit that is {current.label.lower()} cannot become {target.label.lower()}{hint}."
+        )
+    if target in ON_THE_DAY:
+        tz = wallclock.zone_of(appointment.location)
+        visit_day = appointment.start.astimezone(tz).date()
+        if now.astimezone(tz).date() != visit_day:
+            step = "checked in" if target == Status.ARRIVED else "roomed"
+            day = f"{visit_day:%a, %b} {visit_day.day}, {visit_day.year}"
+            return f"A visit can be {step} only on its day ({day})."
+    if target == Status.NO_SHOW and now < appointment.start:
+        return "A visit can be marked a no-show only once it was due to start."
+    return None
+
+
+def allowed_steps(appointment: Appointment, *, now: datetime | None = None) -> list[Status]:
+    """The steps the visit may take now, in the order of its day (what its page offers)."""
+    now = now or timezone.now()
+    return [s for s in STEP_ORDER if step_refusal(appointment, s, now=now) is None]
 
 
 def late_cancel_window() -> timedelta:
@@ -94,7 +131,8 @@ def appointment_transition(
     *, appointment: Appointment, to_status: str, by: User | None, room: Room | None = None
 ) -> Appointment:
     """Move a visit along its day: scheduled → confirmed → arrived (checked in) → in room →
-    completed, or to a no-show once it was due. Anything else is refused with the reason."""
+    completed, or to a no-show once it was due; checking in and rooming only on the visit's
+    day at its location. Anything else is refused with the reason (``step_refusal``)."""
     if to_status not in Status.values:
         raise ServiceError(f"{to_status!r} is not a status.")
     target = Status(to_status)
@@ -103,16 +141,10 @@ def appointment_transition(
     with transaction.atomic():
         lock_appointment(appointment)
         current = Status(appointment.status)
-        if target not in TRANSITIONS[current]:
-            following = sorted(Status(s).label.lower() for s in TRANSITIONS[current])
-            hint = f" (next: {', '.join(following)})" if following else ""
-            raise ServiceError(
-                f"A visit that is {current.label.lower()} cannot become "
-                f"{target.label.lower()}{hint}."
-            )
         now = timezone.now()
-        if target == Status.NO_SHOW and now < appointment.start:
-            raise ServiceError("A visit can be marked a no-show only once it was due to start.")
+        refusal = step_refusal(appointment, target, now=now)
+        if refusal is not None:
+            raise ServiceError(refusal)
         if target == Status.ARRIVED:
             appointment.checked_in_at = now
         elif target == Status.IN_ROOM:

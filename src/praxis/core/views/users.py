@@ -26,8 +26,10 @@ def user_list(request: AuthedRequest) -> HttpResponse:
 
 
 @requires("core.manage_users")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_invite(request: AuthedRequest) -> HttpResponse:
+    if request.method == "GET":  # a bookmarked or reloaded invite: the users page has the form
+        return redirect("core:user_list")
     practice = practice_of(request.user)
     form = InviteUserForm(request.POST)
     if form.is_valid():

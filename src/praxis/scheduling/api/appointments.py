@@ -9,13 +9,20 @@ from ninja import Field, Query, Schema, Status
 
 from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
-from praxis.core.api_support import BodyIn, permission, with_errors
+from praxis.core.api_support import ApiError, BodyIn, permission, with_errors
 from praxis.core.bounds import BoundedDate, Id, Instant
 from praxis.core.models import Room
 
 from ..access import access_appointment_by_id
 from ..booking import SlotTaken, appointment_book, appointment_reschedule
-from ..booking_request import location_in, parties_from_api, provider_in, resources_in
+from ..booking_request import (
+    PossibleDuplicate,
+    location_in,
+    parties_from_api,
+    provider_in,
+    refuse_possible_duplicate,
+    resources_in,
+)
 from ..filters import CalendarFilters
 from ..visits import appointment_cancel, appointment_transition
 from .routing import router
@@ -29,6 +36,11 @@ class BookIn(BodyIn):
     type: Id
     start: Instant = Field(description="with a UTC offset, e.g. 2027-03-15T09:00:00-04:00")
     resources: list[Id] | None = None
+    allow_duplicate: bool = Field(
+        False,
+        description="book even though the patient has a visit of this type that day "
+        "(otherwise 409 possible_duplicate)",
+    )
 
 
 class StatusIn(BodyIn):
@@ -55,11 +67,17 @@ class DayQuery(Schema):
 @router.post(
     "/appointments",
     response=with_errors({201: AppointmentOut, 409: SlotTakenOut}),
-    summary="Book an appointment (409 with the conflicting range when the time is taken)",
+    summary="Book an appointment (409 slot_taken with the conflicting range when the time is "
+    "taken; 409 possible_duplicate when the patient has a visit of this type that day, unless "
+    "allow_duplicate is true)",
 )
 @permission("scheduling.book_appointment", "patients.view_patient")
 def book(request: AuthedRequest, body: BookIn) -> Status[AppointmentOut] | Status[SlotTakenOut]:
     parties = parties_from_api(request.auth, body)
+    try:
+        refuse_possible_duplicate(parties, start=body.start, allow_duplicate=body.allow_duplicate)
+    except PossibleDuplicate as exc:
+        raise ApiError(409, "possible_duplicate", " ".join(exc.messages)) from exc
     try:
         appointment = appointment_book(**parties, start=body.start, booked_by=request.auth)
     except SlotTaken as exc:

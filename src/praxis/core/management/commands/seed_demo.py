@@ -25,4 +25,4 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  {role:<24} {email}{note}")
         self.stdout.write("")
-        self.stdout.write("Open http://127.0.0.1:8000/ and sign in.")
+        self.stdout.write(f"Open {settings.PRAXIS_BASE_URL}/ and sign in.")

@@ -178,6 +178,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("PRAXIS_LOCKOUT_MINUTES", 15, mini
 # not lock the whole front office out (hence axes.W006 is silenced below).
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"
+# One count per account however the address is typed (case, spaces), as sign-in looks it up.
+AXES_USERNAME_CALLABLE = "praxis.core.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False

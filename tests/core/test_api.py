@@ -609,7 +609,8 @@ def test_every_response_carries_a_request_id(manager_max, client_for):
     assert len(set(ids)) == len(ids)
 
 
-def test_an_incoming_request_id_is_echoed_and_audited(admin_ada, frontdesk_fay):
+def test_an_incoming_request_id_is_echoed_and_audited(admin_ada, frontdesk_fay, settings):
+    settings.PRAXIS_TRUST_REQUEST_ID = True  # the reverse proxy sets it
     mark = audit_mark()
 
     response = script().post(
@@ -625,9 +626,10 @@ def test_an_incoming_request_id_is_echoed_and_audited(admin_ada, frontdesk_fay):
 
 @pytest.mark.parametrize(
     "incoming",
-    ["short", "has spaces in it", "x" * 65, "semi;colon-0123", "<script>alert(1)</script>"],
+    ["has spaces in it", "x" * 65, "semi;colon-0123", "<script>alert(1)</script>"],
 )
-def test_an_unusable_incoming_request_id_is_replaced(manager_max, incoming):
+def test_an_unusable_incoming_request_id_is_replaced(manager_max, incoming, settings):
+    settings.PRAXIS_TRUST_REQUEST_ID = True
     issued = token_for(manager_max)
     response = script().get(ME, headers={**bearer(issued.secret), "X-Request-ID": incoming})
     assert response.status_code == 200

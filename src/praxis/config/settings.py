@@ -184,6 +184,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PRAXIS_PROXY_COUNT", 0, minimum=0) or None
+# Take the X-Request-ID header as the request's id only when the reverse proxy sets it (and
+# replaces any a client sent); otherwise a client could file its actions under an id it chose.
+PRAXIS_TRUST_REQUEST_ID = env_bool("PRAXIS_TRUST_REQUEST_ID", False)
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
 SILENCED_SYSTEM_CHECKS = ["axes.W006", *env_list("PRAXIS_SILENCED_CHECKS", [])]

@@ -26,7 +26,8 @@ from .mfa import mfa_state
 
 logger = logging.getLogger("praxis.access")
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# The only shape of request id taken from outside: safe to log, to store, and to echo.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 SESSION_AUTH_AT = "praxis_auth_at"
 SESSION_SEEN_AT = "praxis_seen_at"
@@ -44,6 +45,17 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def request_id_for(request: HttpRequest) -> str:
+    """The request's id: the one the reverse proxy set, when the installation says its proxy
+    sets it (PRAXIS_TRUST_REQUEST_ID) and it has a safe shape; otherwise a new one. A client
+    must not choose the id the audit trail files its actions under."""
+    if settings.PRAXIS_TRUST_REQUEST_ID:
+        incoming = request.headers.get("X-Request-ID", "")
+        if _REQUEST_ID.fullmatch(incoming):
+            return incoming
+    return uuid.uuid4().hex
+
+
 class RequestContextMiddleware:
     """Give every request an id (echoed as X-Request-ID) and make it the audit context."""
 
@@ -51,8 +63,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_for(request)
         request.request_id = request_id  # type: ignore[attr-defined]
         with context.acting(
             user_getter=lambda: getattr(request, "user", None),

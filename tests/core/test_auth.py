@@ -349,3 +349,23 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = praxis_under_production(tmp_path, "check", PRAXIS_SECRET_KEY=None)
     assert result.returncode != 0
     assert "PRAXIS_SECRET_KEY must be set" in result.stderr
+
+
+def _production_setting(tmp_path, name: str, **env: str):  # type: ignore[no-untyped-def]
+    code = f"from django.conf import settings; print(settings.{name})"
+    result = praxis_under_production(tmp_path, "shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]  # after the shell's own greeting
+
+
+def test_hsts_preload_is_opt_in(tmp_path):
+    # A preloaded domain stays HTTPS-only in browsers for months after leaving the list: a
+    # self-hosted practice opts in knowingly, and the deploy check stays clean either way.
+    assert _production_setting(tmp_path, "SECURE_HSTS_PRELOAD") == "False"
+    assert _production_setting(tmp_path, "SECURE_HSTS_SECONDS") == "31536000"
+    opted_in = {"PRAXIS_HSTS_PRELOAD": "true"}
+    assert _production_setting(tmp_path, "SECURE_HSTS_PRELOAD", **opted_in) == "True"
+    result = praxis_under_production(
+        tmp_path, "check", "--deploy", "--fail-level", "WARNING", **opted_in
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -294,8 +294,11 @@ if IS_PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("PRAXIS_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("PRAXIS_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    # The "preload" directive only matters once someone submits the domain to the browsers list.
-    SECURE_HSTS_PRELOAD = env_bool("PRAXIS_HSTS_PRELOAD", True)
+    # Opt-in: a domain on the browsers' preload list stays HTTPS-only for months after it asks
+    # to leave, which a self-hosted practice moving its address cannot afford by accident.
+    SECURE_HSTS_PRELOAD = env_bool("PRAXIS_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")  # "preload is not set": it is a choice
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if env_bool("PRAXIS_BEHIND_TLS_PROXY", False):

@@ -292,12 +292,17 @@ def session_started(*, user: User, session_key: str, ip: str | None, user_agent:
     )
 
 
+def session_rekeyed(*, old_session_key: str | None, new_session_key: str) -> None:
+    """The session got a new key (past the one-time code, a new password): the index follows
+    it, so deactivating the user still ends this session."""
+    UserSession.objects.filter(session_key=old_session_key).update(session_key=new_session_key)
+
+
 def password_changed(*, user: User, old_session_key: str | None, new_session_key: str) -> None:
     """After the password-change form saved the new password and gave the session a new key:
-    the session index follows the key (so deactivating the user still ends this session), and
-    the change is audited, in one transaction."""
+    the session index follows the key and the change is audited, in one transaction."""
     with transaction.atomic():
-        UserSession.objects.filter(session_key=old_session_key).update(session_key=new_session_key)
+        session_rekeyed(old_session_key=old_session_key, new_session_key=new_session_key)
         audit.record("praxis.auth.password.changed", obj=user)
 
 

@@ -116,8 +116,9 @@ def user_invite(
     roles = list(roles)
     if not roles:
         raise ServiceError("Give the new user at least one role.")
-    if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError(f"There is already an account for {email}.")
+    taken = User.objects.filter(email__iexact=email).values_list("practice_id", flat=True)
+    if taken:
+        raise ServiceError(_address_taken(email, in_practice=taken[0] == practice.pk))
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -137,6 +138,13 @@ def user_invite(
     except IntegrityError as exc:  # a concurrent invite for the same address won the race
         raise ServiceError(f"There is already an account for {email}.") from exc
     return user
+
+
+def _address_taken(email: str, *, in_practice: bool) -> str:
+    # An address is one account per installation; say which only about this practice's own.
+    if in_practice:
+        return f"There is already an account for {email}."
+    return f"{email} cannot be invited: the address is in use. Use another address."
 
 
 def user_resend_invitation(*, user: User) -> None:

@@ -191,6 +191,9 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
 SILENCED_SYSTEM_CHECKS = ["axes.W006", *env_list("PRAXIS_SILENCED_CHECKS", [])]
 
+# API tokens expire after at most this many days (also the default life of a new one).
+PRAXIS_API_TOKEN_DAYS = env_int("PRAXIS_API_TOKEN_DAYS", 90, minimum=1)
+
 OTP_TOTP_ISSUER = "Praxis"
 OTP_TOTP_THROTTLE_FACTOR = 1
 

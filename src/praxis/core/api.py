@@ -98,7 +98,7 @@ class TokenOut(Schema):
     name: str
     prefix: str
     created_at: datetime
-    expires_at: datetime | None
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
 

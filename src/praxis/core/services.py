@@ -7,9 +7,10 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
@@ -19,8 +20,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, mfa
-from .models import ApiToken, Location, Practice, Room, User, UserSession
-from .roles import ROLES_BY_SLUG, Role
+from .models import ApiToken, Location, Practice, Room, User, UserSession, api_token_expiry
+from .roles import ROLES_BY_SLUG, Role, mfa_required_for
 from .service_support import ServiceError, apply_changes, full_clean_or_refuse
 from .tasks import send_invitation
 
@@ -176,12 +177,15 @@ def user_update(*, user: User, full_name: str, roles: Iterable[Role], changed_by
         user.full_name = full_name.strip()
         user.save(update_fields=["full_name"])
         user.groups.set(_role_groups(roles))
-        after = sorted(r.label for r in roles)
-        audit.record(
-            "praxis.core.user.updated",
-            obj=user,
-            details={"roles_before": before, "roles_after": after},
-        )
+        for cached in ("_praxis_roles", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+            user.__dict__.pop(cached, None)  # the caller's object answers with the new roles
+        after = sorted({r.label for r in roles})
+        details: dict[str, Any] = {"roles_before": before, "roles_after": after}
+        if after != before:
+            # A token acts with its owner's roles of today: one made under other roles (before
+            # a second factor was needed, say) must not carry over.
+            details["tokens_revoked"] = revoke_all_tokens(user)
+        audit.record("praxis.core.user.updated", obj=user, details=details)
     return user
 
 
@@ -208,6 +212,11 @@ def end_all_sessions(user: User) -> int:
     return len(keys)
 
 
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every live API token of the user (in the caller's transaction and audit event)."""
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+
+
 def user_deactivate(*, user: User, deactivated_by: User) -> User:
     if user.pk == deactivated_by.pk:
         raise ServiceError("You cannot deactivate your own account.")
@@ -217,9 +226,7 @@ def user_deactivate(*, user: User, deactivated_by: User) -> User:
         user.deactivated_at = timezone.now()
         user.save(update_fields=["is_active", "deactivated_at"])
         ended = end_all_sessions(user)
-        revoked = ApiToken.objects.filter(user=user, revoked_at=None).update(
-            revoked_at=timezone.now()
-        )
+        revoked = revoke_all_tokens(user)
         audit.record(
             "praxis.core.user.deactivated",
             obj=user,
@@ -242,7 +249,13 @@ def user_reset_mfa(*, user: User) -> int:
     with transaction.atomic():
         removed = mfa.remove_devices(user)
         end_all_sessions(user)
-        audit.record("praxis.auth.mfa.reset", obj=user, details={"devices_removed": removed})
+        # Tokens were made behind the old second factor, which may be in a thief's hands.
+        revoked = revoke_all_tokens(user)
+        audit.record(
+            "praxis.auth.mfa.reset",
+            obj=user,
+            details={"devices_removed": removed, "tokens_revoked": revoked},
+        )
     return removed
 
 
@@ -308,15 +321,20 @@ def session_rekeyed(*, old_session_key: str | None, new_session_key: str) -> Non
 
 def password_changed(*, user: User, old_session_key: str | None, new_session_key: str) -> None:
     """After the password-change form saved the new password and gave the session a new key:
-    the session index follows the key and the change is audited, in one transaction."""
+    the session index follows the key, the user's API tokens are revoked (a password changed
+    because it leaked must not leave tokens made with it working), and the change is audited,
+    in one transaction."""
     with transaction.atomic():
         session_rekeyed(old_session_key=old_session_key, new_session_key=new_session_key)
-        audit.record("praxis.auth.password.changed", obj=user)
+        revoked = revoke_all_tokens(user)
+        audit.record("praxis.auth.password.changed", obj=user, details={"tokens_revoked": revoked})
 
 
 # --- API tokens ------------------------------------------------------------------------------
 
 TOKEN_PREFIX = "prx_"
+# "N days from now" computed by a form a moment before the service checks it is still N days.
+_EXPIRY_SLACK = timedelta(minutes=5)
 
 
 def hash_token(secret: str) -> str:
@@ -331,6 +349,8 @@ class IssuedToken:
 
 
 def api_token_create(*, user: User, name: str, expires_at: datetime | None = None) -> IssuedToken:
+    """A new token for the user, expiring at ``expires_at`` or, by default, at the longest
+    life allowed (PRAXIS_API_TOKEN_DAYS)."""
     name = name.strip()
     if not name:
         raise ServiceError("Name the token after where it will be used.")
@@ -338,8 +358,19 @@ def api_token_create(*, user: User, name: str, expires_at: datetime | None = Non
         raise ServiceError("Deactivated users cannot hold API tokens.")
     if not user.has_perm("core.use_api"):
         raise ServiceError(f"{user.email} has no role that may use the API.")
-    if expires_at is not None and expires_at <= timezone.now():
+    if mfa_required_for(user) and not mfa.has_confirmed_device(user):
+        # A token skips the code step, so it may only stand in for someone who has one.
+        raise ServiceError(
+            f"{user.email} must set up two-step sign-in before creating a token: "
+            "their role requires it."
+        )
+    latest = api_token_expiry()
+    if expires_at is None:
+        expires_at = latest
+    if expires_at <= timezone.now():
         raise ServiceError("The expiry must be in the future.")
+    if expires_at > latest + _EXPIRY_SLACK:
+        raise ServiceError(f"A token lasts at most {settings.PRAXIS_API_TOKEN_DAYS} days.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

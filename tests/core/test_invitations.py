@@ -70,7 +70,7 @@ def test_an_account_in_another_practice_is_not_named(admin_ada, other_practice):
 
 
 def test_an_account_in_this_practice_is_named(admin_ada, frontdesk_fay):
-    with pytest.raises(ServiceError, match="already an account for frontdesk_fay@example.org"):
+    with pytest.raises(ServiceError, match=r"already an account for frontdesk_fay@example\.org"):
         services.user_invite(
             practice=admin_ada.practice,
             email=frontdesk_fay.email.upper(),

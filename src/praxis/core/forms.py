@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -164,7 +164,7 @@ class ApiTokenForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         longest = settings.PRAXIS_API_TOKEN_DAYS
-        field = self.fields["expires_in_days"]
+        field = cast("forms.IntegerField", self.fields["expires_in_days"])
         field.max_value = longest
         field.validators.append(MaxValueValidator(longest))
         field.widget.attrs["max"] = longest

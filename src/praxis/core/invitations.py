@@ -6,7 +6,6 @@ password is set, and once a newer invitation replaced it."""
 from __future__ import annotations
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -18,10 +17,9 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
     # Its own salt: an invitation token is good for nothing else, and nothing else for it.
     key_salt = "praxis.core.invitations.InvitationTokenGenerator"
 
-    def _make_hash_value(self, user: AbstractBaseUser, timestamp: int) -> str:
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         # invited_at changes when the invitation is resent, which retires the older link.
-        invited_at = getattr(user, "invited_at", None)
-        sent = "" if invited_at is None else invited_at.isoformat()
+        sent = "" if user.invited_at is None else user.invited_at.isoformat()
         return f"{super()._make_hash_value(user, timestamp)}{sent}"
 
 

@@ -45,8 +45,8 @@ class Command(BaseCommand):
         elif action == "list":
             for t in ApiToken.objects.filter(user=self._user(options["email"])):
                 state = "revoked" if t.revoked_at else ("expired" if not t.is_usable else "active")
-                expires = f"expires {t.expires_at:%Y-%m-%d}"
-                self.stdout.write(f"{t.pk}\t{t.prefix}…\t{t.name}\t{expires}\t{state}")
+                until = f"expires {t.expires_at:%Y-%m-%d}"
+                self.stdout.write(f"{t.pk}\t{t.prefix}…\t{t.name}\t{until}\t{state}")
         else:
             token = ApiToken.objects.filter(pk=options["token_id"]).first()
             if token is None:

@@ -32,6 +32,10 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 SESSION_AUTH_AT = "praxis_auth_at"
 SESSION_SEEN_AT = "praxis_seen_at"
 SESSION_EXPIRED_FLAG = "praxis_expired"
+# Sent by a page's own timed refresh (``hx-headers`` next to ``hx-trigger="every …"``): not a
+# person at the keyboard, so it does not count as activity for the idle timeout. A client that
+# sends it only signs itself out sooner.
+BACKGROUND_HEADER = "X-Praxis-Background"
 # Refresh the "last seen" stamp at most this often, so most requests don't rewrite the session.
 _SEEN_RESOLUTION_S = 15
 
@@ -92,8 +96,14 @@ class PracticeTimeZoneMiddleware:
             return self.get_response(request)
 
 
+def is_background(request: HttpRequest) -> bool:
+    """A request the page made on its own timer, not on something the person did."""
+    return request.headers.get(BACKGROUND_HEADER) == "1"
+
+
 class SessionTimeoutMiddleware:
-    """End a session after PRAXIS_SESSION_IDLE_MINUTES idle or PRAXIS_SESSION_ABSOLUTE_HOURS."""
+    """End a session after PRAXIS_SESSION_IDLE_MINUTES idle or PRAXIS_SESSION_ABSOLUTE_HOURS.
+    Background refreshes (``BACKGROUND_HEADER``) are checked but never count as activity."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -124,7 +134,7 @@ class SessionTimeoutMiddleware:
             logout(request)
             request.session[SESSION_EXPIRED_FLAG] = reason
             return
-        if now - seen_at >= _SEEN_RESOLUTION_S:
+        if now - seen_at >= _SEEN_RESOLUTION_S and not is_background(request):
             session[SESSION_SEEN_AT] = now
 
 

@@ -355,7 +355,7 @@ def test_deactivating_fay_ends_all_her_sessions_and_revokes_her_tokens(
     assert issued.token.revoked_at is not None
     [deactivated] = events_since(mark, "praxis.core.user.deactivated")
     assert deactivated.actor == admin_ada
-    assert deactivated.details == {"sessions_ended": 2, "tokens_revoked": 1}
+    assert deactivated.details == {"sessions_ended": 2, "tokens_revoked": 1, "feeds_revoked": 0}
     # Ada's own session is untouched.
     assert ada.get(reverse("core:user_list")).status_code == 200
     # And Fay cannot sign in again.

@@ -322,15 +322,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Secrets that travel in URL paths, hidden in every log line (the group named "secret"): a
+# calendar feed's token and an invitation's link.
+LOG_REDACTED_PATHS = [
+    r"/scheduling/feeds/(?P<secret>[^/\s\"?#]+)\.ics",
+    r"/invitation/(?P<secret>[^/\s\"?#]+/[^/\s\"?#]+)/",
+]
+
 # Logs carry request ids and object ids, never names, dates of birth or other PHI.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "redact_paths": {
+            "()": "praxis.config.log_redaction.RedactPaths",
+            "patterns": LOG_REDACTED_PATHS,
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("PRAXIS_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
+        # The development server's request lines, through the redacting handler too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -212,6 +212,20 @@ def end_all_sessions(user: User) -> int:
     return len(keys)
 
 
+# What apps revoke when a user is deactivated, besides sessions and API tokens (a calendar feed's
+# address, say): each step runs in the deactivation's transaction and returns counts for its
+# audit event. An app registers its steps when its module is imported (from ``ready()``).
+DeactivationStep = Callable[[User], Mapping[str, int]]
+_DEACTIVATION_STEPS: list[DeactivationStep] = []
+
+
+def revokes_on_deactivation(step: DeactivationStep) -> DeactivationStep:
+    """Declare a step that revokes what the deactivated user holds or has seen."""
+    if step not in _DEACTIVATION_STEPS:
+        _DEACTIVATION_STEPS.append(step)
+    return step
+
+
 def revoke_all_tokens(user: User) -> int:
     """Revoke every live API token of the user (in the caller's transaction and audit event)."""
     return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
@@ -225,13 +239,13 @@ def user_deactivate(*, user: User, deactivated_by: User) -> User:
         user.is_active = False
         user.deactivated_at = timezone.now()
         user.save(update_fields=["is_active", "deactivated_at"])
-        ended = end_all_sessions(user)
-        revoked = revoke_all_tokens(user)
-        audit.record(
-            "praxis.core.user.deactivated",
-            obj=user,
-            details={"sessions_ended": ended, "tokens_revoked": revoked},
-        )
+        details: dict[str, int] = {
+            "sessions_ended": end_all_sessions(user),
+            "tokens_revoked": revoke_all_tokens(user),
+        }
+        for step in _DEACTIVATION_STEPS:
+            details.update(step(user))
+        audit.record("praxis.core.user.deactivated", obj=user, details=details)
     return user
 
 

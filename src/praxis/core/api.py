@@ -14,7 +14,6 @@ from .access import AuthedRequest, get_in_practice, practice_of
 from .api_support import any_signed_in, permission
 from .models import ApiToken, AuditEvent, Location, Practice, User
 from .roles import permissions_for, roles_of
-from .time import zone_of
 
 router = Router(tags=["core"])
 
@@ -172,7 +171,7 @@ def audit_events(request: AuthedRequest, query: Query[AuditQuery]) -> list[Audit
         patient_id=query.patient_id,
         action=query.action,
     )
-    events = selectors.audit_event_search(filters, zone=zone_of(practice_of(request.auth)))
+    events = selectors.audit_event_search(filters, practice=practice_of(request.auth))
     return list(events[query.offset : query.offset + query.limit])
 
 

@@ -10,6 +10,7 @@ import logging
 import pytest
 from django.test import Client
 
+from praxis.config.log_redaction import RedactingFormatter
 from praxis.core import services
 from praxis.core.models import AuditEvent
 from praxis.scheduling import ical
@@ -54,10 +55,8 @@ def test_a_provider_without_a_user_keeps_a_working_feed(lee):
 @pytest.fixture
 def log_output():  # type: ignore[no-untyped-def]
     """What Praxis's own log handler writes (the root logger's console handler)."""
-    ours = [
-        h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler and h.filters
-    ]
-    assert ours, "the console handler carries the redaction filter"
+    ours = [h for h in logging.getLogger().handlers if isinstance(h.formatter, RedactingFormatter)]
+    assert ours, "the console handler formats with redaction"
     stream = io.StringIO()
     previous = [h.setStream(stream) for h in ours]
     yield stream

@@ -3,8 +3,8 @@
 A calendar app can only subscribe to a plain URL, so a feed's secret sits in its path
 (``/scheduling/feeds/<token>.ics``), as an invitation's does (``/invitation/<uid>/<token>/``).
 Django logs paths: every 404 ("Not Found: <path>") and, under the development server, every
-request line. The filter rewrites the secret part of each message to ``[redacted]`` before a
-handler writes it. It imports nothing of Praxis: logging is set up before the apps load.
+request line. The formatter writes the secret part of each line as ``[redacted]``. It imports
+nothing of Praxis: logging is set up before the apps load.
 """
 
 from __future__ import annotations
@@ -12,31 +12,29 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 REDACTED = "[redacted]"
 
 
-class RedactPaths(logging.Filter):
-    """``patterns``: regular expressions, each with a group named ``secret`` to hide."""
+class RedactingFormatter(logging.Formatter):
+    """A formatter that hides secrets in the finished line (message and traceback alike).
+    ``patterns``: regular expressions, each with a group named ``secret``. Formatting, not
+    filtering: the record itself stays as it was for any other handler (tests capture it)."""
 
-    def __init__(self, patterns: Sequence[str] = ()) -> None:
-        super().__init__()
+    def __init__(self, *args: Any, patterns: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._patterns = [re.compile(p) for p in patterns]
 
-    def _hide(self, match: re.Match[str]) -> str:
+    @staticmethod
+    def _hide(match: re.Match[str]) -> str:
         start, end = match.span("secret")
-        whole = match.group(0)
         offset = match.start(0)
+        whole = match.group(0)
         return whole[: start - offset] + REDACTED + whole[end - offset :]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # a malformed call: leave it to the handler to report
-            return True
-        redacted = message
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
         for pattern in self._patterns:
-            redacted = pattern.sub(self._hide, redacted)
-        if redacted != message:
-            record.msg, record.args = redacted, ()
-        return True
+            line = pattern.sub(self._hide, line)
+        return line

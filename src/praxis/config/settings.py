@@ -333,20 +333,14 @@ LOG_REDACTED_PATHS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {
-        "redact_paths": {
-            "()": "praxis.config.log_redaction.RedactPaths",
+    "formatters": {
+        "plain": {
+            "()": "praxis.config.log_redaction.RedactingFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "patterns": LOG_REDACTED_PATHS,
         }
     },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_paths"],
-        }
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("PRAXIS_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

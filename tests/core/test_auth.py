@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -171,6 +172,48 @@ class TestTwoStepSignIn:
     def test_the_compliance_officer_also_needs_a_code(self, client, compliance_cole):
         response = sign_in_with_password(client, compliance_cole.email)
         assert response["Location"].startswith(reverse("core:mfa_verify"))
+
+
+class TestTheCodeStepStartsANewSession:
+    """A session key seen before the second step (a shared computer, a leaked log) must not
+    become a fully signed-in session when the owner enters their code."""
+
+    def test_a_correct_code_rotates_the_session_key(self, client, admin_ada):
+        sign_in_with_password(client, admin_ada.email)
+        half_way = client.session.session_key
+        device = TOTPDevice.objects.get(user=admin_ada)
+        client.post(reverse("core:mfa_verify"), {"otp_token": current_code(device)})
+        after = client.session.session_key
+        assert after != half_way
+        assert not Session.objects.filter(session_key=half_way).exists()
+        assert list(
+            UserSession.objects.filter(user=admin_ada).values_list("session_key", flat=True)
+        ) == [after]
+        assert client.get(reverse("dashboards:administrator")).status_code == 200
+        # The key from before the code opens nothing.
+        stale = Client()
+        stale.cookies[settings.SESSION_COOKIE_NAME] = half_way
+        assert stale.get(reverse("dashboards:administrator")).status_code == 302
+
+    def test_a_wrong_code_keeps_the_key(self, client, admin_ada):
+        sign_in_with_password(client, admin_ada.email)
+        half_way = client.session.session_key
+        client.post(reverse("core:mfa_verify"), {"otp_token": "000000"})
+        assert client.session.session_key == half_way
+
+    def test_enrolling_also_rotates_the_session_key(self, client, practice):
+        admin = UserFactory(practice=practice, password=PASSWORD, roles=[ADMINISTRATOR])
+        sign_in_with_password(client, admin.email)
+        client.get(reverse("core:mfa_enroll"))
+        half_way = client.session.session_key
+        pending = mfa.pending_totp_device(_request_for(client, admin))
+        client.post(reverse("core:mfa_enroll"), {"otp_token": current_code(pending)})
+        after = client.session.session_key
+        assert after != half_way
+        assert list(
+            UserSession.objects.filter(user=admin).values_list("session_key", flat=True)
+        ) == [after]
+        assert client.get(reverse("dashboards:administrator")).status_code == 200
 
 
 class TestEnrolmentIsOneChange:
@@ -349,3 +392,23 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = praxis_under_production(tmp_path, "check", PRAXIS_SECRET_KEY=None)
     assert result.returncode != 0
     assert "PRAXIS_SECRET_KEY must be set" in result.stderr
+
+
+def _production_setting(tmp_path, name: str, **env: str):  # type: ignore[no-untyped-def]
+    code = f"from django.conf import settings; print(settings.{name})"
+    result = praxis_under_production(tmp_path, "shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]  # after the shell's own greeting
+
+
+def test_hsts_preload_is_opt_in(tmp_path):
+    # A preloaded domain stays HTTPS-only in browsers for months after leaving the list: a
+    # self-hosted practice opts in knowingly, and the deploy check stays clean either way.
+    assert _production_setting(tmp_path, "SECURE_HSTS_PRELOAD") == "False"
+    assert _production_setting(tmp_path, "SECURE_HSTS_SECONDS") == "31536000"
+    opted_in = {"PRAXIS_HSTS_PRELOAD": "true"}
+    assert _production_setting(tmp_path, "SECURE_HSTS_PRELOAD", **opted_in) == "True"
+    result = praxis_under_production(
+        tmp_path, "check", "--deploy", "--fail-level", "WARNING", **opted_in
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

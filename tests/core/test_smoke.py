@@ -14,8 +14,10 @@ def test_admin_reaches_admin_home(client_for, admin_ada):
     assert b"Administrator" in response.content
 
 
-def test_error_pages_are_friendly_and_show_the_request_id(client_for, manager_max, rf):
+def test_error_pages_are_friendly_and_show_the_request_id(client_for, manager_max, rf, settings):
     from praxis.core import errors
+
+    settings.PRAXIS_TRUST_REQUEST_ID = True  # as when the reverse proxy sets the id
 
     response = client_for(manager_max).get("/no-such-page/", HTTP_X_REQUEST_ID="req-abcdef12")
     assert response.status_code == 404

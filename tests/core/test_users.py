@@ -232,6 +232,7 @@ def test_ada_changes_max_roles_and_the_change_is_audited(admin_ada, manager_max,
     assert updated.details == {
         "roles_before": ["Practice Manager"],
         "roles_after": ["HR", "Practice Manager"],
+        "tokens_revoked": 0,
     }
     assert actions_since(mark) == ["praxis.core.user.updated"]
 
@@ -354,7 +355,7 @@ def test_deactivating_fay_ends_all_her_sessions_and_revokes_her_tokens(
     assert issued.token.revoked_at is not None
     [deactivated] = events_since(mark, "praxis.core.user.deactivated")
     assert deactivated.actor == admin_ada
-    assert deactivated.details == {"sessions_ended": 2, "tokens_revoked": 1}
+    assert deactivated.details == {"sessions_ended": 2, "tokens_revoked": 1, "feeds_revoked": 0}
     # Ada's own session is untouched.
     assert ada.get(reverse("core:user_list")).status_code == 200
     # And Fay cannot sign in again.
@@ -418,7 +419,8 @@ def test_the_mfa_reset_audit_counts_devices_not_recovery_codes(
     mark = audit_mark()
     user_action(ada, compliance_cole, "reset-mfa")
     [reset] = events_since(mark, "praxis.auth.mfa.reset")
-    assert reset.details == {"devices_removed": 2}  # the authenticator app and the code list
+    # the authenticator app and the code list
+    assert reset.details == {"devices_removed": 2, "tokens_revoked": 0}
 
 
 def test_ada_resends_an_invitation(admin_ada, client_for, django_capture_on_commit_callbacks):

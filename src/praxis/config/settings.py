@@ -183,13 +183,21 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("PRAXIS_LOCKOUT_MINUTES", 15, mini
 # not lock the whole front office out (hence axes.W006 is silenced below).
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"
+# One count per account however the address is typed (case, spaces), as sign-in looks it up.
+AXES_USERNAME_CALLABLE = "praxis.core.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PRAXIS_PROXY_COUNT", 0, minimum=0) or None
+# Take the X-Request-ID header as the request's id only when the reverse proxy sets it (and
+# replaces any a client sent); otherwise a client could file its actions under an id it chose.
+PRAXIS_TRUST_REQUEST_ID = env_bool("PRAXIS_TRUST_REQUEST_ID", False)
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
 SILENCED_SYSTEM_CHECKS = ["axes.W006", *env_list("PRAXIS_SILENCED_CHECKS", [])]
+
+# API tokens expire after at most this many days (also the default life of a new one).
+PRAXIS_API_TOKEN_DAYS = env_int("PRAXIS_API_TOKEN_DAYS", 90, minimum=1)
 
 OTP_TOTP_ISSUER = "Praxis"
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -318,8 +326,11 @@ if IS_PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("PRAXIS_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("PRAXIS_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    # The "preload" directive only matters once someone submits the domain to the browsers list.
-    SECURE_HSTS_PRELOAD = env_bool("PRAXIS_HSTS_PRELOAD", True)
+    # Opt-in: a domain on the browsers' preload list stays HTTPS-only for months after it asks
+    # to leave, which a self-hosted practice moving its address cannot afford by accident.
+    SECURE_HSTS_PRELOAD = env_bool("PRAXIS_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")  # "preload is not set": it is a choice
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if env_bool("PRAXIS_BEHIND_TLS_PROXY", False):
@@ -340,11 +351,24 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Secrets that travel in URL paths, hidden in every log line (the group named "secret"): a
+# calendar feed's token and an invitation's link.
+LOG_REDACTED_PATHS = [
+    r"/scheduling/feeds/(?P<secret>[^/\s\"?#]+)\.ics",
+    r"/invitation/(?P<secret>[^/\s\"?#]+/[^/\s\"?#]+)/",
+]
+
 # Logs carry request ids and object ids, never names, dates of birth or other PHI.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            "()": "praxis.config.log_redaction.RedactingFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "patterns": LOG_REDACTED_PATHS,
+        }
+    },
     # A refused permission is logged in one line, without the traceback Django attaches.
     "filters": {"permission_denied": {"()": "praxis.core.errors.PermissionDeniedOneLine"}},
     "handlers": {
@@ -358,5 +382,7 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
+        # The development server's request lines, through the redacting handler too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -15,7 +15,6 @@ from .api_support import any_signed_in, permission, with_errors
 from .bounds import BoundedDate, Id, Offset
 from .models import ApiToken, AuditEvent, Location, Practice, User
 from .roles import permissions_for, roles_of
-from .time import zone_of
 
 router = Router(tags=["core"])
 
@@ -99,7 +98,7 @@ class TokenOut(Schema):
     name: str
     prefix: str
     created_at: datetime
-    expires_at: datetime | None
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
 
@@ -177,7 +176,7 @@ def audit_events(request: AuthedRequest, query: Query[AuditQuery]) -> list[Audit
         patient_id=query.patient_id,
         action=query.action,
     )
-    events = selectors.audit_event_search(filters, zone=zone_of(practice_of(request.auth)))
+    events = selectors.audit_event_search(filters, practice=practice_of(request.auth))
     return list(events[query.offset : query.offset + query.limit])
 
 

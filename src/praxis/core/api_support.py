@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
@@ -22,6 +23,7 @@ from pydantic import model_validator
 from .access import NotInPractice
 from .mfa import mfa_state
 from .models import ApiToken
+from .roles import ROLES
 from .service_support import ServiceError
 from .services import hash_token
 
@@ -83,6 +85,22 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def _second_factor_annotations() -> dict[str, Any]:
+    """Whether the token's owner must have a second factor (a role that requires one, or a
+    superuser) and whether they have one: subqueries of the token's own query, no extra trip."""
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    strict = [role.label for role in ROLES if role.mfa_required]
+    strict_role = Group.objects.filter(user=OuterRef("user_id"), name__in=strict)
+    return {
+        "needs_second_factor": Q(user__is_superuser=True) | Q(Exists(strict_role)),
+        "has_second_factor": Exists(
+            TOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True)
+        ),
+    }
+
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer prx_…`` with a personal token (core.services.api_token_create)."""
 
@@ -90,12 +108,17 @@ class TokenAuth(HttpBearer):
         # The user's practice comes along: every endpoint scopes its queries to it.
         found = (
             ApiToken.objects.select_related("user__practice")
+            .annotate(**_second_factor_annotations())
             .filter(token_hash=hash_token(token))
             .first()
         )
         if found is None or not found.is_usable or not found.user.is_active:
             return None
         if not found.user.has_perm("core.use_api"):  # the role that allowed it was taken away
+            return None
+        # A role that needs a second factor gets no token without one, and a reset revokes its
+        # tokens; this holds even if a factor went some other way (answered in the same query).
+        if found.needs_second_factor and not found.has_second_factor:  # type: ignore[attr-defined]
             return None
         now = timezone.now()
         if (

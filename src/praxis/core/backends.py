@@ -1,14 +1,35 @@
-"""Authentication backends."""
+"""Authentication backends, and the account key the sign-in lockout counts under."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Field, Model
+
+
+def normalized_email(typed: str) -> str:
+    """An e-mail address as sign-in finds its account: Unicode-normalized the way the login
+    form does (NFKC), without surrounding spaces, and in lower case (the account lookup ignores
+    case)."""
+    return unicodedata.normalize("NFKC", typed).strip().lower()
+
+
+def axes_username(request: Any, credentials: dict[str, Any] | None) -> str:
+    """The key django-axes counts failed sign-ins under (``AXES_USERNAME_CALLABLE``). It must
+    be the account, not the spelling: keyed on the address as typed, ``Fay@…`` and ``fay@…``
+    each got their own ten tries, and a success under one spelling cleared only that one."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        typed = credentials.get(field) or credentials.get("username") or ""
+    else:
+        typed = request.POST.get(field, "") if request is not None else ""
+    return normalized_email(str(typed))
 
 
 def _table_and_column(through: type[Model], field: str) -> tuple[str, str]:

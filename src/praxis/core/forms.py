@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -157,15 +159,19 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=64, help_text="Where the token will be used, e.g. 'EHR sync'."
     )
-    expires_in_days = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=366,
-        label="Expires after (days)",
-        help_text="Leave empty for a token that lasts until revoked.",
-    )
+    expires_in_days = forms.IntegerField(required=False, min_value=1, label="Expires after (days)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        longest = settings.PRAXIS_API_TOKEN_DAYS
+        field = cast("forms.IntegerField", self.fields["expires_in_days"])
+        field.max_value = longest
+        field.validators.append(MaxValueValidator(longest))
+        field.widget.attrs["max"] = longest
+        field.help_text = f"A token lasts at most {longest} days; leave empty for {longest}."
 
     def expires_at(self) -> Any:
+        """The chosen expiry, or None for the service's default (the longest allowed)."""
         days = self.cleaned_data.get("expires_in_days")
         return timezone.now() + timedelta(days=days) if days else None
 

@@ -26,11 +26,16 @@ from .mfa import mfa_state
 
 logger = logging.getLogger("praxis.access")
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# The only shape of request id taken from outside: safe to log, to store, and to echo.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 SESSION_AUTH_AT = "praxis_auth_at"
 SESSION_SEEN_AT = "praxis_seen_at"
 SESSION_EXPIRED_FLAG = "praxis_expired"
+# Sent by a page's own timed refresh (``hx-headers`` next to ``hx-trigger="every …"``): not a
+# person at the keyboard, so it does not count as activity for the idle timeout. A client that
+# sends it only signs itself out sooner.
+BACKGROUND_HEADER = "X-Praxis-Background"
 # Refresh the "last seen" stamp at most this often, so most requests don't rewrite the session.
 _SEEN_RESOLUTION_S = 15
 
@@ -44,6 +49,17 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def request_id_for(request: HttpRequest) -> str:
+    """The request's id: the one the reverse proxy set, when the installation says its proxy
+    sets it (PRAXIS_TRUST_REQUEST_ID) and it has a safe shape; otherwise a new one. A client
+    must not choose the id the audit trail files its actions under."""
+    if settings.PRAXIS_TRUST_REQUEST_ID:
+        incoming = request.headers.get("X-Request-ID", "")
+        if _REQUEST_ID.fullmatch(incoming):
+            return incoming
+    return uuid.uuid4().hex
+
+
 class RequestContextMiddleware:
     """Give every request an id (echoed as X-Request-ID) and make it the audit context."""
 
@@ -51,8 +67,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_for(request)
         request.request_id = request_id  # type: ignore[attr-defined]
         with context.acting(
             user_getter=lambda: getattr(request, "user", None),
@@ -81,8 +96,14 @@ class PracticeTimeZoneMiddleware:
             return self.get_response(request)
 
 
+def is_background(request: HttpRequest) -> bool:
+    """A request the page made on its own timer, not on something the person did."""
+    return request.headers.get(BACKGROUND_HEADER) == "1"
+
+
 class SessionTimeoutMiddleware:
-    """End a session after PRAXIS_SESSION_IDLE_MINUTES idle or PRAXIS_SESSION_ABSOLUTE_HOURS."""
+    """End a session after PRAXIS_SESSION_IDLE_MINUTES idle or PRAXIS_SESSION_ABSOLUTE_HOURS.
+    Background refreshes (``BACKGROUND_HEADER``) are checked but never count as activity."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -113,7 +134,7 @@ class SessionTimeoutMiddleware:
             logout(request)
             request.session[SESSION_EXPIRED_FLAG] = reason
             return
-        if now - seen_at >= _SEEN_RESOLUTION_S:
+        if now - seen_at >= _SEEN_RESOLUTION_S and not is_background(request):
             session[SESSION_SEEN_AT] = now
 
 

@@ -3,8 +3,10 @@ audit trail and the daily-job ledger."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -190,15 +192,21 @@ class UserSession(models.Model):
         return f"session of user {self.user_id}"
 
 
+def api_token_expiry() -> datetime:
+    """When a token made now expires at the latest (PRAXIS_API_TOKEN_DAYS, 90 by default)."""
+    return timezone.now() + timedelta(days=settings.PRAXIS_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 of the secret is kept; the secret is shown once."""
+    """A personal API token. Only a SHA-256 of the secret is kept; the secret is shown once.
+    Every token expires: a forgotten one in a script must not work for years."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=64)
     prefix = models.CharField(max_length=16, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=api_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -212,9 +220,7 @@ class ApiToken(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        if self.revoked_at is not None:
-            return False
-        return self.expires_at is None or self.expires_at > timezone.now()
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class AuditEvent(models.Model):

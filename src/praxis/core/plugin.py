@@ -12,7 +12,6 @@ from .access import AuthedRequest
 from .models import Practice
 from .plugins import AppPlugin, Area, Home, NavItem, Widget, WidgetContext
 from .roles import CORE_PERMISSIONS
-from .time import zone_of
 
 NAVIGATION = (
     NavItem("My work", "core:my_home", None, order=30, home=True),
@@ -51,7 +50,7 @@ def background(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
 
 def recent_activity(request: AuthedRequest, practice: Practice) -> Mapping[str, Any]:
     mine = selectors.AuditFilters(actor_id=request.user.pk)
-    events = list(selectors.audit_event_search(mine, zone=zone_of(practice))[:10])
+    events = list(selectors.audit_event_search(mine, practice=practice)[:10])
     named = activity.patient_ids_named(events)
     phi_audit.shown(*named, what="recent activity")
     return {"lines": activity.lines(events)}

@@ -43,7 +43,15 @@ MANAGER = Role(
 )
 FRONT_DESK = Role("front_desk", "Front Desk", "Registers and schedules patients, checks them in.")
 BILLER = Role("biller", "Biller/Coder", "Codes visits, sends claims, posts payments.")
-PROVIDER = Role("provider", "Provider", "Sees patients; their own schedule and sign-offs.")
+# A small practice shares one schedule: a provider covers for a colleague and sees who is on
+# every calendar. The matrix grants exactly that (every schedule, every patient of the
+# practice), and the summary says so.
+PROVIDER = Role(
+    "provider",
+    "Provider",
+    "Sees patients and moves their visits along (check-in to done). The schedule is shared, "
+    "as in most small practices: sees every provider's calendar and the practice's patients.",
+)
 CLINICAL = Role("clinical", "Clinical Staff", "Rooms patients and prepares visits.")
 HR = Role("hr", "HR", "Hiring, staff records, training and credentials.")
 COMPLIANCE = Role(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -16,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from .models import ApiToken, AuditEvent, DailyJobRun, Location, Practice, Room, User
 from .roles import ROLES, mfa_required_for
-from .time import day_bounds
+from .time import day_bounds, zone_of
 
 
 @dataclass(frozen=True)
@@ -28,10 +27,17 @@ class AuditFilters:
     action: str = ""  # a dotted prefix: "praxis.auth" matches every auth event
 
 
-def audit_event_search(filters: AuditFilters, *, zone: ZoneInfo) -> QuerySet[AuditEvent]:
-    """The events the filters select, newest first. Dates are days on ``zone``'s clock (the
-    practice's), the same for the page, the CSV and the API."""
-    events = AuditEvent.objects.select_related("actor", "seal").order_by("-id")
+def audit_event_search(filters: AuditFilters, *, practice: Practice) -> QuerySet[AuditEvent]:
+    """The practice's events the filters select, newest first: what its people did, and what
+    happened with nobody signed in (failed sign-ins, background jobs), never what another
+    practice's people did. Dates are days on the practice's clock, the same for the page, the
+    CSV and the API."""
+    zone = zone_of(practice)
+    events = (
+        AuditEvent.objects.select_related("actor", "seal")
+        .filter(Q(actor__practice=practice) | Q(actor__isnull=True))
+        .order_by("-id")
+    )
     if filters.date_from:
         events = events.filter(occurred_at__gte=day_bounds(filters.date_from, zone)[0])
     if filters.date_to:

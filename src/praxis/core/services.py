@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
@@ -19,8 +20,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, mfa
-from .models import ApiToken, Location, Practice, Room, User, UserSession
-from .roles import ROLES_BY_SLUG, Role
+from .models import ApiToken, Location, Practice, Room, User, UserSession, api_token_expiry
+from .roles import ROLES_BY_SLUG, Role, mfa_required_for
 from .service_support import ServiceError, apply_changes, full_clean_or_refuse
 from .tasks import send_invitation
 
@@ -116,8 +117,9 @@ def user_invite(
     roles = list(roles)
     if not roles:
         raise ServiceError("Give the new user at least one role.")
-    if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError(f"There is already an account for {email}.")
+    taken = User.objects.filter(email__iexact=email).values_list("practice_id", flat=True)
+    if taken:
+        raise ServiceError(_address_taken(email, in_practice=taken[0] == practice.pk))
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -137,6 +139,13 @@ def user_invite(
     except IntegrityError as exc:  # a concurrent invite for the same address won the race
         raise ServiceError(f"There is already an account for {email}.") from exc
     return user
+
+
+def _address_taken(email: str, *, in_practice: bool) -> str:
+    # An address is one account per installation; say which only about this practice's own.
+    if in_practice:
+        return f"There is already an account for {email}."
+    return f"{email} cannot be invited: the address is in use. Use another address."
 
 
 def user_resend_invitation(*, user: User) -> None:
@@ -168,12 +177,15 @@ def user_update(*, user: User, full_name: str, roles: Iterable[Role], changed_by
         user.full_name = full_name.strip()
         user.save(update_fields=["full_name"])
         user.groups.set(_role_groups(roles))
-        after = sorted(r.label for r in roles)
-        audit.record(
-            "praxis.core.user.updated",
-            obj=user,
-            details={"roles_before": before, "roles_after": after},
-        )
+        for cached in ("_praxis_roles", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+            user.__dict__.pop(cached, None)  # the caller's object answers with the new roles
+        after = sorted({r.label for r in roles})
+        details: dict[str, Any] = {"roles_before": before, "roles_after": after}
+        if after != before:
+            # A token acts with its owner's roles of today: one made under other roles (before
+            # a second factor was needed, say) must not carry over.
+            details["tokens_revoked"] = revoke_all_tokens(user)
+        audit.record("praxis.core.user.updated", obj=user, details=details)
     return user
 
 
@@ -200,6 +212,25 @@ def end_all_sessions(user: User) -> int:
     return len(keys)
 
 
+# What apps revoke when a user is deactivated, besides sessions and API tokens (a calendar feed's
+# address, say): each step runs in the deactivation's transaction and returns counts for its
+# audit event. An app registers its steps when its module is imported (from ``ready()``).
+DeactivationStep = Callable[[User], Mapping[str, int]]
+_DEACTIVATION_STEPS: list[DeactivationStep] = []
+
+
+def revokes_on_deactivation(step: DeactivationStep) -> DeactivationStep:
+    """Declare a step that revokes what the deactivated user holds or has seen."""
+    if step not in _DEACTIVATION_STEPS:
+        _DEACTIVATION_STEPS.append(step)
+    return step
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every live API token of the user (in the caller's transaction and audit event)."""
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+
+
 def user_deactivate(*, user: User, deactivated_by: User) -> User:
     if user.pk == deactivated_by.pk:
         raise ServiceError("You cannot deactivate your own account.")
@@ -208,15 +239,13 @@ def user_deactivate(*, user: User, deactivated_by: User) -> User:
         user.is_active = False
         user.deactivated_at = timezone.now()
         user.save(update_fields=["is_active", "deactivated_at"])
-        ended = end_all_sessions(user)
-        revoked = ApiToken.objects.filter(user=user, revoked_at=None).update(
-            revoked_at=timezone.now()
-        )
-        audit.record(
-            "praxis.core.user.deactivated",
-            obj=user,
-            details={"sessions_ended": ended, "tokens_revoked": revoked},
-        )
+        details: dict[str, int] = {
+            "sessions_ended": end_all_sessions(user),
+            "tokens_revoked": revoke_all_tokens(user),
+        }
+        for step in _DEACTIVATION_STEPS:
+            details.update(step(user))
+        audit.record("praxis.core.user.deactivated", obj=user, details=details)
     return user
 
 
@@ -234,7 +263,13 @@ def user_reset_mfa(*, user: User) -> int:
     with transaction.atomic():
         removed = mfa.remove_devices(user)
         end_all_sessions(user)
-        audit.record("praxis.auth.mfa.reset", obj=user, details={"devices_removed": removed})
+        # Tokens were made behind the old second factor, which may be in a thief's hands.
+        revoked = revoke_all_tokens(user)
+        audit.record(
+            "praxis.auth.mfa.reset",
+            obj=user,
+            details={"devices_removed": removed, "tokens_revoked": revoked},
+        )
     return removed
 
 
@@ -292,18 +327,28 @@ def session_started(*, user: User, session_key: str, ip: str | None, user_agent:
     )
 
 
+def session_rekeyed(*, old_session_key: str | None, new_session_key: str) -> None:
+    """The session got a new key (past the one-time code, a new password): the index follows
+    it, so deactivating the user still ends this session."""
+    UserSession.objects.filter(session_key=old_session_key).update(session_key=new_session_key)
+
+
 def password_changed(*, user: User, old_session_key: str | None, new_session_key: str) -> None:
     """After the password-change form saved the new password and gave the session a new key:
-    the session index follows the key (so deactivating the user still ends this session), and
-    the change is audited, in one transaction."""
+    the session index follows the key, the user's API tokens are revoked (a password changed
+    because it leaked must not leave tokens made with it working), and the change is audited,
+    in one transaction."""
     with transaction.atomic():
-        UserSession.objects.filter(session_key=old_session_key).update(session_key=new_session_key)
-        audit.record("praxis.auth.password.changed", obj=user)
+        session_rekeyed(old_session_key=old_session_key, new_session_key=new_session_key)
+        revoked = revoke_all_tokens(user)
+        audit.record("praxis.auth.password.changed", obj=user, details={"tokens_revoked": revoked})
 
 
 # --- API tokens ------------------------------------------------------------------------------
 
 TOKEN_PREFIX = "prx_"
+# "N days from now" computed by a form a moment before the service checks it is still N days.
+_EXPIRY_SLACK = timedelta(minutes=5)
 
 
 def hash_token(secret: str) -> str:
@@ -318,6 +363,8 @@ class IssuedToken:
 
 
 def api_token_create(*, user: User, name: str, expires_at: datetime | None = None) -> IssuedToken:
+    """A new token for the user, expiring at ``expires_at`` or, by default, at the longest
+    life allowed (PRAXIS_API_TOKEN_DAYS)."""
     name = name.strip()
     if not name:
         raise ServiceError("Name the token after where it will be used.")
@@ -325,8 +372,19 @@ def api_token_create(*, user: User, name: str, expires_at: datetime | None = Non
         raise ServiceError("Deactivated users cannot hold API tokens.")
     if not user.has_perm("core.use_api"):
         raise ServiceError(f"{user.email} has no role that may use the API.")
-    if expires_at is not None and expires_at <= timezone.now():
+    if mfa_required_for(user) and not mfa.has_confirmed_device(user):
+        # A token skips the code step, so it may only stand in for someone who has one.
+        raise ServiceError(
+            f"{user.email} must set up two-step sign-in before creating a token: "
+            "their role requires it."
+        )
+    latest = api_token_expiry()
+    if expires_at is None:
+        expires_at = latest
+    if expires_at <= timezone.now():
         raise ServiceError("The expiry must be in the future.")
+    if expires_at > latest + _EXPIRY_SLACK:
+        raise ServiceError(f"A token lasts at most {settings.PRAXIS_API_TOKEN_DAYS} days.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

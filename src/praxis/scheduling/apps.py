@@ -13,5 +13,6 @@ class SchedulingConfig(AppConfig):
 
         plugins.register(PLUGIN)
 
-        # periodic: the reminder job; merging: what a patient merge moves
-        from . import merging, periodic  # noqa: F401
+        # periodic: the reminder job; merging: what a patient merge moves; ical: the feeds a
+        # user's deactivation revokes
+        from . import ical, merging, periodic  # noqa: F401

@@ -7,6 +7,9 @@ provider and the visit type; the provider's feed names no patient at all ("Visit
 
 A feed URL holds a random token; only its SHA-256 is stored, so the URL is shown once when it is
 made. Making a new one revokes the provider's previous feeds; a revoked token is a 404.
+Deactivating a user revokes the feeds of their provider record and the feeds they made (they saw
+the address), and a provider whose user is deactivated serves no feed. The address is a secret
+in a path: Praxis's logs redact it (``LOG_REDACTED_PATHS`` in the settings).
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from praxis.core import audit
 from praxis.core import time as wallclock
+from praxis.core.models import User
+from praxis.core.services import revokes_on_deactivation
 
 from .models import Appointment, AppointmentType, Provider, ProviderFeedToken
 
@@ -148,10 +154,21 @@ def provider_for_token(token: str) -> Provider | None:
         ProviderFeedToken.objects.filter(
             token_hash=_hash(token), revoked_at__isnull=True, provider__is_active=True
         )
+        # A provider record may have no user (a locum); one whose user is deactivated is gone.
+        .filter(Q(provider__user__isnull=True) | Q(provider__user__is_active=True))
         .select_related("provider")
         .first()
     )
     return feed.provider if feed else None
+
+
+@revokes_on_deactivation
+def revoke_feeds_of(user: User) -> dict[str, int]:
+    """The deactivated user's own feeds and those they made: either way they know the address."""
+    revoked = ProviderFeedToken.objects.filter(
+        Q(provider__user=user) | Q(created_by=user), revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    return {"feeds_revoked": revoked}
 
 
 def feed_url(token: str) -> str:

@@ -12,7 +12,6 @@ from praxis.core import audit, selectors
 from praxis.core.access import AuthedRequest, practice_of, requires
 from praxis.core.exports import csv_response
 from praxis.core.forms import AuditFilterForm
-from praxis.core.time import zone_of
 
 AUDIT_PAGE_SIZE = 50
 CSV_COLUMNS = [
@@ -37,7 +36,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, practice=practice)
     events = selectors.audit_event_search(
         form.filters() if form.is_valid() else selectors.AuditFilters(),
-        zone=zone_of(practice),
+        practice=practice,
     )
     if request.GET and not form.is_valid():
         events = events.none()
@@ -85,7 +84,7 @@ def audit_export(request: AuthedRequest) -> HttpResponseBase:
             "filters": {k: str(v) for k, v in vars(filters).items() if v},
         },
     )
-    events = selectors.audit_event_search(filters, zone=zone_of(practice))
+    events = selectors.audit_event_search(filters, practice=practice)
     rows = (
         (
             e.id,

@@ -29,6 +29,7 @@ def mfa_verify(request: AuthedRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             mfa.forget_state(request)
+            _new_session_key(request)
             return redirect(safe_next(request))
         form.add_error("otp_token", "That code is not valid. Codes change every 30 seconds.")
     return render(
@@ -55,6 +56,7 @@ def mfa_enroll(request: AuthedRequest) -> HttpResponse:
             mfa.forget_pending_device(request)
             otp_login(request, enrolment.device)
             mfa.forget_state(request)
+            _new_session_key(request)
             return render(
                 request, "core/mfa_recovery_codes.html", {"codes": enrolment.recovery_codes}
             )
@@ -68,6 +70,16 @@ def mfa_enroll(request: AuthedRequest) -> HttpResponse:
             "required": mfa_required_for(user),
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _new_session_key(request: AuthedRequest) -> None:
+    """Past the second step the session is worth more than it was after the password alone:
+    give it a new key, so a key seen half-way (a shared computer, a leaked log) is worthless."""
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    services.session_rekeyed(
+        old_session_key=old_key, new_session_key=request.session.session_key or ""
     )
 
 

@@ -11,7 +11,8 @@ from praxis.core.service_support import ServiceError
 
 class Command(BaseCommand):
     help = (
-        "API tokens: `praxis token create EMAIL [--name N] [--days D]`, `list EMAIL`, `revoke ID`."
+        "API tokens: `praxis token create EMAIL [--name N] [--days D]` (D: at most "
+        "PRAXIS_API_TOKEN_DAYS, also the default), `list EMAIL`, `revoke ID`."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -38,12 +39,14 @@ class Command(BaseCommand):
                 raise CommandError(" ".join(exc.messages)) from exc
             self.stdout.write(issued.secret)
             self.stderr.write(
-                f"token {issued.token.pk} for {user.email}; it will not be shown again"
+                f"token {issued.token.pk} for {user.email}, expires "
+                f"{issued.token.expires_at:%Y-%m-%d %H:%M} UTC; it will not be shown again"
             )
         elif action == "list":
             for t in ApiToken.objects.filter(user=self._user(options["email"])):
                 state = "revoked" if t.revoked_at else ("expired" if not t.is_usable else "active")
-                self.stdout.write(f"{t.pk}\t{t.prefix}…\t{t.name}\t{state}")
+                until = f"expires {t.expires_at:%Y-%m-%d}"
+                self.stdout.write(f"{t.pk}\t{t.prefix}…\t{t.name}\t{until}\t{state}")
         else:
             token = ApiToken.objects.filter(pk=options["token_id"]).first()
             if token is None:

@@ -1,0 +1,65 @@
+"""The audit trail's page, CSV and API show the reviewer's own practice: what its people did,
+and what happened on the installation with nobody signed in; never what another practice's
+people did, even on an installation that (unusually) holds two practices."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from praxis.core import audit, services
+from praxis.core.roles import COMPLIANCE
+from praxis.core.testing.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trail(admin_ada, other_practice):  # type: ignore[no-untyped-def]
+    outsider = UserFactory(practice=other_practice, roles=[COMPLIANCE])
+    return {
+        "ours": audit.record("praxis.test.ours", actor=admin_ada, patient_id="p-ours"),
+        "theirs": audit.record("praxis.test.theirs", actor=outsider, patient_id="p-theirs"),
+        "nobody": audit.record("praxis.test.installation"),
+        "outsider": outsider,
+    }
+
+
+def test_the_page_shows_only_this_practices_trail(trail, client_for, compliance_cole):
+    response = client_for(compliance_cole).get(reverse("core:audit_list"))
+    shown = {event.id for event in response.context["page"]}
+    assert trail["ours"].id in shown and trail["nobody"].id in shown
+    assert trail["theirs"].id not in shown
+
+
+def test_filtering_by_another_practices_person_or_patient_finds_nothing(
+    trail, client_for, compliance_cole
+):
+    client = client_for(compliance_cole)
+    by_patient = client.get(reverse("core:audit_list"), {"patient_id": "p-theirs"})
+    assert list(by_patient.context["page"]) == []
+
+
+def test_the_export_holds_only_this_practices_trail(trail, client_for, compliance_cole):
+    response = client_for(compliance_cole).post(reverse("core:audit_export"), {})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    ids = {int(row["id"]) for row in rows}
+    assert trail["ours"].id in ids and trail["nobody"].id in ids
+    assert trail["theirs"].id not in ids
+
+
+def test_the_api_holds_only_this_practices_trail(trail, compliance_cole):
+    secret = services.api_token_create(user=compliance_cole, name="review").secret
+    headers = {"Authorization": f"Bearer {secret}"}
+    everything = Client().get("/api/v1/audit/events", {"limit": 1000}, headers=headers).json()
+    ids = {event["id"] for event in everything}
+    assert trail["ours"].id in ids and trail["nobody"].id in ids
+    assert trail["theirs"].id not in ids
+    by_actor = Client().get(
+        "/api/v1/audit/events", {"actor_id": trail["outsider"].pk}, headers=headers
+    )
+    assert by_actor.json() == []

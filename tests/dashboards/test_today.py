@@ -147,7 +147,15 @@ class TestTheRoomingQueue:
         room = location.rooms.get()
         visit(cast, "Ann Short", at(9, 30), Appointment.Status.ARRIVED, checked_in_at=at(9, 50))
         visit(cast, "Bob Long", at(9), Appointment.Status.ARRIVED, checked_in_at=at(9, 35))
-        visit(cast, "Cy Roomed", at(9), Appointment.Status.IN_ROOM, room=room, roomed_at=at(9, 40))
+        visit(
+            cast,
+            "Cy Roomed",
+            at(9),
+            Appointment.Status.IN_ROOM,
+            room=room,
+            roomed_at=at(9, 40),
+            provider=cast.lee,
+        )
         visit(cast, "Di Done", at(8), Appointment.Status.COMPLETED)
 
         queue = today.rooming_queue(cast.practice)

@@ -70,5 +70,6 @@ def test_my_work_names_the_patient_and_audits_that_it_did(practice, client_for, 
     html = client_for(frontdesk_fay).get(reverse("core:my_home")).content.decode()
 
     assert f"You registered Amélie Haddad (MRN {amelie.mrn})" in html
-    read = AuditEvent.objects.filter(pk__gt=before, details__what="recent activity").get()
+    read = AuditEvent.objects.filter(pk__gt=before, action="praxis.phi.read").get()
+    assert "recent activity" in read.details["what"]
     assert read.details["patient_ids"] == [amelie.pk]

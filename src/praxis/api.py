@@ -8,11 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from praxis import __version__
+from praxis.billing.api import router as billing_router
 from praxis.core.access import public
 from praxis.core.api import router as core_router
 from praxis.core.api_support import AUTH, install_error_handlers
 from praxis.patients.api import router as patients_router
 from praxis.scheduling.api import router as scheduling_router
+from praxis.staff.api import router as staff_router
 
 api = NinjaAPI(
     title="Praxis API",
@@ -27,6 +29,8 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/scheduling", scheduling_router)
 api.add_router("/patients", patients_router)
+api.add_router("/billing", billing_router)
+api.add_router("/staff", staff_router)
 
 
 def _json_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

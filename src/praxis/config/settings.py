@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "praxis.core",
     "praxis.patients",
     "praxis.scheduling",
+    "praxis.billing",
+    "praxis.staff",
     "praxis.dashboards",
 ]
 

@@ -26,5 +26,7 @@ urlpatterns = [
     path("home/", include("praxis.dashboards.urls")),
     path("patients/", include("praxis.patients.urls")),
     path("scheduling/", include("praxis.scheduling.urls")),
+    path("billing/", include("praxis.billing.urls")),
+    path("staff/", include("praxis.staff.urls")),
     path("api/v1/", api_urls()),
 ]

@@ -1,0 +1,7 @@
+"""What the billing app plugs in (``praxis.core.plugins``)."""
+
+from __future__ import annotations
+
+from praxis.core.plugins import AppPlugin
+
+PLUGIN = AppPlugin(app="billing")

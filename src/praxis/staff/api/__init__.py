@@ -1,0 +1,5 @@
+"""The staff API: one module per resource, each adding its operations to this router."""
+
+from ninja import Router
+
+router = Router(tags=["staff"])

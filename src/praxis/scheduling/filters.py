@@ -5,7 +5,7 @@ the same object and read the same selector through it, so the two cannot drift (
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,11 +21,14 @@ from .models import Appointment, WaitlistEntry
 WAITLIST_ROW = ("patient", "appointment_type", "provider", "location", "offered_by")
 
 
-def today_at(practice: Practice, location: Location | None = None) -> date:
-    """Today on the location's clock, else on the practice's: the default day of a calendar and
-    of a slot search. A clinic three time zones west of the practice still sees its own today
-    late in its evening, when the practice's clock has moved on."""
-    return timezone.now().astimezone(wallclock.zone_of(location or practice)).date()
+def today_at(
+    practice: Practice, location: Location | None = None, *, now: datetime | None = None
+) -> date:
+    """Today (or ``now``'s day) on the location's clock, else on the practice's: the default day
+    of a calendar, of a slot search and of the day's work on the home pages. A clinic three time
+    zones west of the practice still sees its own today late in its evening, when the
+    practice's clock has moved on."""
+    return (now or timezone.now()).astimezone(wallclock.zone_of(location or practice)).date()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from praxis.core.models import Practice, User
 from praxis.patients.selectors import patients_with_consent_form, patients_with_coverage_on
 
 from . import selectors, waitlist
+from .filters import today_at
 from .models import Appointment, Provider, WaitlistOpening
 from .rules import Status
 
@@ -32,10 +33,6 @@ NOT_CANCELLED = (
     Status.COMPLETED,
     Status.NO_SHOW,
 )
-
-
-def today_of(practice: Practice, now: datetime) -> date:
-    return now.astimezone(wallclock.zone(practice.time_zone)).date()
 
 
 @dataclass(frozen=True)
@@ -74,7 +71,7 @@ def desk_day(practice: Practice, *, now: datetime | None = None) -> DeskDay:
     """The front desk's day: six queries (visits, their holds, coverage, consent forms, the
     freed times still open today, the waitlist they fit)."""
     now = now or timezone.now()
-    day = today_of(practice, now)
+    day = today_at(practice, now=now)
     visits = list(
         selectors.appointments_for_day(practice=practice, day=day, statuses=NOT_CANCELLED)
     )
@@ -134,7 +131,7 @@ def rooming_queue(practice: Practice, *, now: datetime | None = None) -> Rooming
     now = now or timezone.now()
     visits = selectors.appointments_for_day(
         practice=practice,
-        day=today_of(practice, now),
+        day=today_at(practice, now=now),
         statuses=(Status.ARRIVED, Status.IN_ROOM),
     )
     arrived, in_room = [], []
@@ -173,7 +170,7 @@ def provider_day(provider: Provider, *, now: datetime | None = None) -> Provider
     """A provider's day and, at a glance, their week: two queries (the week's visits and
     their holds)."""
     practice = provider.practice
-    day = today_of(practice, now or timezone.now())
+    day = today_at(practice, now=now)
     week = list(
         selectors.appointments_for_week(
             practice=practice, day=day, providers=[provider], statuses=NOT_CANCELLED

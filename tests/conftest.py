@@ -133,3 +133,12 @@ def client_for() -> Callable[[User], BrowserClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def session_seen_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For query-count tests: the session records "last seen" at most every few seconds, which
+    adds a write to whichever request crosses the mark; a slow test must not count it."""
+    from praxis.core import middleware
+
+    monkeypatch.setattr(middleware, "_SEEN_RESOLUTION_S", 10**9)

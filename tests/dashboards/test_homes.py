@@ -185,12 +185,8 @@ class TestMyWork:
 
 
 @pytest.fixture(autouse=True)
-def _session_seen_once(monkeypatch):
-    """The session records "last seen" at most every few seconds, which adds a write to
-    whichever request crosses the mark; a slow test must not count it."""
-    from praxis.core import middleware
-
-    monkeypatch.setattr(middleware, "_SEEN_RESOLUTION_S", 10**9)
+def _session_seen_once(session_seen_once: None) -> None:
+    """Every test here counts queries."""
 
 
 HOMES = [

@@ -201,14 +201,7 @@ class TestAProvidersDay:
         assert "Rooming queue" not in biller and "front desk" not in biller
 
 
-@pytest.fixture
-def _session_seen_once(monkeypatch):  # type: ignore[no-untyped-def]
-    from praxis.core import middleware
-
-    monkeypatch.setattr(middleware, "_SEEN_RESOLUTION_S", 10**9)
-
-
-@pytest.mark.usefixtures("_session_seen_once")
+@pytest.mark.usefixtures("session_seen_once")
 @pytest.mark.parametrize("who", ["frontdesk_fay", "clinical_cleo", "dr_dana", "manager_max"])
 def test_my_work_costs_the_same_queries_on_a_busier_day(cast, request, client_for, who):
     from django.db import connection

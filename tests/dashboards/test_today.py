@@ -13,8 +13,7 @@ import pytest
 from django.urls import reverse
 
 from praxis.core.models import AuditEvent
-from praxis.patients.models import PatientDocument
-from praxis.patients.testing.factories import CoverageFactory, PatientFactory
+from praxis.patients.testing.factories import ConsentFormFactory, CoverageFactory, PatientFactory
 from praxis.scheduling import today
 from praxis.scheduling.models import Appointment, WaitlistEntry, WaitlistOpening
 from praxis.scheduling.testing import AppointmentTypeFactory, ProviderFactory
@@ -69,15 +68,7 @@ def _patient(cast, name):  # type: ignore[no-untyped-def]
 
 def covered_and_consented(patient) -> None:  # type: ignore[no-untyped-def]
     CoverageFactory(patient=patient)
-    PatientDocument.objects.create(
-        patient=patient,
-        kind=PatientDocument.Kind.CONSENT_FORM,
-        original_filename="consent.pdf",
-        stored_name=f"consent{patient.pk}",
-        content_type="application/pdf",
-        size=1,
-        sha256="0" * 64,
-    )
+    ConsentFormFactory(patient=patient)
 
 
 class TestTheFrontDeskDay:

@@ -4,15 +4,12 @@ the summary says how many visits are ready and what is missing most."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from praxis.core.testing.assertions import page_text
-from praxis.patients.models import PatientDocument
-from praxis.patients.testing.factories import CoverageFactory
+from praxis.patients.testing.factories import ConsentFormFactory, CoverageFactory
 from praxis.scheduling.readiness import readiness_rows, summarize
 from praxis.scheduling.selectors import next_business_day
 from praxis.scheduling.testing import AppointmentTypeFactory
@@ -21,7 +18,6 @@ from praxis.scheduling.visits import appointment_transition
 from .conftest import book, local, make_patient
 
 pytestmark = pytest.mark.django_db
-_names = itertools.count()
 
 
 def _all_set(patient) -> None:  # type: ignore[no-untyped-def]
@@ -29,15 +25,7 @@ def _all_set(patient) -> None:  # type: ignore[no-untyped-def]
     CoverageFactory(
         patient=patient, eligibility_status="active", eligibility_checked_at=timezone.now()
     )
-    PatientDocument.objects.create(
-        patient=patient,
-        kind=PatientDocument.Kind.CONSENT_FORM,
-        original_filename="consent.pdf",
-        stored_name=f"consent{next(_names)}",
-        content_type="application/pdf",
-        size=1,
-        sha256="0" * 64,
-    )
+    ConsentFormFactory(patient=patient)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.db import transaction
 from praxis.core.testing.factories import PracticeFactory
 
 from ..matching import search_name_for
-from ..models import Coverage, Patient, Payer
+from ..models import Coverage, Patient, PatientDocument, Payer
 from ..registration import next_mrn
 
 
@@ -63,3 +63,18 @@ class CoverageFactory(factory.django.DjangoModelFactory):
     payer = factory.SubFactory(PayerFactory, practice=factory.SelfAttribute("..patient.practice"))
     member_id = factory.Sequence(lambda n: f"M{n:08d}")
     effective_date = date(2024, 1, 1)
+
+
+class ConsentFormFactory(factory.django.DjangoModelFactory):
+    """A signed consent form on file (the record only: no file is stored)."""
+
+    class Meta:
+        model = PatientDocument
+
+    patient = factory.SubFactory(PatientFactory)
+    kind = PatientDocument.Kind.CONSENT_FORM
+    original_filename = "consent.pdf"
+    stored_name = factory.Sequence(lambda n: f"consent{n}")
+    content_type = "application/pdf"
+    size = 1
+    sha256 = "0" * 64

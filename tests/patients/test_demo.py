@@ -71,3 +71,20 @@ def test_seed_demo_registers_the_patients_once():
 
 def _desk(practice):  # type: ignore[no-untyped-def]
     return practice.users.get(email="frontdesk@riverbend.example")
+
+
+def test_most_demo_patients_signed_a_consent_form_at_registration(practice, frontdesk_fay):
+    from django.core.files.storage import default_storage
+
+    from praxis.patients.models import PatientDocument
+
+    seed_patients(practice, count=60)
+    forms = PatientDocument.objects.filter(
+        patient__practice=practice, kind=PatientDocument.Kind.CONSENT_FORM
+    )
+    assert 0.7 * 60 <= forms.count() < 60  # most, not all: the desk has some to chase
+    first = forms.first()
+    assert first is not None and first.uploaded_by == frontdesk_fay
+    with default_storage.open(first.storage_path) as stored:
+        content = stored.read()
+    assert content.startswith(b"%PDF-") and b"Consent to treat" in content

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from praxis.core.models import Practice, User
 
 from .coverages import coverage_add, coverage_record_eligibility
+from .documents import document_upload
 from .matching import fold
 from .models import Coverage, Patient, Payer
 from .payers import payer_create
@@ -242,6 +244,7 @@ def seed_patients(practice: Practice, count: int = 300) -> int:
     if Patient.objects.filter(practice=practice).exists():
         return 0
     rng = random.Random(SEED)
+    consents = random.Random(SEED + 1)  # its own draws: the people stay who they were
     payers = _ensure_payers(practice)
     desk = _first_with_role(practice, "Front Desk")
     biller = _first_with_role(practice, "Biller/Coder")
@@ -259,5 +262,45 @@ def seed_patients(practice: Practice, count: int = 300) -> int:
             practice=practice, values=values, registered_by=desk, confirm_duplicate=True
         )
         _coverages(rng, patient, payers, biller)
+        if consents.random() < CONSENT_SHARE:
+            _consent_form(patient, desk)
         registered += 1
     return registered
+
+
+# Most patients signed the practice's consent to treat when they registered; the front desk's
+# day and the ready-for-tomorrow board point at the others.
+CONSENT_SHARE = 0.85
+
+
+def _consent_form(patient: Patient, desk: User | None) -> None:
+    if desk is None:
+        return
+    upload = SimpleUploadedFile("consent-to-treat.pdf", _consent_pdf(), "application/pdf")
+    document_upload(patient=patient, kind="consent_form", upload=upload, uploaded_by=desk)
+
+
+def _consent_pdf() -> bytes:
+    """A one-page PDF that says what it stands for, with a correct cross-reference table."""
+    text = b"BT /F1 14 Tf 72 720 Td (Consent to treat - signed at registration (demo)) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

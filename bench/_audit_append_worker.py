@@ -37,7 +37,7 @@ def _sessions(user_id: int, n: int) -> list[str]:
 
 
 def _sealer(stop_file: Path) -> int:
-    from praxis.core.audit import seal_pending
+    from praxis.core.audit_chain import seal_pending
     from praxis.core.periodic import AUDIT_SEAL_EVERY
 
     sealed, runs, slowest = 0, 0, 0.0
@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "sealer":
         return _sealer(Path(argv[1]))
     if argv[0] == "check":
-        from praxis.core.audit import verify_chain
+        from praxis.core.audit_chain import verify_chain
         from praxis.core.models import AuditEvent
 
         report = verify_chain()

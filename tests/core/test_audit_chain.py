@@ -25,7 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from praxis.core import audit, audit_triggers, context
+from praxis.core import audit, audit_chain, audit_triggers, context
 from praxis.core.models import AuditEvent, AuditSeal
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -46,7 +46,7 @@ def a_day_at_the_front_desk(steps: int) -> list[AuditEvent]:
         )
         for step in range(steps)
     ]
-    audit.seal_pending()
+    audit_chain.seal_pending()
     return events
 
 
@@ -124,7 +124,7 @@ def test_events_are_sealed_in_order_each_chained_to_the_one_before_from_genesis(
     assert not AuditSeal.objects.exists(), "writers only insert events"
     assert events[0].hash == ""
 
-    assert audit.seal_pending() == 4
+    assert audit_chain.seal_pending() == 4
 
     seals = list(AuditSeal.objects.order_by("seq"))
     assert [s.seq for s in seals] == [1, 2, 3, 4]
@@ -134,8 +134,8 @@ def test_events_are_sealed_in_order_each_chained_to_the_one_before_from_genesis(
         s.hash == keyed_hash(s.event, prev_hash=s.prev_hash, sealed_at=s.sealed_at) for s in seals
     )
     assert AuditEvent.objects.get(pk=events[3].pk).hash == seals[3].hash
-    assert audit.seal_pending() == 0, "nothing is sealed twice"
-    report = audit.verify_chain()
+    assert audit_chain.seal_pending() == 0, "nothing is sealed twice"
+    report = audit_chain.verify_chain()
     assert report.ok
     assert report.problem is None
     assert report.checked == 4
@@ -153,7 +153,7 @@ def test_verify_seals_what_is_pending_before_it_walks(db):
     audit.record("praxis.phi.read", patient_id=7)
     audit.record("praxis.phi.read", patient_id=8)
 
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.ok
     assert report.sealed == 2
@@ -162,7 +162,7 @@ def test_verify_seals_what_is_pending_before_it_walks(db):
 
 
 def test_an_empty_trail_verifies(db):
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.ok
     assert report.checked == 0
@@ -187,7 +187,7 @@ def test_details_with_datetimes_decimals_and_ids_still_verify_after_a_reload(db)
             "note": "Zoë's co-pay — paid in full",
         },
     )
-    audit.seal_pending()
+    audit_chain.seal_pending()
 
     reloaded = AuditEvent.objects.get(pk=event.pk)
     # What was hashed is exactly what the JSON column gives back.
@@ -208,7 +208,7 @@ def test_details_with_datetimes_decimals_and_ids_still_verify_after_a_reload(db)
     assert reloaded.patient_id == "7"
     seal = seal_of(reloaded)
     assert keyed_hash(reloaded, prev_hash=seal.prev_hash, sealed_at=seal.sealed_at) == seal.hash
-    assert audit.verify_chain().ok
+    assert audit_chain.verify_chain().ok
 
 
 def test_who_and_where_are_taken_from_the_request_context(db, manager_max):
@@ -220,20 +220,20 @@ def test_who_and_where_are_taken_from_the_request_context(db, manager_max):
     assert reloaded.actor_email == "manager_max@example.org"
     assert reloaded.ip == "2001:db8::1"
     assert reloaded.request_id == "req-12345678"
-    assert audit.verify_chain().ok
+    assert audit_chain.verify_chain().ok
 
 
 def test_an_ipv4_client_seen_through_a_dual_stack_socket_still_verifies(db):
     with context.acting(ip="::ffff:10.0.0.1"):
         audit.record("praxis.auth.login.succeeded")
 
-    assert audit.verify_chain().ok
+    assert audit_chain.verify_chain().ok
 
 
 def test_large_floats_in_details_still_verify(db):
     audit.record("praxis.finance.report.run", details={"rows_scanned": 1e20})
 
-    assert audit.verify_chain().ok
+    assert audit_chain.verify_chain().ok
 
 
 # --- tampering with events ---------------------------------------------------------------------
@@ -247,7 +247,7 @@ def test_an_edited_row_is_reported_as_edited_at_that_row(db):
         behind_the_apps_back(
             "UPDATE core_auditevent SET patient_id = %s WHERE id = %s", ["999", victim.id]
         )
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "edited"
@@ -270,7 +270,7 @@ def test_an_edit_with_a_recomputed_seal_is_still_caught_at_the_next_row(db):
         behind_the_apps_back(
             "UPDATE core_auditseal SET hash = %s WHERE seq = %s", [forged_hash, seal.seq]
         )
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     # The row and its seal now agree; the next seal still names the original.
     assert not report.ok
@@ -284,7 +284,7 @@ def test_a_deleted_middle_row_is_reported_as_deleted_at_the_next_row(db):
     with audit_triggers_lifted():
         behind_the_apps_back("DELETE FROM core_auditseal WHERE event_id = %s", [trail[2].id])
         behind_the_apps_back("DELETE FROM core_auditevent WHERE id = %s", [trail[2].id])
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "deleted"
@@ -298,7 +298,7 @@ def test_a_deleted_first_row_is_reported_at_the_start(db):
     with audit_triggers_lifted():
         behind_the_apps_back("DELETE FROM core_auditseal WHERE event_id = %s", [trail[0].id])
         behind_the_apps_back("DELETE FROM core_auditevent WHERE id = %s", [trail[0].id])
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.problem.kind == "deleted"
     assert report.problem.event_id == trail[1].id
@@ -314,7 +314,7 @@ def test_two_swapped_rows_are_reported_as_reordered(db):
         renumber_event(second, parking)
         renumber_event(third, second)
         renumber_event(parking, third)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "reordered"
@@ -331,7 +331,7 @@ def test_a_row_renumbered_to_the_end_with_its_seal_is_caught_at_that_row(db):
         behind_the_apps_back(
             "UPDATE core_auditseal SET event_id = %s WHERE event_id = %s", [moved, trail[1].id]
         )
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "edited"  # the seal covers the id as well as the fields
@@ -348,7 +348,7 @@ def test_a_forged_row_slid_into_the_middle_is_reported_as_inserted(db):
         renumber_seal(slot, slot + 1)
     forged = forged_event(event_id=trail[-1].id + 1)
     forged_seal(seq=slot, event=forged, prev_hash=seal_of(trail[2]).hash)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "inserted"
@@ -365,7 +365,7 @@ def test_a_deleted_row_replaced_by_a_forgery_is_caught(db):
         behind_the_apps_back("DELETE FROM core_auditevent WHERE id = %s", [trail[2].id])
     forged = forged_event(event_id=trail[2].id)
     forged_seal(seq=seal.seq, event=forged, prev_hash=seal.prev_hash)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     # The forgery fits behind its predecessor; its successor still names the original.
     assert not report.ok
@@ -378,7 +378,7 @@ def test_a_forged_row_before_the_first_event_is_named_an_insertion(db):
 
     forged = forged_event(event_id=trail[0].id - 1)
     forged_seal(seq=0, event=forged, prev_hash=audit.GENESIS)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "inserted"
@@ -395,7 +395,7 @@ def test_an_edited_seal_hash_is_reported_at_its_event(db):
         behind_the_apps_back(
             "UPDATE core_auditseal SET hash = %s WHERE event_id = %s", ["f" * 64, trail[1].id]
         )
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.problem.kind == "edited"
     assert report.problem.event_id == trail[1].id
@@ -409,7 +409,7 @@ def test_a_backdated_seal_is_reported_as_edited(db):
             "UPDATE core_auditseal SET sealed_at = %s WHERE event_id = %s",
             [datetime(2026, 1, 1, tzinfo=NEW_YORK), trail[2].id],
         )
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.problem.kind == "edited"
     assert report.problem.event_id == trail[2].id
@@ -423,7 +423,7 @@ def test_a_seal_pointed_at_another_event_is_caught(db):
         behind_the_apps_back(
             "UPDATE core_auditseal SET event_id = %s WHERE event_id = %s", [spare.id, trail[1].id]
         )
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "edited"
@@ -435,7 +435,7 @@ def test_a_deleted_seal_is_caught_at_the_next_row_even_after_its_event_is_sealed
 
     with audit_triggers_lifted():
         behind_the_apps_back("DELETE FROM core_auditseal WHERE event_id = %s", [trail[1].id])
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.sealed == 1, "verify seals the orphaned event again, at the end"
     assert report.problem.kind == "deleted"
@@ -448,7 +448,7 @@ def test_a_seal_moved_to_the_end_is_reported_as_reordered(db):
 
     with audit_triggers_lifted():
         renumber_seal(seal_of(trail[1]).seq, last + 1)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.problem.kind == "reordered"
     assert report.problem.event_id == trail[2].id
@@ -495,7 +495,7 @@ def test_audit_verify_fails_and_names_the_row_on_a_broken_chain(db):
 
 def test_the_orm_cannot_update_an_event_or_a_seal(db):
     event = audit.record("praxis.phi.read", patient_id=7)
-    audit.seal_pending()
+    audit_chain.seal_pending()
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(patient_id="8")
@@ -503,7 +503,7 @@ def test_the_orm_cannot_update_an_event_or_a_seal(db):
         AuditSeal.objects.filter(event=event).update(hash="0" * 64)
 
     assert AuditEvent.objects.get(pk=event.pk).patient_id == "7"
-    assert audit.verify_chain().ok
+    assert audit_chain.verify_chain().ok
 
 
 def test_saving_a_changed_event_is_refused(db):
@@ -529,12 +529,12 @@ def test_the_orm_cannot_delete_events_or_seals(db):
 
     assert AuditEvent.objects.count() == 4
     assert AuditSeal.objects.count() == 3
-    assert audit.verify_chain().ok
+    assert audit_chain.verify_chain().ok
 
 
 def test_raw_sql_cannot_update_or_delete_either(db):
     event = audit.record("praxis.phi.read", patient_id=7)
-    audit.seal_pending()
+    audit_chain.seal_pending()
 
     for sql in (
         "UPDATE core_auditevent SET patient_id = '8'",
@@ -546,7 +546,7 @@ def test_raw_sql_cannot_update_or_delete_either(db):
             behind_the_apps_back(sql)
 
     assert AuditEvent.objects.filter(pk=event.pk, patient_id="7").exists()
-    assert audit.verify_chain().ok
+    assert audit_chain.verify_chain().ok
 
 
 @pytest.mark.django_db(transaction=True)
@@ -585,7 +585,7 @@ def test_looking_at_a_patient_records_a_phi_read_by_the_requests_user(db, frontd
         "what": "demographics",
         "section": "insurance",
     }
-    assert audit.verify_chain().ok
+    assert audit_chain.verify_chain().ok
 
 
 def test_a_phi_read_names_the_object_that_was_shown(db, frontdesk_fay, practice):

@@ -22,7 +22,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from praxis.config.env import env_keys
-from praxis.core import audit
+from praxis.core import audit, audit_chain, audit_checkpoints
 from praxis.core.daily import REGISTRY, run_due_jobs
 from praxis.core.models import AuditEvent, AuditSeal
 
@@ -40,7 +40,7 @@ def phi_reads(count: int) -> list[AuditEvent]:
         audit.record("praxis.phi.read", patient_id=100 + n, details={"what": "chart"})
         for n in range(count)
     ]
-    audit.seal_pending()
+    audit_chain.seal_pending()
     return events
 
 
@@ -108,10 +108,10 @@ def legacy_seals(events: list[AuditEvent]) -> None:
 def test_cutting_off_the_50_newest_events_is_reported_as_truncated(db):
     phi_reads(80)
     call_command("audit", "checkpoint", stdout=StringIO())
-    audit.seal_pending()  # the trail's note of the checkpoint, as the worker does within seconds
+    audit_chain.seal_pending()  # the trail's note of the checkpoint, as the worker seals it
 
     cut_off_newest(50)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "truncated"
@@ -129,7 +129,7 @@ def test_deleting_a_phi_read_in_the_middle_and_rechaining_without_the_key_is_cau
     victim = trail[40]
 
     remove_and_rechain(victim)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "edited"
@@ -143,7 +143,7 @@ def test_passing_the_rechained_seals_off_as_legacy_unkeyed_ones_is_caught(db):
     trail = phi_reads(100)
 
     remove_and_rechain(trail[40], as_legacy=True)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "rewritten"
@@ -153,12 +153,12 @@ def test_passing_the_rechained_seals_off_as_legacy_unkeyed_ones_is_caught(db):
 
 def test_rebuilding_the_whole_chain_as_unkeyed_legacy_seals_is_caught_by_the_checkpoint(db):
     trail = phi_reads(10)
-    audit.write_checkpoint()
+    audit_chain.write_checkpoint()
 
     # Every seal rebuilt without the key and passed off as made before the chain was keyed: the
     # chain alone cannot tell; the checkpoint can.
     remove_and_rechain(trail[0], as_legacy=True)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "rewritten"
@@ -189,7 +189,7 @@ def test_a_seal_moved_under_another_configured_key_id_no_longer_fits(db, setting
         behind_the_apps_back(
             "UPDATE core_auditseal SET key_id = 'other' WHERE event_id = %s", [trail[1].id]
         )
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.problem.kind == "edited"
     assert report.problem.event_id == trail[1].id
@@ -198,21 +198,21 @@ def test_a_seal_moved_under_another_configured_key_id_no_longer_fits(db, setting
 def test_a_rotated_key_still_verifies_the_seals_and_checkpoints_it_made(db, settings):
     settings.PRAXIS_AUDIT_KEY_ID, settings.PRAXIS_AUDIT_KEYS = "2026a", {"2026a": KEY_A}
     phi_reads(3)
-    audit.write_checkpoint()
+    audit_chain.write_checkpoint()
 
     # Rotation: the new key seals and signs, the old one is kept to verify.
     settings.PRAXIS_AUDIT_KEY_ID = "2026b"
     settings.PRAXIS_AUDIT_KEYS = {"2026a": KEY_A, "2026b": KEY_B}
     phi_reads(2)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.ok, report.problem
     assert report.checkpoint is not None and report.checkpoint.key_id == "2026a"
     key_ids = list(AuditSeal.objects.order_by("seq").values_list("key_id", flat=True))
     # 3 reads; then the note of the checkpoint, sealed with the 2 reads after the rotation
     assert key_ids == ["2026a"] * 3 + ["2026b"] * 3
-    assert audit.write_checkpoint().key_id == "2026b"
-    assert audit.verify_chain().ok
+    assert audit_chain.write_checkpoint().key_id == "2026b"
+    assert audit_chain.verify_chain().ok
 
 
 def test_without_the_retired_key_verify_says_which_key_is_missing(db, settings):
@@ -220,7 +220,7 @@ def test_without_the_retired_key_verify_says_which_key_is_missing(db, settings):
     trail = phi_reads(2)
     settings.PRAXIS_AUDIT_KEY_ID, settings.PRAXIS_AUDIT_KEYS = "2026b", {"2026b": KEY_B}
 
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.problem.kind == "unknown-key"
     assert report.problem.event_id == trail[0].id
@@ -285,7 +285,7 @@ def test_audit_checkpoint_appends_a_signed_line_and_notes_it_in_the_trail(db):
     assert len(lines) == 1
     assert lines[0].startswith("praxis-audit-checkpoint seq=3 head=")
     assert f"checkpoint written: {lines[0]}" in out.getvalue()
-    checkpoint = audit.Checkpoint.parse(lines[0])
+    checkpoint = audit_checkpoints.Checkpoint.parse(lines[0])
     assert checkpoint is not None
     assert checkpoint.head == AuditSeal.objects.get(seq=3).hash
     note = AuditEvent.objects.get(action=audit.CHECKPOINT_ACTION)
@@ -294,7 +294,7 @@ def test_audit_checkpoint_appends_a_signed_line_and_notes_it_in_the_trail(db):
 
 def test_verify_checks_against_the_checkpoint_and_says_how_much_is_not_yet_covered(db):
     phi_reads(3)
-    audit.write_checkpoint()
+    audit_chain.write_checkpoint()
     phi_reads(2)
 
     out, err = verify_command()
@@ -316,10 +316,10 @@ def test_verify_without_any_checkpoint_passes_with_a_warning(db):
 
 def test_a_missing_checkpoint_file_is_reported_when_the_trail_records_checkpoints(db):
     phi_reads(3)
-    audit.write_checkpoint()
+    audit_chain.write_checkpoint()
     checkpoint_file().unlink()
 
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.problem.kind == "checkpoint"
     assert f"the checkpoint file {checkpoint_file()} is missing" in report.problem.message
@@ -330,13 +330,13 @@ def test_a_missing_checkpoint_file_is_reported_when_the_trail_records_checkpoint
 
 def test_a_checkpoint_file_cut_short_is_reported(db):
     phi_reads(2)
-    audit.write_checkpoint()
+    audit_chain.write_checkpoint()
     phi_reads(1)
-    audit.write_checkpoint()
+    audit_chain.write_checkpoint()
     first_line = checkpoint_file().read_text().splitlines()[0]
     checkpoint_file().write_text(first_line + "\n")
 
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.problem.kind == "checkpoint"
     assert "lacks 1 checkpoint(s) that the trail records (the last at seal 4" in (
@@ -346,11 +346,11 @@ def test_a_checkpoint_file_cut_short_is_reported(db):
 
 def test_an_edited_checkpoint_line_is_reported(db):
     phi_reads(5)
-    audit.write_checkpoint()
+    audit_chain.write_checkpoint()
     line = checkpoint_file().read_text()
     checkpoint_file().write_text(line.replace("seq=5 ", "seq=2 "))
 
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.problem.kind == "checkpoint"
     assert "line 1 of" in report.problem.message
@@ -364,8 +364,8 @@ def test_a_checkpoint_is_refused_for_a_broken_chain(db):
             "UPDATE core_auditevent SET patient_id = '999' WHERE id = %s", [trail[1].id]
         )
 
-    with pytest.raises(audit.ChainBroken):
-        audit.write_checkpoint()
+    with pytest.raises(audit_chain.ChainBroken):
+        audit_chain.write_checkpoint()
     with pytest.raises(CommandError, match=r"BROKEN.*edited"):
         call_command("audit", "checkpoint", stdout=StringIO())
 
@@ -409,7 +409,7 @@ def test_legacy_seals_verify_and_the_keyed_chain_goes_on_from_them(db):
     legacy_seals(old)
 
     phi_reads(2)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.ok, report.problem
     assert report.legacy == 3
@@ -430,10 +430,12 @@ def test_legacy_seals_not_yet_covered_by_a_checkpoint_are_warned_about(db):
     old = [audit.record("praxis.phi.read", patient_id=7) for _ in range(2)]
     legacy_seals(old)
     checkpoint_file().write_text(
-        audit.Checkpoint.sign(seq=1, head=AuditSeal.objects.get(seq=1).hash, at=timezone.now()).line
+        audit_checkpoints.Checkpoint.sign(
+            seq=1, head=AuditSeal.objects.get(seq=1).hash, at=timezone.now()
+        ).line
     )
 
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.ok
     assert report.warnings == (
@@ -448,7 +450,7 @@ def test_a_rewritten_legacy_part_is_caught_by_the_first_keyed_seal(db):
     phi_reads(2)
 
     remove_and_rechain(old[1])  # rechains the legacy seals and the keyed ones after them
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "edited"  # the first keyed seal does not fit without the key
@@ -458,13 +460,15 @@ def test_a_legacy_chain_rewritten_whole_is_caught_by_the_checkpoint(db):
     old = [audit.record("praxis.phi.read", patient_id=7, details={"n": n}) for n in range(6)]
     legacy_seals(old)
     checkpoint_file().write_text(
-        audit.Checkpoint.sign(seq=6, head=AuditSeal.objects.get(seq=6).hash, at=timezone.now()).line
+        audit_checkpoints.Checkpoint.sign(
+            seq=6, head=AuditSeal.objects.get(seq=6).hash, at=timezone.now()
+        ).line
     )
 
     remove_and_rechain(old[2])
     # Unkeyed and consistent: only the checkpoint knows seal 5 was something else.
     phi_reads(1)  # seal 6 again, now keyed
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert not report.ok
     assert report.problem.kind == "rewritten"
@@ -497,7 +501,7 @@ def test_migration_0005_keeps_existing_seals_as_legacy_and_the_tables_append_onl
 
     assert AuditSeal.objects.get(seq=1).key_id == ""
     phi_reads(1)
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
     assert report.ok, report.problem
     assert report.legacy == 1
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from praxis.core import audit, context
+from praxis.core import audit, audit_chain, context
 from praxis.core.exports import csv_safe
 from praxis.core.models import AuditEvent
 from praxis.core.testing.personas import sign_in
@@ -279,7 +279,7 @@ def test_the_export_is_itself_audited(client_for, compliance_cole):
     assert exported.details == {
         "filters": {"action": "praxis.phi", "date_from": "2026-06-01"},
     }
-    assert audit.verify_chain().ok
+    assert audit_chain.verify_chain().ok
 
 
 def test_the_export_lists_its_own_audit_event(client_for, compliance_cole):

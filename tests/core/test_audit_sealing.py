@@ -15,7 +15,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from praxis.core import audit, periodic
+from praxis.core import audit, audit_chain, periodic
 from praxis.core.models import AuditEvent, AuditSeal
 
 NO_GRACE = timedelta(0)  # every run counts: a test cannot wait an hour between runs
@@ -45,7 +45,7 @@ def seq_of(event: AuditEvent) -> int:
 
 def the_chain_is_whole() -> None:
     """Every event sealed exactly once, seqs 1..n without a gap, and the walk finds nothing."""
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
     assert report.ok, report.problem
     seals = list(AuditSeal.objects.order_by("seq").values_list("seq", "event_id"))
     assert [seq for seq, _ in seals] == list(range(1, len(seals) + 1))
@@ -109,14 +109,14 @@ def test_concurrent_writers_and_a_sealer_produce_a_chain_that_verifies():
     def the_worker() -> None:
         start_together.wait(timeout=30)
         while not writers_done.is_set():
-            audit.seal_pending()
+            audit_chain.seal_pending()
 
     def writers() -> None:
         in_threads(*(front_desk_terminal(n) for n in range(WRITERS)))
         writers_done.set()
 
     in_threads(writers, the_worker)
-    audit.seal_pending()
+    audit_chain.seal_pending()
 
     the_chain_is_whole()
     assert AuditEvent.objects.count() == WRITERS * EVENTS_EACH
@@ -135,7 +135,9 @@ def test_two_sealers_at_once_never_seal_an_event_twice():
     def sealer() -> None:
         start_together.wait(timeout=30)
         for _ in range(3):
-            sealed.append(audit.seal_pending(batch=7))  # small batches: many turns to interleave
+            sealed.append(
+                audit_chain.seal_pending(batch=7)
+            )  # small batches: many turns to interleave
 
     def writer() -> None:
         start_together.wait(timeout=30)
@@ -143,7 +145,7 @@ def test_two_sealers_at_once_never_seal_an_event_twice():
             honest_event(n=100 + n)
 
     in_threads(sealer, sealer, sealer, writer)
-    sealed.append(audit.seal_pending())
+    sealed.append(audit_chain.seal_pending())
 
     assert sum(sealed) == AuditEvent.objects.count() == 80
     the_chain_is_whole()
@@ -170,11 +172,11 @@ def test_a_lower_id_that_commits_after_a_higher_one_was_sealed_is_sealed_not_ski
     quick = audit.record("praxis.phi.read", patient_id=7)  # a higher id, committed at once
     assert quick.id > slow[0].id
 
-    assert audit.seal_pending() == 1  # only what is committed
+    assert audit_chain.seal_pending() == 1  # only what is committed
     assert not AuditSeal.objects.filter(event_id=slow[0].id).exists()
     may_commit.set()
     thread.join(timeout=60)
-    assert audit.seal_pending() == 1
+    assert audit_chain.seal_pending() == 1
 
     assert seq_of(slow[0]) == seq_of(quick) + 1
     the_chain_is_whole()
@@ -183,10 +185,10 @@ def test_a_lower_id_that_commits_after_a_higher_one_was_sealed_is_sealed_not_ski
 def test_an_event_that_turns_up_below_sealed_ids_is_sealed_next_in_line(db):
     # What PostgreSQL does when a lower id commits late, on both databases.
     first, third = honest_event(1000), honest_event(1002)
-    assert audit.seal_pending() == 2
+    assert audit_chain.seal_pending() == 2
     late = honest_event(1001)
 
-    assert audit.seal_pending() == 1
+    assert audit_chain.seal_pending() == 1
 
     assert [seq_of(first), seq_of(third), seq_of(late)] == [1, 2, 3]
     the_chain_is_whole()
@@ -210,12 +212,12 @@ def test_a_writer_holding_its_transaction_open_does_not_hold_up_the_others():
     assert recorded.wait(timeout=30)
     for n in range(20):
         audit.record("praxis.phi.read", patient_id=n)
-    audit.seal_pending()
+    audit_chain.seal_pending()
     reads_done.set()
     thread.join(timeout=60)
 
     assert waited == [True], "the reads had to wait for the import to commit"
-    audit.seal_pending()
+    audit_chain.seal_pending()
     the_chain_is_whole()
 
 
@@ -225,7 +227,7 @@ def test_a_rolled_back_write_leaves_no_event_and_the_chain_whole(db):
         audit.record("praxis.patients.patient.updated", patient_id=7)
         raise RuntimeError("the update failed after its event was recorded")
 
-    assert audit.seal_pending() == 1
+    assert audit_chain.seal_pending() == 1
     the_chain_is_whole()
 
 
@@ -235,10 +237,10 @@ def test_a_rolled_back_write_leaves_no_event_and_the_chain_whole(db):
 def test_an_event_slid_in_below_a_trail_sealed_long_before_is_not_sealed_and_is_reported(db):
     this_morning = datetime.now(UTC) - timedelta(hours=3)
     trail = [honest_event(occurred_at=this_morning + timedelta(minutes=m)) for m in range(3)]
-    audit.seal_pending()
+    audit_chain.seal_pending()
     forged = honest_event(trail[0].id - 1)  # an intruder's row before the first event
 
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.sealed == 0, "no sealer chains it"
     assert not report.ok
@@ -252,14 +254,14 @@ def test_an_event_sealed_long_after_a_higher_id_is_reported_as_inserted(db):
     # Three runs of the worker; 1001 committed late, after 1010 was sealed: honest.
     for event_id in (1010, 1001, 1020):
         honest_event(event_id)
-        audit.seal_pending()
+        audit_chain.seal_pending()
     slid_in = honest_event(1005)
-    audit.seal_pending()  # recent ids are still open to late commits: the sealer takes it
+    audit_chain.seal_pending()  # recent ids are still open to late commits: the sealer takes it
 
     # Within the grace (an hour by default) 1005 may be a late commit too...
-    assert audit.verify_chain().ok
+    assert audit_chain.verify_chain().ok
     # ...but not once 1010 has been sealed for longer than the grace, two runs before it.
-    report = audit.verify_chain(grace=NO_GRACE)
+    report = audit_chain.verify_chain(grace=NO_GRACE)
 
     assert report.problem.kind == "inserted"
     assert report.problem.event_id == slid_in.id
@@ -270,9 +272,9 @@ def test_an_event_sealed_long_after_a_higher_id_is_reported_as_inserted(db):
 def test_when_the_sealer_cannot_run_verify_reports_events_waiting_longer_than_the_grace(
     db, monkeypatch
 ):
-    monkeypatch.setattr(audit, "seal_pending", lambda **kwargs: 0)
+    monkeypatch.setattr(audit_chain, "seal_pending", lambda **kwargs: 0)
     honest_event()
-    assert audit.verify_chain().ok, "an event recorded moments ago may still be waiting"
+    assert audit_chain.verify_chain().ok, "an event recorded moments ago may still be waiting"
     waiting = AuditEvent(
         occurred_at=datetime.now(UTC) - audit.SEAL_GRACE - timedelta(minutes=1),
         action="praxis.phi.read",
@@ -280,7 +282,7 @@ def test_when_the_sealer_cannot_run_verify_reports_events_waiting_longer_than_th
     )
     waiting.save(force_insert=True)
 
-    report = audit.verify_chain()
+    report = audit_chain.verify_chain()
 
     assert report.problem.kind == "unsealed"
     assert report.problem.event_id == waiting.id

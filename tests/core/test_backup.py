@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from praxis.core import audit, backup
+from praxis.core import audit, audit_chain, backup
 from praxis.core.backup import BackupError, backup_create, restore_archive
 from praxis.scheduling.booking import appointment_book
 from praxis.scheduling.models import Appointment, AppointmentResource
@@ -64,7 +64,7 @@ class FrontDesk(threading.Thread):
         )
         self.booked += 1
         if self.booked % 5 == 0:
-            audit.seal_pending()
+            audit_chain.seal_pending()
 
     def run(self) -> None:
         try:

@@ -14,7 +14,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from praxis.core import audit, audit_triggers
+from praxis.core import audit, audit_chain, audit_triggers
 from praxis.core.daily import REGISTRY, DailyJob, run_due_jobs
 from praxis.core.models import DailyJobRun, UserSession
 
@@ -222,7 +222,7 @@ def test_the_nightly_audit_check_reports_an_intact_chain(db):
 
 def test_the_nightly_audit_check_tells_the_administrators_about_a_broken_chain(db, admin_ada):
     events = [audit.record("praxis.phi.read", patient_id=7) for _ in range(3)]
-    audit.seal_pending()  # as the worker does within seconds
+    audit_chain.seal_pending()  # as the worker does within seconds
     audit_triggers.remove(connection)
     try:
         with connection.cursor() as cursor:

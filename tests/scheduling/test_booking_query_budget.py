@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from praxis.core.audit import verify_chain
+from praxis.core.audit_chain import verify_chain
 from praxis.core.models import AuditEvent
 from praxis.core.services import api_token_create
 from praxis.scheduling.models import Appointment

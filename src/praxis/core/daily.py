@@ -96,7 +96,7 @@ def _verify_audit_chain() -> dict[str, Any]:
     """Verify the chain; if it holds, write a checkpoint of its head and e-mail it to the
     Administrators, so a copy lives where someone with the database and the server cannot
     reach it."""
-    from .audit import verify_chain, write_checkpoint
+    from .audit_chain import verify_chain, write_checkpoint
     from .tasks import email_administrators
 
     report = verify_chain()

@@ -268,8 +268,8 @@ class AuditEvent(models.Model):
 class AuditSeal(models.Model):
     """One link of the audit hash chain: event ``event`` is number ``seq`` of the chain.
 
-    Written only by the sealer (``praxis.core.audit.seal_pending``), one at a time, in the order
-    it found events committed; ``hash`` is HMAC-SHA256, under the audit key named ``key_id``,
+    Written only by the sealer (``praxis.core.audit_chain.seal_pending``), one at a time, in the
+    order it found events committed; ``hash`` is HMAC-SHA256, under the audit key named ``key_id``,
     over ``prev_hash`` (the seal before), the event's id and fields, ``sealed_at`` and the key id.
     Seals made before the chain was keyed have no key id and an unkeyed SHA-256. Insert-only,
     like the events.

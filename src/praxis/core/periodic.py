@@ -59,6 +59,6 @@ AUDIT_SEAL_EVERY = timedelta(seconds=5)
 @periodic_job("audit_seal", every=lambda: AUDIT_SEAL_EVERY)
 def _seal_audit_trail() -> dict[str, Any]:
     # Several workers may run this at once: sealers take turns on their own lock.
-    from .audit import seal_pending
+    from .audit_chain import seal_pending
 
     return {"sealed": seal_pending()}

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from praxis.core.audit import ChainReport, seal_pending, verify_chain, write_checkpoint
+from praxis.core.audit_chain import ChainReport, seal_pending, verify_chain, write_checkpoint
 
 
 class Command(BaseCommand):

@@ -238,3 +238,89 @@ def test_a_restore_that_fails_half_way_leaves_no_files_behind(
 
     assert list(new.glob("files*")) == []
     assert not (new / "praxis.sqlite3").exists()
+
+
+# --- the audit checkpoints travel with the chain they vouch for ---------------------------------
+
+
+def test_the_archive_carries_the_checkpoints_of_its_chain_and_not_later_ones(
+    practice, tmp_path, settings
+):
+    from praxis.core.audit_checkpoints import Checkpoint
+    from praxis.core.models import AuditSeal
+
+    audit.record("praxis.core.practice.updated", obj=practice)
+    written = audit_chain.write_checkpoint()
+    audit_chain.seal_pending()
+    head = AuditSeal.objects.order_by("-seq").first()
+    assert head is not None
+    # A checkpoint of seals the snapshot will not hold (written while a backup runs).
+    later = Checkpoint.sign(seq=head.seq + 5, head="f" * 64, at=head.sealed_at)
+    checkpoint_file = Path(settings.PRAXIS_AUDIT_CHECKPOINT_FILE)
+    with checkpoint_file.open("a") as file:
+        file.write(later.line + "\n")
+
+    made = backup_create(out_dir=tmp_path / "backups")
+
+    assert "audit-checkpoints.txt" in made.manifest["members"]
+    with tarfile.open(made.path) as tar:
+        archived = tar.extractfile("audit-checkpoints.txt").read().decode()  # type: ignore[union-attr]
+    assert archived == written.line + "\n"
+
+
+def test_a_restore_puts_the_checkpoints_back_and_verify_checks_against_them(
+    practice, tmp_path, settings
+):
+    audit.record("praxis.core.practice.updated", obj=practice)
+    written = audit_chain.write_checkpoint()
+    made = backup_create(out_dir=tmp_path / "backups")
+
+    with fresh_database(tmp_path / "restored") as (_, url):
+        env = praxis_env(database_url=url, data_dir=tmp_path / "restored")
+        restored = praxis("restore", str(made.path), env=env)
+        assert restored.returncode == 0, restored.stderr
+        assert "audit chain intact" in restored.stdout
+        assert f"matches the checkpoint of {written.when} (seal {written.seq}" in restored.stdout
+        restored_file = tmp_path / "restored" / "audit-checkpoints.txt"
+        assert restored_file.read_text() == written.line + "\n"
+
+
+def test_restore_refuses_a_data_folder_with_another_trails_checkpoints(archive, tmp_path, settings):
+    settings.PRAXIS_AUDIT_CHECKPOINT_FILE = tmp_path / "other" / "audit-checkpoints.txt"
+    settings.PRAXIS_AUDIT_CHECKPOINT_FILE.parent.mkdir()
+    settings.PRAXIS_AUDIT_CHECKPOINT_FILE.write_text("praxis-audit-checkpoint seq=1 …\n")
+    new = tmp_path / "new"
+
+    with fresh_database(new) as (database, _):
+        with pytest.raises(BackupError, match=r"checkpoint file .* is not empty"):
+            restore_archive(archive, database=database, files_dir=new / "files")
+        tables = backup._database_tables(database, connection.vendor)
+    assert tables == []  # nothing was written
+
+
+def test_an_archive_from_an_older_version_is_restored_and_brought_up_to_date(tmp_path):
+    """A practice restores last month's backup after an upgrade: the archive's schema is older
+    than the code's, so restore applies the migrations it lacks, then verifies the chain."""
+    with fresh_database(tmp_path / "old") as (_, old_url):
+        old = praxis_env(database_url=old_url, data_dir=tmp_path / "old")
+        assert praxis("migrate", "--no-input", env=old).returncode == 0
+        rolled_back = praxis("migrate", "scheduling", "0004_waitlist_offered", env=old)
+        assert rolled_back.returncode == 0, rolled_back.stderr
+        made = praxis("backup", "--out", str(tmp_path / "backups"), env=old)
+        assert made.returncode == 0, made.stderr
+    (archive,) = (tmp_path / "backups").glob("praxis-backup-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+    assert manifest["migration_heads"]["scheduling"] == "0004_waitlist_offered"
+
+    with fresh_database(tmp_path / "new") as (database, url):
+        new = praxis_env(database_url=url, data_dir=tmp_path / "new")
+        restored = praxis("restore", str(archive), env=new)
+        assert restored.returncode == 0, restored.stderr
+        assert "predates this version: applying its migrations" in restored.stdout
+        assert "audit chain intact" in restored.stdout
+        applied = query(
+            database,
+            "SELECT name FROM django_migrations WHERE app = 'scheduling' ORDER BY id DESC",
+        )
+    assert applied[0] == ("0005_reminder_claim_takeover",)

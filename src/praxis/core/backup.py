@@ -13,10 +13,11 @@ that name them commit and are never changed in place, so every file the snapshot
 in the archive (a file uploaded during the backup may be there too, unreferenced and harmless).
 
 The archive (``praxis-backup-<UTC time>.tar.gz``, written under a temporary name and renamed
-when complete) holds ``database.sqlite3`` or ``database.pgdump``, ``files/...`` and, last,
-``manifest.json``: the SHA-256 of every member, the Praxis version, the applied migrations, the
-audit chain's head and the row count of every table. A ``.sha256`` file beside it checks the
-archive as a whole (``sha256sum -c``).
+when complete) holds ``database.sqlite3`` or ``database.pgdump``, ``files/...``,
+``audit-checkpoints.txt`` (the signed checkpoints of the audit chain up to the snapshot's head,
+when the installation has any) and, last, ``manifest.json``: the SHA-256 of every member, the
+Praxis version, the applied migrations, the audit chain's head and the row count of every table.
+A ``.sha256`` file beside it checks the archive as a whole (``sha256sum -c``).
 
 ``restore_archive`` writes only into an empty installation (a database with no tables, a files
 folder with no files), and only after every member matched its checksum: a corrupt archive
@@ -30,6 +31,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -53,6 +55,8 @@ from .models import AuditEvent, AuditSeal
 FORMAT = 1
 MANIFEST = "manifest.json"
 FILES_PREFIX = "files/"
+CHECKPOINTS_MEMBER = "audit-checkpoints.txt"
+_CHECKPOINT_SEQ = re.compile(r"^praxis-audit-checkpoint seq=(\d{1,18}) ")
 DB_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 CHUNK = 1 << 20
 
@@ -265,6 +269,9 @@ def _write_archive(
                 if path.is_file() and not path.is_symlink():
                     name = FILES_PREFIX + path.relative_to(root).as_posix()
                     members[name] = _add(tar, path, name)
+            checkpoints = _checkpoints_up_to(facts["audit"]["head_seq"], Path(staging))
+            if checkpoints is not None:
+                members[CHECKPOINTS_MEMBER] = _add(tar, checkpoints, CHECKPOINTS_MEMBER)
             manifest = {
                 "format": FORMAT,
                 "created_at": stamp,
@@ -279,6 +286,23 @@ def _write_archive(
             info.mtime = int(datetime.now(UTC).timestamp())
             tar.addfile(info, io.BytesIO(body))
     return manifest
+
+
+def _checkpoints_up_to(head_seq: int, staging: Path) -> Path | None:
+    """A copy of the checkpoint file without the lines that vouch for seals beyond the snapshot
+    (a checkpoint written while the backup ran): restored with the database, each line must
+    find its seal, or verify would report the chain truncated. None when there is no file."""
+    source = Path(settings.PRAXIS_AUDIT_CHECKPOINT_FILE)
+    if not source.is_file():
+        return None
+    kept = []
+    for line in source.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = _CHECKPOINT_SEQ.search(line)
+        if match is None or int(match[1]) <= head_seq:
+            kept.append(line + "\n")
+    copy = staging / CHECKPOINTS_MEMBER
+    copy.write_text("".join(kept), encoding="utf-8")
+    return copy
 
 
 # --- restoring -----------------------------------------------------------------------------------
@@ -367,6 +391,13 @@ def _refuse_unless_empty(database: Mapping[str, Any], vendor: str, files_dir: Pa
             "tables). Restore goes into an empty installation only: point PRAXIS_DATABASE_URL "
             "at a new database (PostgreSQL: createdb; SQLite: a path that does not exist yet)."
         )
+    checkpoints = Path(settings.PRAXIS_AUDIT_CHECKPOINT_FILE)
+    if checkpoints.is_file() and checkpoints.stat().st_size > 0:
+        raise BackupError(
+            f"refusing to restore: the audit checkpoint file {checkpoints} is not empty: it "
+            "belongs to another installation's audit trail. Restore goes into an empty "
+            "installation only: point PRAXIS_DATA_DIR at a new folder."
+        )
     if files_dir.exists() and any(p.is_file() for p in files_dir.rglob("*")):
         raise BackupError(
             f"refusing to restore: the files folder {files_dir} already holds files. Restore goes "
@@ -423,6 +454,15 @@ def restore_archive(
         if files_dir.exists():
             shutil.rmtree(files_dir)  # holds no files: checked above
         staging_files.rename(files_dir)
+    if CHECKPOINTS_MEMBER in manifest["members"]:
+        # The checkpoints that vouch for the restored chain, where `audit verify` reads them.
+        with tarfile.open(archive, mode="r:gz") as tar:
+            _extract(
+                tar,
+                CHECKPOINTS_MEMBER,
+                manifest["members"][CHECKPOINTS_MEMBER]["sha256"],
+                Path(settings.PRAXIS_AUDIT_CHECKPOINT_FILE),
+            )
     return manifest
 
 

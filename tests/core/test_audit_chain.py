@@ -256,6 +256,22 @@ def test_an_edited_row_is_reported_as_edited_at_that_row(db):
     assert report.head_hash == seal_of(trail[1]).hash  # the last hash that could be trusted
 
 
+def test_moving_an_event_to_another_practice_is_an_edit(db, admin_ada, other_practice):
+    trail = [audit.record("praxis.test.ours", actor=admin_ada) for _ in range(3)]
+    audit_chain.seal_pending()
+    assert trail[1].practice_id == admin_ada.practice_id
+
+    with audit_triggers_lifted():
+        behind_the_apps_back(
+            "UPDATE core_auditevent SET practice_id = %s WHERE id = %s",
+            [other_practice.pk, trail[1].id],
+        )
+    report = audit_chain.verify_chain()
+
+    assert report.problem.kind == "edited"
+    assert report.problem.event_id == trail[1].id
+
+
 def test_an_edit_with_a_recomputed_seal_is_still_caught_at_the_next_row(db):
     trail = a_day_at_the_front_desk(5)
     victim = AuditEvent.objects.get(pk=trail[2].pk)

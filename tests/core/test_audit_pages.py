@@ -257,6 +257,7 @@ def test_formula_cells_are_defused_in_the_export(client_for, compliance_cole):
             object_type="patients.patient",
             object_id=payload,
             patient_id=payload,
+            practice_id=compliance_cole.practice_id,  # the worker's import, for this practice
         )
     with context.acting(request_id="=HYPERLINK(1)"):
         audit.record("praxis.patients.patient.imported", object_id="plain-42")

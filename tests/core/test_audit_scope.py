@@ -10,6 +10,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from praxis.core import audit, services
 from praxis.core.roles import COMPLIANCE
@@ -63,3 +64,45 @@ def test_the_api_holds_only_this_practices_trail(trail, compliance_cole):
         "/api/v1/audit/events", {"actor_id": trail["outsider"].pk}, headers=headers
     )
     assert by_actor.json() == []
+
+
+def _shown_to(client_for, reviewer):  # type: ignore[no-untyped-def]
+    response = client_for(reviewer).get(reverse("core:audit_list"))
+    return {event.id for event in response.context["page"]}
+
+
+def test_what_happened_to_another_practices_records_with_nobody_signed_in_stays_theirs(
+    client_for, compliance_cole, other_practice
+):
+    # A reminder the worker sent for the other practice's visit: no actor, their patient.
+    from praxis.patients.testing.factories import PatientFactory
+    from praxis.scheduling.testing import AppointmentFactory
+
+    their_visit = AppointmentFactory(
+        practice=other_practice,
+        patient=PatientFactory(practice=other_practice),
+        start=timezone.now(),
+    )
+    reminder = audit.record(
+        "praxis.scheduling.reminder.sent", obj=their_visit, patient_id=their_visit.patient_id
+    )
+    assert reminder.actor is None and reminder.practice_id == other_practice.pk
+    assert reminder.id not in _shown_to(client_for, compliance_cole)
+
+
+def test_a_failed_sign_in_is_in_the_trail_of_the_practice_whose_account_it_tried(
+    client, client_for, compliance_cole, admin_ada, other_practice
+):
+    theirs = UserFactory(practice=other_practice, email="them@elsewhere.example")
+    for typed in ("Them@Elsewhere.example ", admin_ada.email, "nobody@nowhere.example"):
+        client.post(reverse("core:login"), {"username": typed, "password": "wrong-password-1"})
+    failed = {
+        event.details["email"].strip().lower(): event
+        for event in audit.AuditEvent.objects.filter(action="praxis.auth.login.failed")
+    }
+    assert failed[theirs.email].practice_id == other_practice.pk
+    assert failed[admin_ada.email].practice_id == admin_ada.practice_id
+    assert failed["nobody@nowhere.example"].practice_id is None
+    shown = _shown_to(client_for, compliance_cole)
+    assert failed[theirs.email].id not in shown
+    assert failed[admin_ada.email].id in shown and failed["nobody@nowhere.example"].id in shown

@@ -24,7 +24,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from . import context
-from .models import AuditEvent
+from .models import AuditEvent, Practice
 
 GENESIS = "0" * 64
 LEGACY = ""  # the key id of seals made before the chain was keyed: plain, unkeyed SHA-256
@@ -89,7 +89,7 @@ def sign(key_id: str, message: str) -> str:
 def _payload(
     event: AuditEvent, prev_hash: str, sealed_at: datetime, event_id: int | None
 ) -> dict[str, Any]:
-    return {
+    payload: dict[str, Any] = {
         "prev": prev_hash,
         "event": event.id if event_id is None else event_id,
         "sealed_at": timestamp(sealed_at),
@@ -104,6 +104,11 @@ def _payload(
         "request_id": event.request_id,
         "details": event.details,
     }
+    if event.practice_id is not None:
+        # Only when set: events recorded before the column existed keep the hash they were
+        # sealed with, and clearing or moving an event's practice still breaks its seal.
+        payload["practice"] = event.practice_id
+    return payload
 
 
 def _canonical(payload: dict[str, Any]) -> str:
@@ -146,8 +151,10 @@ def record(
     patient_id: Any = "",
     details: Mapping[str, Any] | None = None,
     actor: Any = None,
+    practice_id: int | None = None,
 ) -> AuditEvent:
-    """Append one event. ``actor`` defaults to the current request's user."""
+    """Append one event. ``actor`` defaults to the current request's user; the event belongs
+    to ``practice_id``, else to the practice of ``obj``, else to the actor's."""
     ctx = context.current()
     actor = actor if actor is not None else ctx.user
     if actor is not None and not getattr(actor, "is_authenticated", False):
@@ -159,6 +166,7 @@ def record(
         occurred_at=timezone.now(),
         actor=actor,
         actor_email=getattr(actor, "email", "") or "",
+        practice_id=practice_id or _practice_of(obj, actor),
         action=action,
         object_type=object_type,
         object_id="" if object_id is None else str(object_id),
@@ -173,6 +181,18 @@ def record(
     # undoes the caller's transaction with it.
     event.save(force_insert=True)
     return event
+
+
+def _practice_of(obj: Any, actor: Any) -> int | None:
+    # Every practice-owned record carries practice_id (a Practice is its own); a user's is the
+    # practice they work for. What has neither belongs to the installation.
+    if isinstance(obj, Practice):
+        return obj.pk
+    for source in (obj, actor):
+        practice_id = getattr(source, "practice_id", None)
+        if practice_id is not None:
+            return int(practice_id)
+    return None
 
 
 def audit_phi_read(

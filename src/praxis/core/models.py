@@ -238,6 +238,11 @@ class AuditEvent(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_email = models.CharField(max_length=254, blank=True)
+    # Whose trail the event is in: the practice of the record or the person it is about. Empty
+    # for what belongs to the installation (a backup, a sign-in with an unknown e-mail address).
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=128, db_index=True)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)

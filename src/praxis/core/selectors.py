@@ -28,14 +28,21 @@ class AuditFilters:
 
 
 def audit_event_search(filters: AuditFilters, *, practice: Practice) -> QuerySet[AuditEvent]:
-    """The practice's events the filters select, newest first: what its people did, and what
-    happened with nobody signed in (failed sign-ins, background jobs), never what another
-    practice's people did. Dates are days on the practice's clock, the same for the page, the
-    CSV and the API."""
+    """The practice's events the filters select, newest first: what its people did and what
+    happened to its records with nobody signed in (failed sign-ins to its accounts, reminders),
+    plus the installation's own events; never another practice's. Dates are days on the
+    practice's clock, the same for the page, the CSV and the API."""
     zone = zone_of(practice)
     events = (
         AuditEvent.objects.select_related("actor", "seal")
-        .filter(Q(actor__practice=practice) | Q(actor__isnull=True))
+        .filter(
+            Q(practice=practice)
+            # Recorded before events carried their practice: the actor's tells.
+            | Q(practice__isnull=True, actor__practice=practice)
+            # The installation's own (a backup, an unknown address failing to sign in), which
+            # name no patient.
+            | Q(practice__isnull=True, actor__isnull=True, patient_id="")
+        )
         .order_by("-id")
     )
     if filters.date_from:

@@ -12,7 +12,9 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from . import audit
+from .backends import normalized_email
 from .middleware import SESSION_AUTH_AT, SESSION_SEEN_AT, client_ip
+from .models import User
 from .services import session_started
 
 
@@ -45,7 +47,11 @@ def _on_login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
     attempted = str(credentials.get("username", ""))[:254]
-    audit.record("praxis.auth.login.failed", details={"email": attempted})
+    audit.record(
+        "praxis.auth.login.failed",
+        details={"email": attempted},
+        practice_id=_practice_signing_in(attempted),
+    )
 
 
 @receiver(user_locked_out)
@@ -56,7 +62,22 @@ def _on_locked_out(
     ip_address: str | None = None,
     **kwargs: Any,
 ) -> None:
-    audit.record("praxis.auth.login.locked_out", details={"email": (username or "")[:254]})
+    attempted = (username or "")[:254]
+    audit.record(
+        "praxis.auth.login.locked_out",
+        details={"email": attempted},
+        practice_id=_practice_signing_in(attempted),
+    )
+
+
+def _practice_signing_in(typed: str) -> int | None:
+    """The practice whose account a failed sign-in tried, so the event is in that practice's
+    trail (and in no other's); None for an address no account has."""
+    return (
+        User.objects.filter(email__iexact=normalized_email(typed))
+        .values_list("practice_id", flat=True)
+        .first()
+    )
 
 
 @receiver(post_migrate)

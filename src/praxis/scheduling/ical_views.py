@@ -81,6 +81,7 @@ def provider_feed(request: HttpRequest, token: str) -> HttpResponse:
         "praxis.scheduling.feed.read",
         object_type="scheduling.provider",
         object_id=provider.pk,
+        practice_id=provider.practice_id,
     )
     body = ical.provider_feed_ics(provider, ical.feed_appointments(provider))
     return HttpResponse(body, content_type=ICS)

@@ -16,6 +16,26 @@ from typing import Any
 
 REDACTED = "[redacted]"
 
+# The paths that carry a secret, each with the secret as the group named ``secret``.
+SECRET_PATHS = (
+    r"/scheduling/feeds/(?P<secret>[^/\s\"?#]+)\.ics",
+    r"/invitation/(?P<secret>[^/\s\"?#]+/[^/\s\"?#]+)/",
+)
+
+
+def redact(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
+    """``text`` with the secret part of every match of ``patterns`` written as [redacted]."""
+    for pattern in patterns:
+        text = pattern.sub(_hide, text)
+    return text
+
+
+def _hide(match: re.Match[str]) -> str:
+    start, end = match.span("secret")
+    offset = match.start(0)
+    whole = match.group(0)
+    return whole[: start - offset] + REDACTED + whole[end - offset :]
+
 
 class RedactingFormatter(logging.Formatter):
     """A formatter that hides secrets in the finished line (message and traceback alike).
@@ -26,15 +46,5 @@ class RedactingFormatter(logging.Formatter):
         super().__init__(*args, **kwargs)
         self._patterns = [re.compile(p) for p in patterns]
 
-    @staticmethod
-    def _hide(match: re.Match[str]) -> str:
-        start, end = match.span("secret")
-        offset = match.start(0)
-        whole = match.group(0)
-        return whole[: start - offset] + REDACTED + whole[end - offset :]
-
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
-        for pattern in self._patterns:
-            line = pattern.sub(self._hide, line)
-        return line
+        return redact(super().format(record), self._patterns)

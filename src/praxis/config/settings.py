@@ -27,6 +27,7 @@ from .env import (
     env_list,
     env_str,
 )
+from .log_redaction import SECRET_PATHS
 
 PROFILE = env_choice("PRAXIS_PROFILE", ("production", "demo", "test"), "production")
 IS_PRODUCTION = PROFILE == "production"
@@ -355,10 +356,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Secrets that travel in URL paths, hidden in every log line (the group named "secret"): a
 # calendar feed's token and an invitation's link.
-LOG_REDACTED_PATHS = [
-    r"/scheduling/feeds/(?P<secret>[^/\s\"?#]+)\.ics",
-    r"/invitation/(?P<secret>[^/\s\"?#]+/[^/\s\"?#]+)/",
-]
+LOG_REDACTED_PATHS = list(SECRET_PATHS)
 
 # Logs carry request ids and object ids, never names, dates of birth or other PHI.
 LOGGING = {

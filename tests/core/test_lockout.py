@@ -80,3 +80,39 @@ def test_one_account_locked_leaves_others_alone(settings, frontdesk_fay, manager
         sign_in(typed, WRONG)
     assert sign_in(frontdesk_fay.email).status_code == 429
     assert sign_in(manager_max.email.upper()).status_code == 302
+
+
+def test_the_administrator_sees_a_locked_account_and_unlocks_it(
+    settings, frontdesk_fay, manager_max, admin_ada, client_for
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    for typed in variants(frontdesk_fay.email)[:3]:
+        sign_in(typed, WRONG)
+    sign_in(manager_max.email, WRONG)  # one typo is not a lock
+    admin = client_for(admin_ada)
+
+    home = admin.get(reverse("dashboards:administrator")).content.decode()
+    locked = home.split("1 account locked after failed sign-ins:", 1)[1].split("</li>", 1)[0]
+    assert frontdesk_fay.full_name in locked and manager_max.full_name not in locked
+    page = admin.get(reverse("core:user_detail", args=[frontdesk_fay.pk]))
+    assert "Unlock sign-in" in page.content.decode()
+    assert (
+        "Unlock sign-in"
+        not in admin.get(reverse("core:user_detail", args=[manager_max.pk])).content.decode()
+    )
+
+    admin.post(reverse("core:user_action", args=[frontdesk_fay.pk, "unlock"]))
+
+    assert sign_in(frontdesk_fay.email.upper()).status_code == 302
+    unlocked = AuditEvent.objects.get(action="praxis.auth.login.unlocked")
+    assert unlocked.object_id == str(frontdesk_fay.pk) and unlocked.actor_id == admin_ada.pk
+
+
+def test_only_the_administrator_may_unlock(settings, frontdesk_fay, manager_max, client_for):
+    settings.AXES_FAILURE_LIMIT = 1
+    sign_in(frontdesk_fay.email, WRONG)
+    refused = client_for(manager_max).post(
+        reverse("core:user_action", args=[frontdesk_fay.pk, "unlock"])
+    )
+    assert refused.status_code == 403
+    assert sign_in(frontdesk_fay.email).status_code == 429

@@ -28,6 +28,7 @@ CORE_ACTIVITY: dict[str, str] = {
     "praxis.auth.mfa.verified": "entered a one-time code",
     "praxis.auth.mfa.failed": "entered a wrong one-time code",
     "praxis.auth.mfa.reset": "reset someone's two-step sign-in",
+    "praxis.auth.login.unlocked": "unlocked someone's sign-in",
     "praxis.auth.invitation.accepted": "accepted an invitation",
     "praxis.auth.token.created": "created an API token",
     "praxis.auth.token.revoked": "revoked an API token",

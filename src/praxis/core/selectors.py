@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
@@ -27,6 +30,17 @@ class AuditFilters:
     action: str = ""  # a dotted prefix: "praxis.auth" matches every auth event
 
 
+def _trail_of(practice: Practice | None) -> Q:
+    return (
+        Q(practice=practice)
+        # Recorded before events carried their practice: the actor's tells.
+        | Q(practice__isnull=True, actor__practice=practice)
+        # The installation's own (a backup, an unknown address failing to sign in), which
+        # name no patient.
+        | Q(practice__isnull=True, actor__isnull=True, patient_id="")
+    )
+
+
 def audit_event_search(filters: AuditFilters, *, practice: Practice) -> QuerySet[AuditEvent]:
     """The practice's events the filters select, newest first: what its people did and what
     happened to its records with nobody signed in (failed sign-ins to its accounts, reminders),
@@ -35,14 +49,7 @@ def audit_event_search(filters: AuditFilters, *, practice: Practice) -> QuerySet
     zone = zone_of(practice)
     events = (
         AuditEvent.objects.select_related("actor", "seal")
-        .filter(
-            Q(practice=practice)
-            # Recorded before events carried their practice: the actor's tells.
-            | Q(practice__isnull=True, actor__practice=practice)
-            # The installation's own (a backup, an unknown address failing to sign in), which
-            # name no patient.
-            | Q(practice__isnull=True, actor__isnull=True, patient_id="")
-        )
+        .filter(_trail_of(practice))
         .order_by("-id")
     )
     if filters.date_from:
@@ -95,11 +102,27 @@ def last_daily_run(job: str) -> DailyJobRun | None:
     return DailyJobRun.objects.filter(job=job).order_by("-run_date").first()
 
 
+def locked_out_users(practice: Practice | None) -> list[User]:
+    """The practice's people whose account is locked now: as many failed sign-ins as the
+    limit, the last within the lock's length (how django-axes decides, per account)."""
+    now = timezone.now()
+    locked = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=now - settings.AXES_COOLOFF_TIME,
+    ).values("username")
+    return list(
+        User.objects.filter(practice=practice, is_active=True)
+        .annotate(sign_in_key=Lower("email"))
+        .filter(sign_in_key__in=locked)
+        .order_by("full_name")
+    )
+
+
 def security_figures(practice: Practice | None) -> dict[str, Any]:
     since = timezone.now() - timedelta(hours=24)
     users = list(practice_users(practice).filter(is_active=True))
     lacking_mfa = [u for u in users if not u.has_mfa and mfa_required_for(u)]  # type: ignore[attr-defined]
-    recent = AuditEvent.objects.filter(occurred_at__gte=since).aggregate(
+    recent = AuditEvent.objects.filter(_trail_of(practice), occurred_at__gte=since).aggregate(
         failed=Count("id", filter=Q(action="praxis.auth.login.failed")),
         locked_out=Count("id", filter=Q(action="praxis.auth.login.locked_out")),
         events=Count("id"),
@@ -108,6 +131,7 @@ def security_figures(practice: Practice | None) -> dict[str, Any]:
         "failed_logins_24h": recent["failed"],
         "lockouts_24h": recent["locked_out"],
         "mfa_missing": lacking_mfa,
+        "locked_out": locked_out_users(practice),
         "audit_last_verify": last_daily_run("audit_chain_verify"),
         "audit_events_24h": recent["events"],
     }

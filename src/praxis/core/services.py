@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from axes.utils import reset as forget_failed_sign_ins
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
@@ -20,6 +21,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, mfa
+from .backends import normalized_email
 from .models import ApiToken, Location, Practice, Room, User, UserSession, api_token_expiry
 from .roles import ROLES_BY_SLUG, Role, mfa_required_for
 from .service_support import ServiceError, apply_changes, full_clean_or_refuse
@@ -256,6 +258,15 @@ def user_reactivate(*, user: User) -> User:
         user.save(update_fields=["is_active", "deactivated_at"])
         audit.record("praxis.core.user.reactivated", obj=user)
     return user
+
+
+def user_unlock(*, user: User) -> int:
+    """Lift a sign-in lockout before it runs out (the person called the desk, and whoever
+    unlocks has made sure it was them): their failed sign-ins are forgotten."""
+    with transaction.atomic():
+        forgotten = forget_failed_sign_ins(username=normalized_email(user.email))
+        audit.record("praxis.auth.login.unlocked", obj=user, details={"attempts": forgotten})
+    return int(forgotten)
 
 
 def user_reset_mfa(*, user: User) -> int:

@@ -1,11 +1,12 @@
 """The practice's users: the list, inviting, editing roles, and the account actions
-(deactivate, reactivate, reset two-step sign-in, resend the invitation)."""
+(deactivate, reactivate, reset two-step sign-in, resend the invitation, lift a lockout)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -71,6 +72,8 @@ def user_detail(request: AuthedRequest, user_id: int) -> HttpResponse:
             "subject": subject,
             "form": form,
             "has_mfa": mfa.has_confirmed_device(subject),
+            "locked_out": subject in selectors.locked_out_users(subject.practice),
+            "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         },
         status=status,
     )
@@ -84,6 +87,7 @@ def user_action(request: AuthedRequest, user_id: int, action: str) -> HttpRespon
         "deactivate": lambda: services.user_deactivate(user=subject, deactivated_by=request.user),
         "reactivate": lambda: services.user_reactivate(user=subject),
         "reset-mfa": lambda: services.user_reset_mfa(user=subject),
+        "unlock": lambda: services.user_unlock(user=subject),
         "resend-invitation": lambda: services.user_resend_invitation(user=subject),
     }
     if action not in actions:

@@ -106,3 +106,20 @@ def test_a_failed_sign_in_is_in_the_trail_of_the_practice_whose_account_it_tried
     shown = _shown_to(client_for, compliance_cole)
     assert failed[theirs.email].id not in shown
     assert failed[admin_ada.email].id in shown and failed["nobody@nowhere.example"].id in shown
+
+
+def test_the_api_finds_a_patients_trail_by_mrn_in_this_practice_only(
+    compliance_cole, frontdesk_fay, practice, other_practice
+):
+    from praxis.patients.testing.factories import PatientFactory
+
+    ours, theirs = PatientFactory(practice=practice), PatientFactory(practice=other_practice)
+    type(theirs).objects.filter(pk=theirs.pk).update(mrn="777777")  # MRNs repeat across practices
+    theirs.refresh_from_db()
+    event = audit.record("praxis.phi.read", actor=frontdesk_fay, patient_id=ours.pk)
+    secret = services.api_token_create(user=compliance_cole, name="review").secret
+    headers = {"Authorization": f"Bearer {secret}"}
+
+    found = Client().get("/api/v1/audit/events", {"mrn": ours.mrn}, headers=headers).json()
+    assert [e["id"] for e in found] == [event.id]
+    assert Client().get("/api/v1/audit/events", {"mrn": theirs.mrn}, headers=headers).json() == []

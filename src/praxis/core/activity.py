@@ -50,6 +50,36 @@ CORE_ACTIVITY: dict[str, str] = {
 PHI_READ = "praxis.phi.read"
 
 
+# The trail's areas, for the action list: a prefix and how a reviewer calls it.
+AREAS = (
+    ("praxis.phi", "Looking at patient information"),
+    ("praxis.auth", "Sign-in and accounts"),
+    ("praxis.core", "Practice, users and backups"),
+    ("praxis.audit", "The audit trail"),
+)
+
+
+def action_choices() -> list[tuple[str, Any]]:
+    """The audit trail's action list: "any", then each area (all of it, then each action by
+    its phrase), every app's area after core's."""
+    known = {**CORE_ACTIVITY, **plugins.activity_phrases()}
+    areas = list(AREAS) + [
+        (f"praxis.{p.app}", p.app.replace("_", " ").capitalize())
+        for p in plugins.registered()
+        if p.activity
+    ]
+    choices: list[tuple[str, Any]] = [("", "Any action")]
+    for prefix, label in areas:
+        actions = sorted(a for a in known if a == prefix or a.startswith(prefix + "."))
+        if not actions:
+            continue
+        options = [(prefix, f"All: {label.lower()}")] + [
+            (a, known[a].replace("{patient}", "a patient")) for a in actions if a != prefix
+        ]
+        choices.append((label, options))
+    return choices
+
+
 def phrase_for(action: str) -> str:
     """The registered phrase, or the action's last two parts as words."""
     known = plugins.activity_phrases()
@@ -65,6 +95,17 @@ def phrase_for(action: str) -> str:
 class Line:
     event: AuditEvent
     sentence: str  # without the subject: "checked in Amélie Haddad (MRN 100042)"
+
+    @property
+    def who(self) -> str:
+        """The subject: the person, else the address someone typed, else the system."""
+        event = self.event
+        if event.actor_id is not None and event.actor is not None:
+            return str(event.actor.full_name or event.actor_email)
+        typed = (event.details or {}).get("email") if isinstance(event.details, dict) else None
+        if typed:
+            return f"Someone signing in as {typed}"
+        return event.actor_email or "Praxis (no one signed in)"
 
 
 def patient_ids_named(events: Iterable[AuditEvent]) -> list[int]:

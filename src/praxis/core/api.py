@@ -9,7 +9,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from . import selectors, services
+from . import plugins, selectors, services
 from .access import AuthedRequest, get_in_practice, practice_of
 from .api_support import any_signed_in, permission, with_errors
 from .bounds import BoundedDate, Id, Offset
@@ -88,6 +88,7 @@ class AuditQuery(Schema):
     date_to: BoundedDate | None = None
     actor_id: Id | None = None
     patient_id: str = ""
+    mrn: str = Field("", max_length=20, description="the patient's MRN (instead of patient_id)")
     action: str = Field("", description="dotted prefix, e.g. praxis.auth")
     limit: int = Field(100, ge=1, le=1000)
     offset: Offset = 0
@@ -169,14 +170,21 @@ def deactivate_user(request: AuthedRequest, user_id: Id) -> UserOut:
 )
 @permission("core.view_audit")
 def audit_events(request: AuthedRequest, query: Query[AuditQuery]) -> list[AuditEvent]:
+    practice = practice_of(request.auth)
+    patient_id = query.patient_id
+    if query.mrn.strip():
+        found = plugins.patient_id_by_mrn(practice, query.mrn)
+        if found is None:
+            return []  # no such patient here, so no events about them
+        patient_id = str(found)
     filters = selectors.AuditFilters(
         date_from=query.date_from,
         date_to=query.date_to,
         actor_id=query.actor_id,
-        patient_id=query.patient_id,
+        patient_id=patient_id,
         action=query.action,
     )
-    events = selectors.audit_event_search(filters, practice=practice_of(request.auth))
+    events = selectors.audit_event_search(filters, practice=practice)
     return list(events[query.offset : query.offset + query.limit])
 
 

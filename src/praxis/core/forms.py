@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator
 from django.http import HttpRequest
 from django.utils import timezone
 
+from . import activity, plugins
 from .models import Location, Practice, User
 from .roles import ROLES
 from .selectors import AuditFilters
@@ -180,24 +181,35 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     actor = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="User")
-    patient_id = forms.CharField(required=False, max_length=64, label="Patient id")
-    action = forms.CharField(
+    mrn = forms.CharField(required=False, max_length=20, label="Patient MRN")
+    # Links from elsewhere (and older bookmarks) name the patient by id.
+    patient_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # A list to choose from; a dotted prefix typed into the address (or the API) works too.
+    action = forms.RegexField(
+        regex=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$",
         required=False,
         max_length=128,
-        label="Action (prefix)",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. praxis.auth"}),
+        error_messages={"invalid": "Choose an action from the list."},
     )
 
     def __init__(self, *args: Any, practice: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.practice = practice
         actor_field = self.fields["actor"]
         assert isinstance(actor_field, forms.ModelChoiceField)
         actor_field.queryset = User.objects.filter(practice=practice).order_by("full_name")
+        self.fields["action"].widget = forms.Select(choices=activity.action_choices())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date is before the start date.")
+        if data.get("mrn"):
+            found = plugins.patient_id_by_mrn(self.practice, data["mrn"])
+            if found is None:
+                self.add_error("mrn", f"No patient of this practice has MRN {data['mrn'].strip()}.")
+            else:
+                data["patient_id"] = str(found)
         return data
 
     def filters(self) -> AuditFilters:

@@ -89,6 +89,8 @@ class AppPlugin:
     activity: Mapping[str, str] = field(default_factory=dict)
     # Dotted path of ``names(ids) -> {id: "Name (MRN ...)"}`` for the app that holds patients.
     patient_names: str | None = None
+    # Dotted path of ``find(practice, mrn) -> patient id | None``, the same app's.
+    patient_by_mrn: str | None = None
 
 
 _PLUGINS: dict[str, AppPlugin] = {}
@@ -142,6 +144,15 @@ def patient_names(ids: list[int]) -> dict[int, str]:
         return {}
     names: dict[int, str] = import_string(reader)(ids)
     return names
+
+
+def patient_id_by_mrn(practice: Any, mrn: str) -> int | None:
+    """The id of the practice's patient with this MRN, from the app that holds patients."""
+    finder = next((p.patient_by_mrn for p in _PLUGINS.values() if p.patient_by_mrn), None)
+    if finder is None:
+        return None
+    found: int | None = import_string(finder)(practice, mrn)
+    return found
 
 
 def widgets_for(request: AuthedRequest, *, home: Home) -> dict[Area, list[dict[str, Any]]]:

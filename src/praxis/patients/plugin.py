@@ -41,4 +41,5 @@ PLUGIN = AppPlugin(
     demo=DemoSeeder("praxis.patients.demo.seed_patients"),
     activity=ACTIVITY,
     patient_names="praxis.patients.selectors.names_with_mrn",
+    patient_by_mrn="praxis.patients.selectors.patient_id_by_mrn",
 )

@@ -162,6 +162,16 @@ def patients_with_coverage_on(patient_ids: Iterable[int], day: date) -> set[int]
     return set(in_effect.values_list("patient_id", flat=True))
 
 
+def patient_id_by_mrn(practice: Practice, mrn: str) -> int | None:
+    """The id of the practice's patient with this MRN (as printed, spaces ignored), or None."""
+    found: int | None = (
+        Patient.objects.filter(practice=practice, mrn=mrn.strip())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return found
+
+
 def names_with_mrn(ids: Iterable[int]) -> dict[int, str]:
     """How sentences about patients name them: "Amélie Haddad (MRN 100042)"."""
     found = Patient.objects.filter(pk__in=list(ids)).only(

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from praxis.core import audit, selectors
+from praxis.core import activity, audit, selectors
 from praxis.core.access import AuthedRequest, practice_of, requires
 from praxis.core.exports import csv_response
 from praxis.core.forms import AuditFilterForm
@@ -48,6 +48,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "lines": activity.lines(list(page.object_list)),
             "query": _query_without_page(request),
         },
         status=400 if form.errors else 200,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import math
 import sys
 import time
@@ -45,7 +46,16 @@ def main(argv: list[str] | None = None) -> int:
         choices=names,
         help=f"run only this benchmark (repeatable); one of: {', '.join(names)}",
     )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        metavar="N",
+        help="concurrent clients of the load benchmarks that take it (http_load; 50 for the "
+        "fast-pages target)",
+    )
     args = parser.parse_args(argv)
+    if args.clients:
+        os.environ["PRAXIS_BENCH_CLIENTS"] = str(args.clients)
 
     selected = [b for b in benchmarks if not args.only or b.name in args.only]
     failed: list[str] = []

@@ -66,8 +66,8 @@ def read_order_file(path: Path, *, effective_from: date, label: str = "") -> Rel
     except OSError as exc:
         raise ServiceError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise ServiceError(f"line {line}: not UTF-8 text; is this the CDC order file?") from exc
+        bad_line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ServiceError(f"line {bad_line}: not UTF-8 text; is this the CDC order file?") from exc
     rows: list[CodeRow] = []
     seen: set[str] = set()
     for number, raw in enumerate(text.splitlines(), start=1):

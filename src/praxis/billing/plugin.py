@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from praxis.core.plugins import AppPlugin, NavItem
+from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem
 from praxis.core.roles import BILLER, FRONT_DESK, MANAGER, PROVIDER, Role
 
 NAVIGATION = (
@@ -31,6 +31,9 @@ ACTIVITY = {
 
 PLUGIN = AppPlugin(
     app="billing",
+    navigation=NAVIGATION,
     permissions=PERMISSIONS,
     activity=ACTIVITY,
+    # the demo payers get contracted fees
+    demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients",)),
 )

@@ -89,7 +89,7 @@ def procedure_codes_import(*, practice: Practice, data: bytes) -> ImportSummary:
         if code in existing:
             candidate.pk = existing[code].pk
         try:
-            candidate.full_clean(exclude=["practice"], validate_constraints=False)
+            candidate.full_clean(exclude=["practice", "id"], validate_constraints=False)
         except ValidationError as exc:
             errors.extend(f"row {row.number}: {m}" for m in _messages(exc))
             continue

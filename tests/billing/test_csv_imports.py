@@ -90,9 +90,11 @@ def test_the_row_number_is_the_spreadsheets(practice):
     ("data", "message"),
     [
         (b"code,description\n99213,Visit\n", "The first row must name the columns code, desc"),
-        ("code;description;default_units;active_from;active_to\n".encode(), "The first row"),
-        (CODE_HEADER.encode() + "99213,Caf\u00e9 visit,1,2026-01-01,\n".encode("latin-1"),
-         "The file is not UTF-8 text"),
+        (b"code;description;default_units;active_from;active_to\n", "The first row"),
+        (
+            CODE_HEADER.encode() + "99213,Caf\u00e9 visit,1,2026-01-01,\n".encode("latin-1"),
+            "The file is not UTF-8 text",
+        ),
         (b"", "The file is empty."),
         (CODE_HEADER.encode(), "The file has a header but no rows."),
         (b"\x00\x01\x02", "NUL characters"),
@@ -208,7 +210,9 @@ def test_a_wrong_fee_row_is_named_and_nothing_is_written(practice, office_visit,
 
 
 def test_the_fee_export_reads_back_unchanged(practice, office_visit, aetna, biller_bo, client_for):
-    import_fees(practice, FEE_HEADER + "99213,,,115.00,2026-01-01,\n99213,,Aetna,89.70,2026-01-01,\n")
+    import_fees(
+        practice, FEE_HEADER + "99213,,,115.00,2026-01-01,\n99213,,Aetna,89.70,2026-01-01,\n"
+    )
     response = client_for(biller_bo).get("/billing/fees/export.csv", {"payer": str(aetna.pk)})
     data = b"".join(response.streaming_content)
     assert data.decode().splitlines()[1:] == ["99213,,Aetna,89.70,2026-01-01,"]

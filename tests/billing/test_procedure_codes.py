@@ -50,9 +50,7 @@ def test_the_description_may_not_be_a_formula(practice):
 
 def test_the_last_day_comes_after_the_first(practice):
     with pytest.raises(ServiceError, match="before the first"):
-        procedure_code_create(
-            practice=practice, values={**VALUES, "active_to": date(2025, 12, 31)}
-        )
+        procedure_code_create(practice=practice, values={**VALUES, "active_to": date(2025, 12, 31)})
 
 
 def test_changing_a_code_is_audited_and_a_no_op_writes_nothing(office_visit):
@@ -111,7 +109,12 @@ def test_a_refused_code_comes_back_on_the_form_and_nothing_is_saved(
 ):
     response = client_for(biller_bo).post(
         "/billing/codes/add/",
-        {"code": "99213", "description": "Again", "default_units": "1", "active_from": "2026-01-01"},
+        {
+            "code": "99213",
+            "description": "Again",
+            "default_units": "1",
+            "active_from": "2026-01-01",
+        },
     )
     assert response.status_code == 400
     assert shows(response, "99213 is already on your list of procedure codes.")
@@ -144,8 +147,9 @@ def test_another_practices_code_is_not_found(biller_bo, client_for, other_practi
 
 
 def test_search_finds_by_code_or_words(frontdesk_fay, client_for, practice, office_visit):
-    procedure_code_create(practice=practice, values={**VALUES, "code": "36415",
-                                                     "description": "Drawing blood"})
+    procedure_code_create(
+        practice=practice, values={**VALUES, "code": "36415", "description": "Drawing blood"}
+    )
     client = client_for(frontdesk_fay)
     by_code = client.get("/billing/codes/", {"q": "364"}, headers={"HX-Request": "true"})
     assert shows(by_code, "Drawing blood") and not shows(by_code, "Office visit")

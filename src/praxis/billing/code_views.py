@@ -131,12 +131,13 @@ def icd10(request: AuthedRequest) -> HttpResponse:
     valid = form.is_valid()
     on = (form.cleaned_data.get("on") if valid else None) or practice_today(practice)
     q = form.cleaned_data.get("q", "") if valid else ""
+    release = selectors.icd10_release_in_force(on)
     context = {
         "form": form,
         "on": on,
         "q": q,
-        "results": selectors.icd10_search(q, on=on) if q else [],
-        "release": selectors.icd10_release_in_force(on),
+        "results": selectors.icd10_search_in(release, q),
+        "release": release,
     }
     template = "billing/icd10.html#results" if request.htmx else "billing/icd10.html"
     return render(request, template, context, status=_status(form))

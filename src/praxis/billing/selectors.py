@@ -49,8 +49,14 @@ def icd10_in_force(code: str, *, on: date) -> Icd10Code | None:
 def icd10_search(q: str, *, on: date, limit: int = ICD10_SEARCH_LIMIT) -> list[Icd10Code]:
     """Codes of the release in force on ``on``: a code's beginning (E11, E11.6, e116), or words
     that begin words of the description ("diab neph"); billable codes first, then by code."""
+    return icd10_search_in(icd10_release_in_force(on), q, limit=limit)
+
+
+def icd10_search_in(
+    release: Icd10Release | None, q: str, *, limit: int = ICD10_SEARCH_LIMIT
+) -> list[Icd10Code]:
+    """``icd10_search`` in a release already at hand (the page shows it too: one query less)."""
     text = q.strip()
-    release = icd10_release_in_force(on)
     if not text or release is None:
         return []
     codes = Icd10Code.objects.filter(release=release)
@@ -62,7 +68,10 @@ def icd10_search(q: str, *, on: date, limit: int = ICD10_SEARCH_LIMIT) -> list[I
             return []
         for word in words:
             codes = codes.filter(search_text__contains=f" {word}")
-    return list(codes.order_by("-billable", "code")[:limit])
+    found = list(codes.order_by("-billable", "code")[:limit])
+    for code in found:  # every row is of this release: no query per row to read it
+        code.release = release
+    return found
 
 
 # --- procedure codes -------------------------------------------------------------------------

@@ -53,8 +53,4 @@ def _out(code: Icd10Code) -> Icd10Out:
 @permission("billing.view_codes")
 def icd10_search(request: AuthedRequest, query: Query[Icd10Query]) -> list[Icd10Out]:
     on = query.on or practice_today(practice_of(request.auth))
-    found = selectors.icd10_search(query.q, on=on, limit=query.limit)
-    release = selectors.icd10_release_in_force(on)
-    for code in found:  # one release for all: no query per row
-        code.release = release  # type: ignore[assignment]
-    return [_out(code) for code in found]
+    return [_out(code) for code in selectors.icd10_search(query.q, on=on, limit=query.limit)]

@@ -109,7 +109,7 @@ def test_a_file_that_is_not_the_expected_csv_is_refused_whole(practice, data, me
 def test_too_big_and_too_long_files_are_refused(practice, monkeypatch):
     monkeypatch.setattr(csv_files, "MAX_ROWS", 3)
     rows = "".join(f"{99100 + i},Visit {i},1,2026-01-01,\n" for i in range(4))
-    with pytest.raises(ServiceError, match="The file has 4 rows; import at most 3 at once."):
+    with pytest.raises(ServiceError, match=r"The file has 4 rows; import at most 3 at once\."):
         import_codes(practice, CODE_HEADER + rows)
     monkeypatch.setattr(csv_files, "MAX_BYTES", 100)
     with pytest.raises(ServiceError, match="larger than"):

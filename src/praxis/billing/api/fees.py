@@ -4,9 +4,10 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 """
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Query, Schema, Status
+from pydantic import WithJsonSchema
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import BodyIn, permission, with_errors
@@ -37,11 +38,27 @@ class FeeQuery(Schema):
     offset: Offset = 0
 
 
+# What a fee's amount may be, said as a pattern a client (or a schema-driven test) can check:
+# dollars and up to two decimal places, no sign (a fee is never negative).
+FeeAmount = Annotated[
+    ApiMoney,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
+            "description": 'dollars and cents, e.g. "89.70"',
+            "examples": ["89.70"],
+        },
+        mode="validation",
+    ),
+]
+
+
 class FeeIn(BodyIn):
     procedure_code_id: Id
     modifier: str = Field("", max_length=2)
     payer_id: Id | None = Field(None, description="empty: the practice's standard fee")
-    amount: ApiMoney
+    amount: FeeAmount
     effective_from: BoundedDate
     effective_to: BoundedDate | None = None
 

@@ -18,7 +18,7 @@ from .routing import router
 
 
 class Icd10Query(Schema):
-    q: str = Field(..., min_length=1, max_length=100, description="a code's beginning or words")
+    q: str = Field("", max_length=100, description="a code's beginning or words; empty: none")
     on: BoundedDate | None = Field(None, description="the visit's date; default today")
     limit: int = Field(selectors.ICD10_SEARCH_LIMIT, ge=1, le=100)
 

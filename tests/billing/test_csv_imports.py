@@ -228,3 +228,14 @@ def test_the_fee_import_page_shows_the_errors(biller_bo, client_for, office_visi
     assert response.status_code == 400
     assert shows(response, "row 2: amount: 'abc' is not an amount of money")
     assert not Fee.objects.exists()
+
+
+def test_an_oversized_upload_is_refused_without_reading_it_whole(
+    biller_bo, client_for, monkeypatch
+):
+    monkeypatch.setattr(csv_files, "MAX_BYTES", 1000)
+    upload = SimpleUploadedFile("big.csv", (CODE_HEADER + "x" * 5000).encode(), "text/csv")
+    response = client_for(biller_bo).post("/billing/codes/import/", {"file": upload})
+    assert response.status_code == 400
+    assert shows(response, "The file is larger than")
+    assert not ProcedureCode.objects.exists()

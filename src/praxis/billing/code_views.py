@@ -14,7 +14,7 @@ from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requ
 from praxis.core.exports import csv_response
 from praxis.core.forms import refusals_shown_on
 
-from . import code_imports, procedure_codes, selectors
+from . import code_imports, csv_files, procedure_codes, selectors
 from .forms import CodeSearchForm, Icd10SearchForm, ImportForm, ProcedureCodeForm
 from .models import ProcedureCode
 from .today import practice_today
@@ -98,7 +98,8 @@ def code_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with refusals_shown_on(form):
             summary = code_imports.procedure_codes_import(
-                practice=practice, data=form.cleaned_data["file"].read()
+                practice=practice,
+                data=form.cleaned_data["file"].read(csv_files.MAX_BYTES + 1),  # more: refused
             )
             messages.success(
                 request,

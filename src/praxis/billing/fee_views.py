@@ -19,7 +19,7 @@ from praxis.core.models import Practice
 from praxis.patients import selectors as patient_selectors
 from praxis.patients.models import Payer
 
-from . import fee_imports, fees, selectors
+from . import csv_files, fee_imports, fees, selectors
 from .forms import FeeFilterForm, FeeForm, ImportForm
 from .models import Fee
 from .today import practice_today
@@ -127,7 +127,8 @@ def fee_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with refusals_shown_on(form):
             summary = fee_imports.fees_import(
-                practice=practice, data=form.cleaned_data["file"].read()
+                practice=practice,
+                data=form.cleaned_data["file"].read(csv_files.MAX_BYTES + 1),  # more: refused
             )
             messages.success(
                 request,

@@ -140,3 +140,16 @@ def test_slow_the_package_release_loads_whole_once():
     header = icd10_in_force("E11", on=date(2026, 5, 1))
     assert header is not None and not header.billable
     assert not icd10.icd10_release_load(data=data).loaded
+
+
+def test_word_search_has_an_index_on_postgresql():
+    """PostgreSQL matches '% word%' through a trigram index (measured on the package's 98,186
+    codes: 3 to 20 ms a search); SQLite scans the column (30 to 50 ms)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'icd10_search_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "gin_trgm_ops" in definition

@@ -238,3 +238,21 @@ def test_the_fee_list_costs_the_same_queries_for_1_or_30_fees(
     client.get("/billing/fees/")
     with django_assert_max_num_queries(9):
         assert client.get("/billing/fees/").status_code == 200
+
+
+def test_the_forms_and_import_pages_open(biller_bo, client_for, aetna, schedule):
+    client = client_for(biller_bo)
+    fee = Fee.objects.get(payer=aetna)
+    code = fee.procedure_code
+    for path in (
+        "/billing/fees/add/",
+        f"/billing/fees/{fee.pk}/",
+        "/billing/fees/import/",
+        "/billing/codes/add/",
+        f"/billing/codes/{code.pk}/",
+        "/billing/codes/import/",
+        "/billing/icd10/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert shows(client.get(f"/billing/fees/{fee.pk}/"), "89.70")

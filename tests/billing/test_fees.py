@@ -256,3 +256,9 @@ def test_the_forms_and_import_pages_open(biller_bo, client_for, aetna, schedule)
         response = client.get(path)
         assert response.status_code == 200, path
     assert shows(client.get(f"/billing/fees/{fee.pk}/"), "89.70")
+
+
+@pytest.mark.parametrize("payer", ["99999999999999999999999", "nobody", "-1"])
+def test_a_filter_that_names_no_payer(frontdesk_fay, client_for, schedule, payer):
+    response = client_for(frontdesk_fay).get("/billing/fees/", {"payer": payer})
+    assert response.status_code == (404 if payer[0].isdigit() else 200)

@@ -12,7 +12,14 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
+from praxis.core.access import (
+    AuthedRequest,
+    NotInPractice,
+    get_in_practice,
+    practice_of,
+    requires,
+)
+from praxis.core.bounds import MAX_ID
 from praxis.core.exports import csv_response
 from praxis.core.forms import refusals_shown_on
 from praxis.core.models import Practice
@@ -37,6 +44,8 @@ def _chosen_payer(practice: Practice, text: str) -> Payer | str | None:
     if text == selectors.STANDARD:
         return selectors.STANDARD
     if text.isdigit():
+        if int(text) > MAX_ID:  # beyond any id: the database would overflow, not find nothing
+            raise NotInPractice("payer")
         return get_in_practice(Payer, practice=practice, what="payer", pk=int(text))
     return None
 

@@ -14,23 +14,24 @@ pytestmark = pytest.mark.django_db
 
 HOMES = ["Administrator home", "Manager home"]
 SCHEDULE = ["Calendar", "Ready for tomorrow", "Waitlist", "Calendar feeds"]
+CODES = ["Procedure codes", "Fee schedule", "ICD-10-CM codes"]
 
 # persona -> (the bar, the Settings menu), left to right and top to bottom
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "admin_ada": (
         [*HOMES, "My work", *SCHEDULE, "Patients", "Audit trail"],
-        ["Payers", "Locations", "Users", "Practice", "Scheduling setup", "API tokens"],
+        ["Payers", "Locations", "Users", "Practice", "Scheduling setup", *CODES, "API tokens"],
     ),
     "manager_max": (
         ["Manager home", "My work", *SCHEDULE, "Patients"],
-        ["Payers", "Locations", "Scheduling setup", "API tokens"],
+        ["Payers", "Locations", "Scheduling setup", *CODES, "API tokens"],
     ),
-    "frontdesk_fay": (["My work", *SCHEDULE, "Patients"], ["API tokens"]),
+    "frontdesk_fay": (["My work", *SCHEDULE, "Patients"], [*CODES, "API tokens"]),
     "biller_bo": (
         ["My work", "Calendar", "Calendar feeds", "Patients"],
-        ["Payers", "API tokens"],
+        ["Payers", *CODES, "API tokens"],
     ),
-    "dr_dana": (["My work", "Calendar", "Calendar feeds", "Patients"], ["API tokens"]),
+    "dr_dana": (["My work", "Calendar", "Calendar feeds", "Patients"], [*CODES, "API tokens"]),
     "clinical_cleo": (["My work", "Calendar", "Calendar feeds", "Patients"], []),
     "hr_hana": (["My work"], ["API tokens"]),
     "compliance_cole": (["My work", "Audit trail"], ["API tokens"]),
@@ -81,6 +82,9 @@ def test_every_entry_links_where_it_says(persona, client_for):
         "Users": reverse("core:user_list"),
         "Practice": reverse("core:practice_settings"),
         "Scheduling setup": reverse("scheduling:setup"),
+        "Procedure codes": reverse("billing:codes"),
+        "Fee schedule": reverse("billing:fees"),
+        "ICD-10-CM codes": reverse("billing:icd10"),
         "API tokens": reverse("core:token_list"),
     }
 

@@ -131,12 +131,14 @@ class TestWhatTheAppsRegistered:
                 assert get_template(widget.template)
 
     def test_every_demo_seeder_imports(self):
+        from praxis.billing.demo import seed_billing
         from praxis.patients.demo import seed_patients
         from praxis.scheduling.demo import seed_schedule
 
         assert plugins.demo_seeders() == [
             ("patients", seed_patients),
             ("scheduling", seed_schedule),
+            ("billing", seed_billing),
         ]
 
 

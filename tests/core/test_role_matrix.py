@@ -40,6 +40,8 @@ EXPECTED = [
     ("scheduling.update_appointment_status", {MANAGER, FRONT_DESK, PROVIDER, CLINICAL}),
     ("scheduling.manage_scheduling_setup", {MANAGER}),
     ("scheduling.view_readiness_board", {MANAGER, FRONT_DESK}),
+    ("billing.view_codes", {MANAGER, BILLER, PROVIDER, FRONT_DESK}),
+    ("billing.manage_codes", {MANAGER, BILLER}),
 ]
 
 

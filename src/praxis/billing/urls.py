@@ -1,5 +1,19 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from . import code_views, fee_views
 
 app_name = "billing"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("codes/", code_views.code_list, name="codes"),
+    path("codes/add/", code_views.code_add, name="code_add"),
+    path("codes/<int:code_id>/", code_views.code_edit, name="code_edit"),
+    path("codes/export.csv", code_views.code_export, name="codes_csv"),
+    path("codes/import/", code_views.code_import, name="codes_import"),
+    path("icd10/", code_views.icd10, name="icd10"),
+    path("fees/", fee_views.fee_list, name="fees"),
+    path("fees/add/", fee_views.fee_add, name="fee_add"),
+    path("fees/<int:fee_id>/", fee_views.fee_edit, name="fee_edit"),
+    path("fees/export.csv", fee_views.fee_export, name="fees_csv"),
+    path("fees/import/", fee_views.fee_import, name="fees_import"),
+]

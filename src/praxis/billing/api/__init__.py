@@ -1,5 +1,12 @@
-"""The billing API: one module per resource, each adding its operations to this router."""
+"""/api/v1/billing/: ICD-10-CM lookup, the practice's procedure codes and its fee schedule. The
+same services and selectors as the pages. One module per resource, each adding its operations to
+the router that ``praxis.api`` mounts."""
 
-from ninja import Router
+# Importing a resource's module adds its operations; this order is the order of the schema.
+# isort: off
+from . import icd10, procedure_codes, fees  # noqa: F401
 
-router = Router(tags=["billing"])
+# isort: on
+from .routing import router
+
+__all__ = ["router"]

@@ -165,7 +165,10 @@ def test_a_page_writes_one_event_that_holds_ids_and_no_patient_data(ada, quinn, 
 
 def test_a_redirect_shows_nothing_and_writes_no_read(ada, visit):
     mark = audit_mark()
-    response = ada.post(reverse("scheduling:cancel", args=[visit.pk]), {"reason": "Snowed in"})
+    response = ada.post(
+        reverse("scheduling:cancel", args=[visit.pk]),
+        {"reason_code": "weather", "reason": "Snowed in"},
+    )
     assert response.status_code == 302
     assert events_since(mark, PHI_READ) == []
 

@@ -240,17 +240,28 @@ def test_cancelling_through_the_api_needs_a_reason(fay, paula, dana, clinic, fol
         start=local(visit_day, 10),
     )  # fmt: skip
     url = f"{BASE}/appointments/{appt.pk}/cancel"
-    assert post(fay, url, {}).status_code == 422
-    assert post(fay, url, {"reason": ""}).status_code == 422
-    blank = post(fay, url, {"reason": "   "})
-    assert blank.status_code == 400
-    assert blank.json()["message"] == "Give a reason for the cancellation."
+    for body in ({}, {"reason": ""}, {"reason": "   "}, {"reason_code": "other"}):
+        blank = post(fay, url, body)
+        assert blank.status_code == 400
+        assert blank.json()["message"] == "Give a reason for the cancellation."
     appt.refresh_from_db()
     assert appt.status == "scheduled"
 
+    assert post(fay, url, {"reason_code": "bored"}).status_code == 422
     done = post(fay, url, {"reason": "Feeling better"})
     assert done.status_code == 200
     assert (done.json()["status"], done.json()["cancel_reason"]) == ("cancelled", "Feeling better")
+    assert done.json()["cancel_reason_code"] == "other"
+
+
+def test_the_api_cancels_with_a_reason_code_alone(fay, paula, dana, clinic, follow_up, visit_day):
+    appt = AppointmentFactory(
+        patient=paula, provider=dana, location=clinic, appointment_type=follow_up,
+        start=local(visit_day, 11),
+    )  # fmt: skip
+    done = post(fay, f"{BASE}/appointments/{appt.pk}/cancel", {"reason_code": "patient_ill"})
+    assert done.status_code == 200
+    assert (done.json()["cancel_reason_code"], done.json()["cancel_reason"]) == ("patient_ill", "")
 
 
 def test_another_practices_appointment_is_404(

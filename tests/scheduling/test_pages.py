@@ -168,9 +168,52 @@ class TestTheVisitsDay:
         assert refused.status_code == 400
         visit.refresh_from_db()
         assert visit.status == "scheduled"
-        client.post(reverse("scheduling:cancel", args=[visit.pk]), {"reason": "Feeling better"})
+        client.post(
+            reverse("scheduling:cancel", args=[visit.pk]),
+            {"reason_code": "other", "reason": "Feeling better"},
+        )
         visit.refresh_from_db()
         assert visit.status == "cancelled" and visit.cancel_reason == "Feeling better"
+
+    def test_cancelling_asks_to_confirm_with_a_reason_from_the_list(
+        self, client_for, frontdesk_fay, visit
+    ):
+        client = client_for(frontdesk_fay)
+        url = reverse("scheduling:cancel", args=[visit.pk])
+        visit_page = client.get(reverse("scheduling:appointment", args=[visit.pk]))
+        assert f'href="{url}"' in visit_page.content.decode()  # a link to the confirm step
+
+        confirm = client.get(url)
+        text = page_text(confirm)
+        assert confirm.status_code == 200 and "Cancel this visit?" in text
+        assert visit.patient.display_name in text and "No transportation" in text
+        visit.refresh_from_db()
+        assert visit.status == "scheduled"  # looking at the confirm step changes nothing
+
+        other_without_words = client.post(url, {"reason_code": "other", "reason": " "})
+        assert other_without_words.status_code == 400
+        assert "Say why when the reason is Other." in page_text(other_without_words)
+        unknown = client.post(url, {"reason_code": "bored"})
+        assert unknown.status_code == 400
+        visit.refresh_from_db()
+        assert visit.status == "scheduled"
+
+        done = client.post(url, {"reason_code": "transport"}, follow=True)
+        visit.refresh_from_db()
+        assert (visit.status, visit.cancel_reason_code) == ("cancelled", "transport")
+        assert ">No transportation</dd>" in done.content.decode()
+        event = AuditEvent.objects.get(action="praxis.scheduling.appointment.cancelled")
+        assert event.details["reason_code"] == "transport"
+
+    def test_a_canceled_visits_confirm_step_sends_back_to_the_visit(
+        self, client_for, frontdesk_fay, visit
+    ):
+        client = client_for(frontdesk_fay)
+        url = reverse("scheduling:cancel", args=[visit.pk])
+        client.post(url, {"reason_code": "weather"})
+        again = client.get(url)
+        assert again.status_code == 302
+        assert again["Location"] == reverse("scheduling:appointment", args=[visit.pk])
 
     def test_a_provider_cannot_book_or_cancel(self, client_for, dr_dana, visit):
         client = client_for(dr_dana)

@@ -278,7 +278,11 @@ def _waitlist(practice: Practice, rng: random.Random, patients: list[int]) -> No
         start__lt=timezone.now() + timedelta(days=7),
     ).order_by("start", "pk")
     for appointment in list(soon[:2]):
-        appointment_cancel(appointment=appointment, reason="Patient request", cancelled_by=None)
+        appointment_cancel(
+            appointment=appointment,
+            reason_code=Appointment.CancelReason.PATIENT,
+            cancelled_by=None,
+        )
 
 
 def _status(rng: random.Random, start: datetime, end: datetime, now: datetime) -> str:

@@ -97,7 +97,25 @@ class BookForm(PracticeForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=255, label="Reason for cancelling")
+    reason_code = forms.ChoiceField(
+        choices=Appointment.CancelReason.choices,
+        widget=forms.RadioSelect,
+        label="Why is the visit canceled?",
+        error_messages={"required": "Choose why the visit is canceled."},
+    )
+    reason = forms.CharField(
+        max_length=255,
+        required=False,
+        label="Details",
+        help_text='Needed for "Other"; otherwise optional.',
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        other = data.get("reason_code") == Appointment.CancelReason.OTHER
+        if other and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why when the reason is Other.")
+        return data
 
 
 class TransitionForm(forms.Form):

@@ -250,6 +250,16 @@ class Appointment(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         NO_SHOW = "no_show", "No-show"
 
+    class CancelReason(models.TextChoices):
+        # Why visits are canceled, counted by the Manager; "other" needs words.
+        PATIENT = "patient", "Patient canceled"
+        PATIENT_ILL = "patient_ill", "Patient is ill"
+        PROVIDER = "provider", "Provider unavailable"
+        WEATHER = "weather", "Weather or office closed"
+        TRANSPORT = "transport", "No transportation"
+        REMINDER_REPLY = "reminder_reply", "Patient replied to a reminder"
+        OTHER = "other", "Other"
+
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="appointments")
@@ -270,7 +280,11 @@ class Appointment(models.Model):
     roomed_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.CharField(max_length=255, blank=True)
+    # db_default: rows written without it (bulk loads, raw baselines) read as "no reason".
+    cancel_reason_code = models.CharField(
+        max_length=16, choices=CancelReason.choices, blank=True, db_default=""
+    )
+    cancel_reason = models.CharField(max_length=255, blank=True)  # in words: the details
     late_cancel = models.BooleanField(default=False)
     series = models.ForeignKey(
         RecurringSeries,

@@ -284,7 +284,10 @@ def handle_sms_reply(*, sender_phone: str, text: str, token: str) -> str:
                     outcome = "confirmed"
                 elif answer in {"N", "NO"}:
                     appointment_cancel(
-                        appointment=appointment, reason=CANCEL_REASON, cancelled_by=None
+                        appointment=appointment,
+                        reason=CANCEL_REASON,
+                        reason_code=Appointment.CancelReason.REMINDER_REPLY,
+                        cancelled_by=None,
                     )
                     outcome = "cancelled"
             except ServiceError:

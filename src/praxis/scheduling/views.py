@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from praxis.core import phi_audit
 from praxis.core import time as wallclock
@@ -188,7 +188,6 @@ def _appointment_page(
     request: HttpRequest,
     appointment: Appointment,
     *,
-    cancel_form: CancelForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     tz = wallclock.zone_of(appointment.location)
@@ -203,7 +202,6 @@ def _appointment_page(
                 "next_steps": [step.value for step in allowed_steps(appointment)],
                 "status_labels": dict(Appointment.Status.choices),
                 "transition_form": TransitionForm(appointment=appointment),
-                "cancel_form": cancel_form or CancelForm(),
                 "can_cancel": appointment.status in MOVABLE,
             },
             status=status,
@@ -230,20 +228,33 @@ def transition(request: AuthedRequest, appointment_id: int) -> HttpResponse:
 
 
 @requires("scheduling.book_appointment", "patients.view_patient")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
+    """The confirm step: the visit, why it is canceled, then the cancel itself (POST)."""
     appointment = access_appointment_by_id(request.user, appointment_id)
-    form = CancelForm(request.POST)
-    if form.is_valid():
+    phi_audit.shown(appointment.patient_id, obj=appointment)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         with refusals_shown_on(form):
             appointment_cancel(
                 appointment=appointment,
+                reason_code=form.cleaned_data["reason_code"],
                 reason=form.cleaned_data["reason"],
                 cancelled_by=request.user,
             )
-            messages.success(request, "Cancelled; the time is free again.")
+            messages.success(request, "Canceled; the time is free again.")
             return redirect("scheduling:appointment", appointment_id=appointment.pk)
-    return _appointment_page(request, appointment, cancel_form=form, status=400)
+    if appointment.status not in MOVABLE:
+        messages.error(request, "This visit can no longer be canceled.")
+        return redirect("scheduling:appointment", appointment_id=appointment.pk)
+    tz = wallclock.zone_of(appointment.location)
+    with timezone.override(tz):
+        return render(
+            request,
+            "scheduling/cancel.html",
+            {"appointment": appointment, "form": form},
+            status=400 if form.errors else 200,
+        )
 
 
 @requires("scheduling.view_readiness_board", "patients.view_patient")

@@ -78,12 +78,19 @@ def late_cancel_window() -> timedelta:
 
 
 def appointment_cancel(
-    *, appointment: Appointment, reason: str, cancelled_by: User | None
+    *,
+    appointment: Appointment,
+    reason: str = "",
+    reason_code: str = Appointment.CancelReason.OTHER,
+    cancelled_by: User | None,
 ) -> Appointment:
-    """Cancel with a reason, freeing the provider's and the resources' time. Cancelling less
-    than PRAXIS_LATE_CANCEL_HOURS before the start marks it a late cancellation."""
+    """Cancel with a reason (one of ``Appointment.CancelReason``, with words for "other"),
+    freeing the provider's and the resources' time. Cancelling less than
+    PRAXIS_LATE_CANCEL_HOURS before the start marks it a late cancellation."""
     reason = (reason or "").strip()
-    if not reason:
+    if reason_code not in Appointment.CancelReason.values:
+        raise ServiceError({"reason_code": "Choose why the visit is canceled."})
+    if reason_code == Appointment.CancelReason.OTHER and not reason:
         raise ServiceError("Give a reason for the cancellation.")
     with transaction.atomic():
         lock_appointment(appointment)
@@ -94,6 +101,7 @@ def appointment_cancel(
         now = timezone.now()
         appointment.status = Status.CANCELLED
         appointment.cancelled_at = now
+        appointment.cancel_reason_code = reason_code
         appointment.cancel_reason = reason[:255]
         appointment.late_cancel = appointment.start - now < late_cancel_window()
         appointment.save()
@@ -102,7 +110,11 @@ def appointment_cancel(
             "praxis.scheduling.appointment.cancelled",
             obj=appointment,
             patient_id=appointment.patient_id,
-            details={"reason": appointment.cancel_reason, "late": appointment.late_cancel},
+            details={
+                "reason_code": reason_code,
+                "reason": appointment.cancel_reason,
+                "late": appointment.late_cancel,
+            },
             actor=cancelled_by,
         )
         waitlist_opening_record(appointment=appointment, by=cancelled_by)

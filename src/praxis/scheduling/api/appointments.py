@@ -24,6 +24,7 @@ from ..booking_request import (
     resources_in,
 )
 from ..filters import CalendarFilters
+from ..models import Appointment
 from ..visits import appointment_cancel, appointment_transition
 from .routing import router
 from .schemas import AppointmentOut, SlotTakenOut, appointment_out, slot_taken
@@ -49,7 +50,10 @@ class StatusIn(BodyIn):
 
 
 class CancelIn(BodyIn):
-    reason: str = Field(min_length=1, max_length=255)
+    reason_code: Appointment.CancelReason | None = Field(
+        None, description='why; "other" (the default when only a reason is given) needs words'
+    )
+    reason: str = Field("", max_length=255, description="the reason in words, or details")
 
 
 class RescheduleIn(BodyIn):
@@ -114,7 +118,10 @@ def change_status(request: AuthedRequest, appointment_id: Id, body: StatusIn) ->
 def cancel(request: AuthedRequest, appointment_id: Id, body: CancelIn) -> AppointmentOut:
     appointment = access_appointment_by_id(request.auth, appointment_id)
     appointment = appointment_cancel(
-        appointment=appointment, reason=body.reason, cancelled_by=request.auth
+        appointment=appointment,
+        reason_code=body.reason_code or Appointment.CancelReason.OTHER,
+        reason=body.reason,
+        cancelled_by=request.auth,
     )
     return appointment_out(appointment)
 

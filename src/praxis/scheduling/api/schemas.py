@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 
 from praxis.core import time as wallclock
 
@@ -37,6 +37,7 @@ class AppointmentOut(Schema):
     roomed_at: datetime | None
     completed_at: datetime | None
     cancelled_at: datetime | None
+    cancel_reason_code: str = Field(description="why it was canceled (empty if it was not)")
     cancel_reason: str
     late_cancel: bool
     series_id: int | None
@@ -80,6 +81,7 @@ def appointment_out(a: Appointment) -> AppointmentOut:
         roomed_at=a.roomed_at,
         completed_at=a.completed_at,
         cancelled_at=a.cancelled_at,
+        cancel_reason_code=a.cancel_reason_code,
         cancel_reason=a.cancel_reason,
         late_cancel=a.late_cancel,
         series_id=a.series_id,

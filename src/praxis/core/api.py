@@ -43,6 +43,7 @@ class PracticeOut(AddressOut):
     taxonomy_code: str
     phone: str
     time_zone: str
+    clock_24h: bool
 
 
 class RoomOut(Schema):

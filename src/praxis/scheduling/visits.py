@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from praxis.core import audit
+from praxis.core import datefmt
 from praxis.core import time as wallclock
 from praxis.core.models import Room, User
 from praxis.core.service_support import ServiceError
@@ -60,7 +61,7 @@ def step_refusal(appointment: Appointment, target: Status, *, now: datetime) -> 
         visit_day = appointment.start.astimezone(tz).date()
         if now.astimezone(tz).date() != visit_day:
             step = "checked in" if target == Status.ARRIVED else "roomed"
-            day = f"{visit_day:%a, %b} {visit_day.day}, {visit_day.year}"
+            day = datefmt.day(visit_day)
             return f"A visit can be {step} only on its day ({day})."
     if target == Status.NO_SHOW and now < appointment.start:
         return "A visit can be marked a no-show only once it was due to start."

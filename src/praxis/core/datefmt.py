@@ -165,5 +165,5 @@ def time_range(
     tz: ZoneInfo | None = None,
     clock_24h: bool | None = None,
 ) -> str:
-    """ "9:30 AM–10:00 AM"."""
-    return f"{time(start, tz=tz, clock_24h=clock_24h)}–{time(end, tz=tz, clock_24h=clock_24h)}"
+    """ "9:30 AM\u201310:00 AM" (an en dash between)."""
+    return f"{time(start, tz=tz, clock_24h=clock_24h)}\u2013{time(end, tz=tz, clock_24h=clock_24h)}"

@@ -74,8 +74,8 @@ def _guard_overlap(coverage: Coverage) -> None:
             {
                 "priority": (
                     f"The patient already has a {clash.get_priority_display().lower()} coverage "
-                    f"({clash.payer.name}, from {datefmt.short(clash.effective_date)} {ends}) for these "
-                    "dates. End it first, or choose another priority."
+                    f"({clash.payer.name}, from {datefmt.short(clash.effective_date)} {ends}) "
+                    "for these dates. End it first, or choose another priority."
                 )
             }
         )

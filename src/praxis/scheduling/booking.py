@@ -24,8 +24,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from praxis.core import audit, phi_audit
-from praxis.core import datefmt
+from praxis.core import audit, datefmt, phi_audit
 from praxis.core import time as wallclock
 from praxis.core.models import Location, User
 from praxis.core.service_support import ServiceError

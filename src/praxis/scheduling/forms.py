@@ -97,7 +97,7 @@ class BookForm(PracticeForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=255, label="Reason for cancelling")
+    reason = forms.CharField(max_length=255, label="Reason for canceling")
 
 
 class TransitionForm(forms.Form):

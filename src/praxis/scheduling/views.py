@@ -241,7 +241,7 @@ def cancel(request: AuthedRequest, appointment_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 cancelled_by=request.user,
             )
-            messages.success(request, "Cancelled; the time is free again.")
+            messages.success(request, "Canceled; the time is free again.")
             return redirect("scheduling:appointment", appointment_id=appointment.pk)
     return _appointment_page(request, appointment, cancel_form=form, status=400)
 

@@ -13,8 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from praxis.core import audit
-from praxis.core import datefmt
+from praxis.core import audit, datefmt
 from praxis.core import time as wallclock
 from praxis.core.models import Room, User
 from praxis.core.service_support import ServiceError
@@ -90,7 +89,7 @@ def appointment_cancel(
         lock_appointment(appointment)
         if appointment.status not in MOVABLE:
             raise ServiceError(
-                f"A visit that is {appointment.get_status_display().lower()} cannot be cancelled."
+                f"A visit that is {appointment.get_status_display().lower()} cannot be canceled."
             )
         now = timezone.now()
         appointment.status = Status.CANCELLED

@@ -10,6 +10,7 @@
     {{ visit.start|when_day_time }}  Tue, Dec 1, 2026, 9:30 AM
     {{ visit.start|when_zone }}      EST
     {% zone_note visit.start %}      Times are EST (America/New York).
+    {% today %}                      Mon, Dec 7, 2026 (today on the page's clock)
 
 A time from the database (UTC) is shown on the page's clock (the practice's time zone, or the
 location's on pages that switch to it); a value already put on a clock (``local_start``,
@@ -35,9 +36,13 @@ register = template.Library()
 
 def _on_page_clock(value: Any) -> Any:
     """A UTC instant on the page's clock; a naive value, a date or a time as it is."""
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        if value.utcoffset() == dt.timedelta(0) and value.tzname() in ("UTC", None):
-            return timezone.localtime(value)
+    if (
+        isinstance(value, dt.datetime)
+        and value.tzinfo is not None
+        and value.utcoffset() == dt.timedelta(0)
+        and value.tzname() in ("UTC", None)
+    ):
+        return timezone.localtime(value)
     return value
 
 
@@ -74,3 +79,9 @@ def zone_note(value: dt.datetime | None = None) -> str:
     if not place or place == abbreviation or place == str(UTC):
         return f"Times are {abbreviation}."
     return f"Times are {abbreviation} ({place})."
+
+
+@register.simple_tag
+def today() -> str:
+    """Today on the page's clock, as a day ("Mon, Dec 7, 2026")."""
+    return datefmt.day(timezone.localdate())

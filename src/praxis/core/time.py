@@ -76,8 +76,7 @@ def local_to_utc(naive: datetime, tz: ZoneInfo, *, fold: int = 0) -> datetime:
     if is_nonexistent(naive, tz):
         raise NonexistentLocalTime(
             f"{datefmt.time(naive)} does not exist on {datefmt.date(naive)} in {tz.key}: the "
-            "clocks go "
-            "forward at that time. Pick a time after the change.",
+            "clocks go forward at that time. Pick a time after the change.",
             code="nonexistent_time",
         )
     return naive.replace(tzinfo=tz, fold=fold).astimezone(UTC)

@@ -137,7 +137,7 @@ def appointment_transition(
         raise ServiceError(f"{to_status!r} is not a status.")
     target = Status(to_status)
     if target == Status.CANCELLED:
-        raise ServiceError("Cancelling needs a reason: cancel the visit instead.")
+        raise ServiceError("Canceling needs a reason: cancel the visit instead.")
     with transaction.atomic():
         lock_appointment(appointment)
         current = Status(appointment.status)

@@ -180,7 +180,7 @@ def test_a_cancelled_visit_cannot_be_moved(fay, ten, visit_day):
     assert response.status_code == 400
     assert response.json() == {
         "code": "rejected",
-        "message": "A visit that is cancelled cannot be moved.",
+        "message": "A visit that is canceled cannot be moved.",
     }
 
 

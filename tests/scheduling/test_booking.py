@@ -340,7 +340,7 @@ def test_cancelling_needs_a_reason_frees_the_time_and_marks_late_ones(
 
     with pytest.raises(ServiceError) as refused:
         appointment_cancel(appointment=soon, reason="again", cancelled_by=frontdesk_fay)
-    assert refused.value.messages == ["A visit that is cancelled cannot be cancelled."]
+    assert refused.value.messages == ["A visit that is canceled cannot be canceled."]
 
 
 # --- the visit's day -------------------------------------------------------------------------
@@ -391,7 +391,7 @@ def test_rooming_defaults_to_the_room_the_visit_holds(
             "scheduled",
             "completed",
             "A visit that is scheduled cannot become completed "
-            "(next: arrived, cancelled, confirmed, no-show).",
+            "(next: arrived, canceled, confirmed, no-show).",
         ),
         (
             "arrived",

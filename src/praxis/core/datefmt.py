@@ -56,7 +56,7 @@ def clock(use_24h: bool) -> Iterator[None]:
 @contextmanager
 def clock_of(practice: _HasClock | None) -> Iterator[None]:
     """The practice's clock for the block (12-hour when there is no practice)."""
-    with clock(bool(practice is not None and practice.clock_24h)):
+    with clock(bool(getattr(practice, "clock_24h", False))):
         yield
 
 

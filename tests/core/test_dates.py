@@ -136,3 +136,22 @@ def test_ada_chooses_the_24_hour_clock_and_pages_follow(client_for, admin_ada, p
     last = timezone.localtime(admin_ada.last_login, ZoneInfo(practice.time_zone))
     assert datefmt.datetime(last, clock_24h=True) in users
     assert datefmt.datetime(last, clock_24h=False) not in users
+
+
+def test_the_clock_is_chosen_through_the_api_by_who_may_manage_the_practice(  # type: ignore[no-untyped-def]
+    client_for, admin_ada, frontdesk_fay, practice
+) -> None:
+    from praxis.core.testing.assertions import actions_since, audit_mark
+
+    fay, ada = client_for(frontdesk_fay), client_for(admin_ada)
+    mark = audit_mark()
+    refused = fay.patch("/api/v1/practice", {"clock_24h": True}, content_type="application/json")
+    assert refused.status_code == 403
+    practice.refresh_from_db()
+    assert practice.clock_24h is False
+
+    changed = ada.patch("/api/v1/practice", {"clock_24h": True}, content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["clock_24h"] is True
+    practice.refresh_from_db()
+    assert practice.clock_24h is True
+    assert "praxis.core.practice.updated" in actions_since(mark)

@@ -136,6 +136,24 @@ def practice(request: AuthedRequest) -> Practice:
     return practice_of(request.auth)
 
 
+class PracticeDisplayPatch(Schema):
+    """How the practice's pages, printouts and messages show times (the rest of the practice's
+    identity is edited on its settings page)."""
+
+    clock_24h: bool = Field(description="Times as 13:30 instead of 1:30 PM.")
+
+
+@router.patch(
+    "/practice",
+    response=with_errors(PracticeOut),
+    summary="Choose the 12- or 24-hour clock for the practice's pages and messages",
+)
+@permission("core.manage_practice")
+def practice_display(request: AuthedRequest, body: PracticeDisplayPatch) -> Practice:
+    practice = Practice.objects.get(pk=practice_of(request.auth).pk)
+    return services.practice_update(practice=practice, values=body.dict())
+
+
 @router.get(
     "/locations", response=with_errors(list[LocationOut]), summary="Locations and their rooms"
 )

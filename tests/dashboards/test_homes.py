@@ -125,7 +125,7 @@ class TestTheAdministratorHome:
     def test_when_everyone_is_set_up_and_no_check_has_run(self, client_for, admin_ada):
         text = main_text(client_for(admin_ada).get(reverse("dashboards:administrator")))
         assert "Everyone whose role requires two-step sign-in has set it up." in text
-        assert "The daily chain check has not run yet (it runs at 02:00 on a worker)." in text
+        assert "The daily chain check has not run yet (it runs at 2:00 AM on a worker)." in text
 
 
 class TestTheManagerHome:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from praxis.core import datefmt
 from praxis.core.models import Location, Practice, User
 from praxis.core.testing.personas import PASSWORD
 from praxis.patients.testing.factories import PatientFactory
@@ -56,7 +57,10 @@ def test_front_desk_books_the_first_open_slot_and_checks_the_patient_in(
     assert "/scheduling/appointments/" in page.url
     assert page.locator("#appointment-status").inner_text().startswith("Scheduled")
     appointment = Appointment.objects.get(patient=schedule["patient"])
-    assert appointment.start.astimezone(ZoneInfo(location.time_zone)).strftime("%H:%M") in when
+    local_start = appointment.start.astimezone(ZoneInfo(location.time_zone))
+    assert (
+        f"{datefmt.brief(local_start)}, {datefmt.time(local_start)}" in when
+    )  # "Mon, Dec 7, 1:00 PM"
 
     # The first free slot may be tomorrow, and a visit is checked in only on its day: the day
     # comes (the visit moves to now) and the desk opens its page again.

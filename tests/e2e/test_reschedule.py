@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from praxis.core import datefmt
 from praxis.core.models import Location, Practice, User
 from praxis.core.testing.personas import PASSWORD
 from praxis.core.time import local_to_utc, zone_of
@@ -56,6 +57,6 @@ def test_front_desk_reschedules_a_visit_to_the_first_offered_slot(
     assert "Moved to" in page.locator(".alert-success, [role=alert]").first.inner_text()
     visit.refresh_from_db()
     local_start = visit.start.astimezone(zone_of(location))
-    assert local_start.strftime("%H:%M") in when and local_start.strftime("%b %-d") in when
+    assert f"{datefmt.brief(local_start)}, {datefmt.time(local_start)}" in when
     assert local_start.date() < day  # the first offered slot is earlier than the old visit
     screenshot(page, "front-desk-rescheduled")

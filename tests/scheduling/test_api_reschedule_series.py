@@ -8,13 +8,14 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
+from praxis.core import datefmt
 from praxis.core.models import AuditEvent
 from praxis.core.testing.assertions import actions_since, audit_mark
 from praxis.core.testing.factories import LocationFactory
 from praxis.scheduling.models import Appointment, RecurringSeries
 from praxis.scheduling.testing import AppointmentTypeFactory, ProviderFactory
 
-from .conftest import book, local, make_patient
+from .conftest import NEW_YORK, book, local, make_patient
 from .test_api import BASE, parse, post
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +180,7 @@ def test_a_cancelled_visit_cannot_be_moved(fay, ten, visit_day):
     assert response.status_code == 400
     assert response.json() == {
         "code": "rejected",
-        "message": "A visit that is cancelled cannot be moved.",
+        "message": "A visit that is canceled cannot be moved.",
     }
 
 
@@ -267,7 +268,7 @@ def test_a_series_with_taken_weeks_is_409_listing_each_and_books_nothing(
     assert body["code"] == "series_refused"
     assert body["message"].startswith("Nothing was booked: 1 of the visits cannot be.")
     [problem] = body["problems"]
-    assert problem["local_label"] == f"{week_two:%a %d %b %Y %H:%M}"
+    assert problem["local_label"] == datefmt.day_time(week_two, tz=NEW_YORK)
     assert problem["message"].startswith("Dr. Dana Dubois is already booked from")
     assert parse(problem["conflict"]["start"]) == week_two
     assert parse(problem["start"]) == week_two

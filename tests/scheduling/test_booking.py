@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from praxis.core import datefmt
 from praxis.core.models import AuditEvent
 from praxis.core.service_support import ServiceError
 from praxis.core.testing.factories import LocationFactory, PracticeFactory, RoomFactory
@@ -220,7 +221,7 @@ def _refusals(practice, paula, dana, clinic, follow_up, visit_day):  # type: ign
             "outside the provider's hours",
             {**base, "start": local(visit_day, 17, 45)},
             "Dr. Dana Dubois is not available at Main Street Clinic at "
-            f"{local(visit_day, 17, 45):%a %d %b %Y} 17:45 "
+            f"{datefmt.day(visit_day)}, 5:45 PM "
             f"{local(visit_day, 17, 45).tzname()} for this visit type.",
         ),
     ]
@@ -339,7 +340,7 @@ def test_cancelling_needs_a_reason_frees_the_time_and_marks_late_ones(
 
     with pytest.raises(ServiceError) as refused:
         appointment_cancel(appointment=soon, reason="again", cancelled_by=frontdesk_fay)
-    assert refused.value.messages == ["A visit that is cancelled cannot be cancelled."]
+    assert refused.value.messages == ["A visit that is canceled cannot be canceled."]
 
 
 # --- the visit's day -------------------------------------------------------------------------
@@ -390,7 +391,7 @@ def test_rooming_defaults_to_the_room_the_visit_holds(
             "scheduled",
             "completed",
             "A visit that is scheduled cannot become completed "
-            "(next: arrived, cancelled, confirmed, no-show).",
+            "(next: arrived, canceled, confirmed, no-show).",
         ),
         (
             "arrived",
@@ -398,8 +399,8 @@ def test_rooming_defaults_to_the_room_the_visit_holds(
             "A visit that is arrived cannot become confirmed (next: in room).",
         ),
         ("completed", "arrived", "A visit that is completed cannot become arrived."),
-        ("cancelled", "confirmed", "A visit that is cancelled cannot become confirmed."),
-        ("scheduled", "cancelled", "Cancelling needs a reason: cancel the visit instead."),
+        ("cancelled", "confirmed", "A visit that is canceled cannot become confirmed."),
+        ("scheduled", "cancelled", "Canceling needs a reason: cancel the visit instead."),
         ("scheduled", "teleported", "'teleported' is not a status."),
     ],
 )

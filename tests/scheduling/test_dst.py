@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from praxis.core import datefmt
 from praxis.core import time as wallclock
 from praxis.core.service_support import ServiceError
 from praxis.scheduling.series import SeriesRefused, series_book
@@ -159,7 +160,7 @@ def test_a_series_time_the_clocks_skip_is_reported_and_nothing_booked(
         )
     [problem] = refused.value.problems
     assert problem.start is None
-    assert problem.local_label == f"{change:%a %d %b %Y} 02:30"
+    assert problem.local_label == f"{datefmt.day(change)}, 2:30 AM"
     assert "clocks skip" in problem.message
     assert not sunday_owl.appointments.exists()
 
@@ -168,8 +169,8 @@ def test_a_typed_time_in_the_gap_is_refused_and_a_fold_time_can_be_either():
     with pytest.raises(ServiceError) as refused:
         wallclock.local_to_utc(datetime(2027, 3, 14, 2, 30), NEW_YORK)
     assert refused.value.messages == [
-        "02:30 does not exist on 14 Mar 2027 in America/New_York: the clocks go forward at that "
-        "time. Pick a time after the change."
+        "2:30 AM does not exist on Mar 14, 2027 in America/New_York: the clocks go forward at "
+        "that time. Pick a time after the change."
     ]
     first = wallclock.local_to_utc(datetime(2027, 11, 7, 1, 30), NEW_YORK)
     second = wallclock.local_to_utc(datetime(2027, 11, 7, 1, 30), NEW_YORK, fold=1)

@@ -336,7 +336,7 @@ class TestCalendarAndBoard:
             reverse("scheduling:calendar"),
             {"location": seattle.pk, "date": visit_day.isoformat(), "mode": "week"},
         )
-        assert "10:00 Paula Patel" in page_text(week)
+        assert "10:00 AM Paula Patel" in page_text(week)
 
     def test_the_calendar_has_no_row_in_the_spring_forward_gap(
         self, client_for, frontdesk_fay, clinic, dana
@@ -352,8 +352,10 @@ class TestCalendarAndBoard:
         response = client_for(frontdesk_fay).get(
             reverse("scheduling:calendar"), {"location": clinic.pk, "date": "2027-03-14"}
         )
-        labels = [row.label[:5] for row in response.context["grid"].rows if row.label]
+        labels = [f"{row.local:%H:%M}" for row in response.context["grid"].rows if row.label]
         assert "02:00" not in labels and "01:45" in labels and "03:00" in labels
+        shown = [row.label for row in response.context["grid"].rows if row.label]
+        assert "1:45 AM EST" in shown and "3:00 AM EDT" in shown  # the day the clocks change
         assert date(2027, 3, 14) == response.context["day"]
 
     def test_the_board_checks_each_visit_and_filters(

@@ -291,3 +291,28 @@ def test_the_worker_runs_reminders_every_few_minutes(
     periodic.run_periodic_jobs(now=t0 + timedelta(minutes=2))  # too soon
     periodic.run_periodic_jobs(now=t0 + timedelta(minutes=5))
     assert ran == [1, 1]
+
+
+@pytest.mark.parametrize(("clock_24h", "at"), [(False, "1:30 PM"), (True, "13:30")])
+def test_the_reminder_says_the_day_and_time_on_the_practices_clock(  # type: ignore[no-untyped-def]
+    practice, rules, dana, clinic, follow_up, visit_day, clock_24h, at
+):
+    """The worker sends outside any request, so the text takes the practice's clock itself."""
+    from praxis.core import datefmt
+
+    practice.clock_24h = clock_24h
+    practice.save(update_fields=["clock_24h"])
+    patient = _texting_patient(practice, consent_email=True)
+    visit = appointment_book(
+        patient=patient,
+        provider=dana,
+        location=clinic,
+        appointment_type=follow_up,
+        start=local(visit_day, 13, 30),
+        booked_by=None,
+    )
+    reminders.send_due_reminders(now=visit.start - timedelta(hours=20))
+    zone = local(visit_day, 13, 30).tzname()
+    when = f"on {datefmt.day(visit_day)}, {at} {zone}"
+    assert when in MemorySmsSender.outbox[0]["text"]
+    assert when in mail.outbox[0].body

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from praxis.core import datefmt
 from praxis.core.testing.assertions import actions_since, audit_mark, shows
 from praxis.core.testing.factories import LocationFactory, valid_npi
 from praxis.scheduling.models import (
@@ -135,7 +136,7 @@ class TestTheManagerSetsUpTheSchedule:
             GOOD_NPI,
             "Annual physical",
             "40 min",
-            "09:00\N{EN DASH}12:00",
+            "9:00 AM\N{EN DASH}12:00 PM",
         ):
             assert text in overview.content.decode()
 
@@ -271,7 +272,10 @@ class TestBadInputIsRefusedAndWritesNothing:
             reverse("scheduling:hours_add", args=[kim.pk]),
             hours_post(elsewhere, 2, "11:00", "15:00"),
         )
-        self.refused(response, "These hours overlap Dr. Kim Novak's Wednesday hours 08:00-12:00")
+        self.refused(
+            response,
+            "These hours overlap Dr. Kim Novak's Wednesday hours 8:00 AM\N{EN DASH}12:00 PM",
+        )
         assert counts() == before and actions_since(mark) == []
 
     def test_back_to_back_hours_and_other_dates_do_not_overlap(self, manager, kim, clinic):
@@ -305,7 +309,9 @@ class TestBadInputIsRefusedAndWritesNothing:
                 "end_time": "06:00",
             },
         )
-        self.refused(response, f"02:30 does not exist on {gap_day:%d %b %Y} in America/New_York")
+        self.refused(
+            response, f"2:30 AM does not exist on {datefmt.date(gap_day)} in America/New_York"
+        )
         assert counts() == before and actions_since(mark) == []
 
     def test_an_extra_session_needs_a_location(self, manager, kim, visit_day):

@@ -43,6 +43,7 @@ class PracticeOut(AddressOut):
     taxonomy_code: str
     phone: str
     time_zone: str
+    clock_24h: bool
 
 
 class RoomOut(Schema):
@@ -134,6 +135,24 @@ def me(request: AuthedRequest) -> MeOut:
 @any_signed_in
 def practice(request: AuthedRequest) -> Practice:
     return practice_of(request.auth)
+
+
+class PracticeDisplayPatch(Schema):
+    """How the practice's pages, printouts and messages show times (the rest of the practice's
+    identity is edited on its settings page)."""
+
+    clock_24h: bool = Field(description="Times as 13:30 instead of 1:30 PM.")
+
+
+@router.patch(
+    "/practice",
+    response=with_errors(PracticeOut),
+    summary="Choose the 12- or 24-hour clock for the practice's pages and messages",
+)
+@permission("core.manage_practice")
+def practice_display(request: AuthedRequest, body: PracticeDisplayPatch) -> Practice:
+    practice = Practice.objects.get(pk=practice_of(request.auth).pk)
+    return services.practice_update(practice=practice, values=body.dict())
 
 
 @router.get(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from . import datefmt
 from .audit import UnknownAuditKey, sign, timestamp
 
 
@@ -28,7 +29,7 @@ class ChainProblem:
 
 
 def us_time(value: datetime) -> str:
-    return f"{value.astimezone(UTC):%m/%d/%Y %H:%M} UTC"
+    return f"{datefmt.datetime(value.astimezone(UTC))} UTC"
 
 
 _CHECKPOINT_TAG = "praxis-audit-checkpoint "

@@ -17,12 +17,16 @@ from typing import Annotated, Any
 from django import forms
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, WithJsonSchema
 
+from praxis.core import datefmt
+
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 # Primary keys are 64-bit signed in PostgreSQL and SQLite alike.
 MAX_ID = 2**63 - 1
 
-DATE_RANGE_MESSAGE = f"Choose a date between {EARLIEST_DATE:%m/%d/%Y} and {LATEST_DATE:%m/%d/%Y}."
+DATE_RANGE_MESSAGE = (
+    f"Choose a date between {datefmt.short(EARLIEST_DATE)} and {datefmt.short(LATEST_DATE)}."
+)
 ID_RANGE_MESSAGE = f"Ids are whole numbers from 1 to {MAX_ID}."
 
 

@@ -128,6 +128,7 @@ class PracticeForm(_PhoneCleaning, forms.ModelForm[Practice]):
             "state",
             "postal_code",
             "time_zone",
+            "clock_24h",
         ]
 
     def clean_tin(self) -> str:

@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from . import audit, context
+from . import audit, context, datefmt
 from .access import access_of
 from .mfa import mfa_state
 
@@ -80,8 +80,9 @@ class RequestContextMiddleware:
 
 
 class PracticeTimeZoneMiddleware:
-    """Pages show times on the practice's clock, not the server's: Django's date filters
-    convert to the active time zone, so a signed-in user's requests run with their practice's.
+    """Pages show times on the practice's clock, not the server's: the date filters convert to
+    the active time zone, so a signed-in user's requests run with their practice's, and with its
+    choice of the 12- or 24-hour clock (``datefmt.clock_of``).
     (Pages about one location, such as its calendar, switch to the location's zone.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -92,7 +93,7 @@ class PracticeTimeZoneMiddleware:
         practice = getattr(user, "practice", None) if user and user.is_authenticated else None
         if practice is None:
             return self.get_response(request)
-        with timezone.override(ZoneInfo(practice.time_zone)):
+        with timezone.override(ZoneInfo(practice.time_zone)), datefmt.clock_of(practice):
             return self.get_response(request)
 
 

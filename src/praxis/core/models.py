@@ -65,6 +65,11 @@ class Practice(PostalAddress):
     time_zone = models.CharField(
         max_length=64, default="America/New_York", validators=[validate_time_zone]
     )
+    clock_24h = models.BooleanField(
+        "24-hour clock",
+        default=False,
+        help_text="Show times as 13:30 instead of 1:30 PM on pages, printouts and messages.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 

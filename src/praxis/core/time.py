@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from praxis.core import datefmt
 from praxis.core.service_support import ServiceError
 
 
@@ -74,8 +75,8 @@ def local_to_utc(naive: datetime, tz: ZoneInfo, *, fold: int = 0) -> datetime:
     in a fold, `fold` chooses the first (0) or the second (1) occurrence."""
     if is_nonexistent(naive, tz):
         raise NonexistentLocalTime(
-            f"{naive:%H:%M} does not exist on {naive:%d %b %Y} in {tz.key}: the clocks go "
-            "forward at that time. Pick a time after the change.",
+            f"{datefmt.time(naive)} does not exist on {datefmt.date(naive)} in {tz.key}: the "
+            "clocks go forward at that time. Pick a time after the change.",
             code="nonexistent_time",
         )
     return naive.replace(tzinfo=tz, fold=fold).astimezone(UTC)
@@ -91,6 +92,7 @@ def local_date(instant: datetime, tz: ZoneInfo) -> date:
     return instant.astimezone(tz).date()
 
 
-def describe(instant: datetime, tz: ZoneInfo) -> str:
-    """A local time for messages: 'Mon 15 Mar 2027 09:00 EDT'."""
-    return instant.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z")
+def describe(instant: datetime, tz: ZoneInfo, *, clock_24h: bool | None = None) -> str:
+    """A local time for messages, with its zone: 'Mon, Mar 15, 2027, 9:00 AM EDT' (the clock
+    is the request's practice's unless ``clock_24h`` says)."""
+    return datefmt.day_time(instant, tz=tz, clock_24h=clock_24h, with_zone=True)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from praxis.core import audit
+from praxis.core import audit, datefmt
 from praxis.core.models import User
 from praxis.core.service_support import ServiceError, full_clean_or_refuse
 
@@ -69,13 +69,13 @@ def _guard_overlap(coverage: Coverage) -> None:
         .first()
     )
     if clash is not None:
-        ends = f"until {clash.end_date:%m/%d/%Y}" if clash.end_date else "with no end date"
+        ends = f"until {datefmt.short(clash.end_date)}" if clash.end_date else "with no end date"
         raise ServiceError(
             {
                 "priority": (
                     f"The patient already has a {clash.get_priority_display().lower()} coverage "
-                    f"({clash.payer.name}, from {clash.effective_date:%m/%d/%Y} {ends}) for these "
-                    "dates. End it first, or choose another priority."
+                    f"({clash.payer.name}, from {datefmt.short(clash.effective_date)} {ends}) "
+                    "for these dates. End it first, or choose another priority."
                 )
             }
         )

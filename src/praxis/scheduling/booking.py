@@ -24,7 +24,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from praxis.core import audit, phi_audit
+from praxis.core import audit, datefmt, phi_audit
 from praxis.core import time as wallclock
 from praxis.core.models import Location, User
 from praxis.core.service_support import ServiceError
@@ -175,7 +175,7 @@ def _taken(what: object, conflict: Interval, location: Location) -> SlotTaken:
     tz = wallclock.zone_of(location)
     return SlotTaken(
         f"{what} is already booked from {wallclock.describe(conflict[0], tz)} to "
-        f"{conflict[1].astimezone(tz):%H:%M}.",
+        f"{datefmt.time(conflict[1], tz=tz)}.",
         conflict=conflict,
     )
 

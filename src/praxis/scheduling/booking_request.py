@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol, TypedDict
 
+from praxis.core import datefmt
 from praxis.core import time as wallclock
 from praxis.core.access import NotInPractice, get_in_practice, practice_of
 from praxis.core.models import Location, Practice, User
@@ -84,7 +85,7 @@ class PossibleDuplicate(ServiceError):
 
 def _when(visit: Appointment) -> str:
     local = visit.start.astimezone(wallclock.zone_of(visit.location))
-    return f"{local:%a, %b} {local.day}, {local.year} at {local:%I:%M %p}".replace(" 0", " ")
+    return f"{datefmt.day(local)} at {datefmt.time(local)}"
 
 
 def refuse_possible_duplicate(

@@ -2,7 +2,9 @@
 equipment), one row per 5 minutes (labelled every quarter hour).
 
 Rows step through UTC instants and are labelled in the location's local time, so the spring
-day has no 02:00 row and the autumn day shows 01:00-01:45 twice (with the zone abbreviation).
+day has no 2:00 AM row and the autumn day shows 1:00-1:45 AM twice. The page names the time zone
+once; only on a day the clocks change does each label carry its abbreviation ("1:00 AM EDT",
+"1:00 AM EST").
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from math import ceil
 
 from django.db.models import Q
 
+from praxis.core import datefmt
 from praxis.core import time as wallclock
 from praxis.core.models import Location
 
@@ -37,7 +40,8 @@ class Cell:
 @dataclass
 class Row:
     start: datetime
-    label: str
+    label: str  # the local time on quarter hours ("8:15 AM"), else empty
+    local: datetime  # `start` on the location's clock (links take its "H:i")
     cells: list[Cell] = field(default_factory=list)
 
 
@@ -154,6 +158,7 @@ def _grid(
     first = min([wallclock.boundary(day, DEFAULT_OPEN, tz), *(s for s, _ in busy)])
     last = max([wallclock.boundary(day, DEFAULT_CLOSE, tz), *(e for _, e in busy)])
     first, last = max(first, day_start), min(last, day_end)
+    clocks_change = day_start.astimezone(tz).utcoffset() != day_end.astimezone(tz).utcoffset()
 
     # Visits start on any minute; each is placed in the first free row at or after its start.
     pending = {c.key: sorted(c.appointments, key=lambda a: a.start) for c in columns}
@@ -162,7 +167,11 @@ def _grid(
     instant = first
     while instant < last:
         local = instant.astimezone(tz)
-        row = Row(start=instant, label=local.strftime("%H:%M %Z") if local.minute % 15 == 0 else "")
+        label = ""
+        if local.minute % 15 == 0:
+            label = datefmt.time(local)
+            label = f"{label} {datefmt.zone(local)}" if clocks_change else label
+        row = Row(start=instant, label=label, local=local)
         for column in columns:
             queue = pending[column.key]
             if covered.get(column.key, first) > instant:

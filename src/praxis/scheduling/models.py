@@ -21,7 +21,7 @@ from praxis.core.models import Location, Practice, Room, User
 from praxis.core.validators import validate_npi, validate_taxonomy
 from praxis.patients.models import Patient
 
-validate_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour is written #rrggbb.")
+validate_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A color is written #rrggbb.")
 
 # Slot search reads busy intervals with `start >= range_start - MAX_APPOINTMENT_LENGTH`, which
 # keeps the (provider, start) index range tight; the type's duration validator holds the bound.
@@ -47,7 +47,9 @@ class Provider(models.Model):
     )
     taxonomy_code = models.CharField(max_length=10, blank=True, validators=[validate_taxonomy])
     credentials = models.CharField(max_length=64, blank=True, help_text="e.g. MD, DO, NP-C")
-    colour = models.CharField(max_length=7, default="#2f6fb0", validators=[validate_colour])
+    colour = models.CharField(
+        "color", max_length=7, default="#2f6fb0", validators=[validate_colour]
+    )
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -112,7 +114,9 @@ class AppointmentType(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(5), MaxValueValidator(MAX_APPOINTMENT_MINUTES)]
     )
-    colour = models.CharField(max_length=7, default="#5a8f3d", validators=[validate_colour])
+    colour = models.CharField(
+        "color", max_length=7, default="#5a8f3d", validators=[validate_colour]
+    )
     visit_mode = models.CharField(
         max_length=16, choices=VisitMode.choices, default=VisitMode.IN_OFFICE
     )
@@ -247,7 +251,7 @@ class Appointment(models.Model):
         ARRIVED = "arrived", "Arrived"
         IN_ROOM = "in_room", "In room"
         COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+        CANCELLED = "cancelled", "Canceled"
         NO_SHOW = "no_show", "No-show"
 
     class CancelReason(models.TextChoices):

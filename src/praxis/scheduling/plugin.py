@@ -106,7 +106,7 @@ WIDGETS = (
 ACTIVITY = {
     "praxis.scheduling.appointment.booked": "booked a visit for {patient}",
     "praxis.scheduling.appointment.rescheduled": "rescheduled {patient}'s visit",
-    "praxis.scheduling.appointment.cancelled": "cancelled {patient}'s visit",
+    "praxis.scheduling.appointment.cancelled": "canceled {patient}'s visit",
     "praxis.scheduling.appointment.confirmed": "confirmed {patient}'s visit",
     "praxis.scheduling.appointment.arrived": "checked in {patient}",
     "praxis.scheduling.appointment.in_room": "roomed {patient}",

@@ -133,7 +133,8 @@ def _address(appointment: Appointment, channel: str) -> str:
 
 def _text(appointment: Appointment, channel: str) -> str:
     tz = wallclock.zone_of(appointment.location)
-    when = wallclock.describe(appointment.start, tz)
+    # Sent by the worker, outside any request: the practice's own clock, said here.
+    when = wallclock.describe(appointment.start, tz, clock_24h=appointment.practice.clock_24h)
     # The practice, the time, the place and the provider: nothing about why the patient comes.
     text = (
         f"{appointment.practice.name}: reminder of your visit with {appointment.provider} "

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from praxis.core import datefmt
 from praxis.core import time as wallclock
 from praxis.core.models import Location, User
 from praxis.core.service_support import ServiceError
@@ -77,7 +78,7 @@ def occurrences(
     found: list[tuple[str, datetime | None]] = []
     for k in range(count):
         naive = wall + timedelta(weeks=k * interval_weeks)
-        label = f"{naive:%a %d %b %Y %H:%M}"
+        label = datefmt.day_time(naive)
         if wallclock.is_nonexistent(naive, tz):
             found.append((label, None))
         else:

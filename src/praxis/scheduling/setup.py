@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from praxis.core import audit
+from praxis.core import audit, datefmt
 from praxis.core.models import Location, Room, User
 from praxis.core.service_support import ServiceError, apply_changes, full_clean_or_refuse
 
@@ -111,11 +111,11 @@ def _refuse_overlapping_hours(
         clashes = clashes.filter(effective_from__lte=effective_to)
     clash = clashes.select_related("location").order_by("start_time").first()
     if clash is not None:
-        until = f" until {clash.effective_to:%d %b %Y}" if clash.effective_to else ""
+        until = f" until {datefmt.date(clash.effective_to)}" if clash.effective_to else ""
         raise ServiceError(
             f"These hours overlap {provider}'s {clash.get_weekday_display()} hours "
-            f"{clash.start_time:%H:%M}-{clash.end_time:%H:%M} at {clash.location} "
-            f"(from {clash.effective_from:%d %b %Y}{until}). Change or remove those first.",
+            f"{datefmt.time_range(clash.start_time, clash.end_time)} at {clash.location} "
+            f"(from {datefmt.date(clash.effective_from)}{until}). Change or remove those first.",
             code="hours_overlap",
         )
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from praxis.core import audit
+from praxis.core import audit, datefmt
 from praxis.core import time as wallclock
 from praxis.core.models import Room, User
 from praxis.core.service_support import ServiceError
@@ -60,7 +60,7 @@ def step_refusal(appointment: Appointment, target: Status, *, now: datetime) -> 
         visit_day = appointment.start.astimezone(tz).date()
         if now.astimezone(tz).date() != visit_day:
             step = "checked in" if target == Status.ARRIVED else "roomed"
-            day = f"{visit_day:%a, %b} {visit_day.day}, {visit_day.year}"
+            day = datefmt.day(visit_day)
             return f"A visit can be {step} only on its day ({day})."
     if target == Status.NO_SHOW and now < appointment.start:
         return "A visit can be marked a no-show only once it was due to start."
@@ -96,7 +96,7 @@ def appointment_cancel(
         lock_appointment(appointment)
         if appointment.status not in MOVABLE:
             raise ServiceError(
-                f"A visit that is {appointment.get_status_display().lower()} cannot be cancelled."
+                f"A visit that is {appointment.get_status_display().lower()} cannot be canceled."
             )
         now = timezone.now()
         appointment.status = Status.CANCELLED
@@ -149,7 +149,7 @@ def appointment_transition(
         raise ServiceError(f"{to_status!r} is not a status.")
     target = Status(to_status)
     if target == Status.CANCELLED:
-        raise ServiceError("Cancelling needs a reason: cancel the visit instead.")
+        raise ServiceError("Canceling needs a reason: cancel the visit instead.")
     with transaction.atomic():
         lock_appointment(appointment)
         current = Status(appointment.status)

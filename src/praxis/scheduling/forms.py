@@ -98,7 +98,12 @@ class BookForm(PracticeForm):
 
 class CancelForm(forms.Form):
     reason_code = forms.ChoiceField(
-        choices=Appointment.CancelReason.choices,
+        # A reply to a reminder text is the system's reason, never the desk's.
+        choices=[
+            c
+            for c in Appointment.CancelReason.choices
+            if c[0] != Appointment.CancelReason.REMINDER_REPLY
+        ],
         widget=forms.RadioSelect,
         label="Why is the visit canceled?",
         error_messages={"required": "Choose why the visit is canceled."},

@@ -42,5 +42,6 @@ def is_checkbox(field: BoundField) -> bool:
 
 
 @register.filter
-def is_multi_checkbox(field: BoundField) -> bool:
-    return isinstance(field.field.widget, forms.CheckboxSelectMultiple)
+def is_choice_list(field: BoundField) -> bool:
+    """Radio buttons or checkboxes, one per choice (CheckboxSelectMultiple is a RadioSelect)."""
+    return isinstance(field.field.widget, forms.RadioSelect)

@@ -77,7 +77,7 @@ def test_a_completed_visit_becomes_one_encounter_with_its_coverage(
     assert encounter.status == Encounter.Status.DRAFT
     assert AuditEvent.objects.filter(action="praxis.billing.encounter.created").count() == 1
 
-    with pytest.raises(ServiceError, match="This visit already has an encounter."):
+    with pytest.raises(ServiceError, match=r"This visit already has an encounter."):
         encounter_create_from_visit(appointment=visit, by=biller_bo)
     assert Encounter.objects.count() == 1
 
@@ -86,7 +86,7 @@ def test_a_visit_not_yet_completed_is_no_encounter(paula, dana, location, biller
     visit = AppointmentFactory(
         provider=dana, location=location, patient=paula, start=local_start(DAY_OF_SERVICE, 9)
     )
-    with pytest.raises(ServiceError, match="Only a completed visit becomes an encounter."):
+    with pytest.raises(ServiceError, match=r"Only a completed visit becomes an encounter."):
         encounter_create_from_visit(appointment=visit, by=biller_bo)
     assert not Encounter.objects.exists()
 
@@ -191,7 +191,7 @@ def test_a_code_in_force_before_the_release_is_unknown_on_an_earlier_date(
         location=location,
         by=biller_bo,
     )
-    with pytest.raises(ServiceError, match="not an ICD-10-CM code in force on 03/02/2026"):
+    with pytest.raises(ServiceError, match=r"not an ICD-10-CM code in force on 03/02/2026"):
         encounter_code(
             encounter=early, diagnoses=["E11.9"], lines=[LineInput(office_visit)], by=biller_bo
         )
@@ -211,7 +211,7 @@ def test_an_inactive_procedure_code_is_refused(draft, office_visit, biller_bo):
 
 def test_a_provider_without_an_npi_cannot_bill(draft, dana, office_visit, biller_bo):
     type(dana).objects.filter(pk=dana.pk).update(npi="")
-    with pytest.raises(ServiceError, match="Dr. Dana Dubois, has no NPI"):
+    with pytest.raises(ServiceError, match=r"Dr. Dana Dubois, has no NPI"):
         encounter_code(
             encounter=draft, diagnoses=["E11.9"], lines=[LineInput(office_visit)], by=biller_bo
         )
@@ -259,13 +259,14 @@ def test_an_insured_encounter_is_owed_by_the_insurance(paula, aetna, posted_visi
 def test_ready_only_once_and_only_when_coded(paula, posted_visit, draft, biller_bo):
     encounter = posted_visit(paula)
     with pytest.raises(
-        ServiceError, match="Only a coded encounter can be marked ready; this one is ready to bill."
+        ServiceError,
+        match=r"Only a coded encounter can be marked ready; this one is ready to bill.",
     ):
         encounter_mark_ready(encounter=encounter, by=biller_bo)
     with pytest.raises(
-        ServiceError, match="Only a coded encounter can be marked ready; this one is draft."
+        ServiceError, match=r"Only a coded encounter can be marked ready; this one is draft."
     ):
         encounter_mark_ready(encounter=draft, by=biller_bo)
-    with pytest.raises(ServiceError, match="its charges are posted"):
+    with pytest.raises(ServiceError, match=r"its charges are posted"):
         encounter_code(encounter=encounter, diagnoses=["E11.9"], lines=[], by=biller_bo)
     assert JournalEntry.objects.count() == 1

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from praxis.core.models import Practice
-from praxis.core.money import ZERO, format_money
+from praxis.core.money import ZERO, format_money, round_money
 from praxis.patients.models import Patient, Payer
 
 from .models import Account, Fee, Icd10Code, Icd10Release, JournalLine, OpenItem, ProcedureCode
@@ -136,6 +136,12 @@ def fee_for(
 # --- the ledger --------------------------------------------------------------------------------
 
 
+def cents(total: Decimal | None) -> Decimal:
+    """A database sum of money as whole cents: SQLite adds decimal columns as floating point, so
+    its sums carry float noise far below a cent (every stored amount is whole cents)."""
+    return round_money(total or ZERO)
+
+
 @dataclass(frozen=True)
 class PatientBalance:
     patient_due: Decimal  # open patient balances of the charge lines
@@ -158,9 +164,9 @@ def patient_balance(patient: Patient) -> PatientBalance:
         patient=patient, account=Account.UNAPPLIED_CREDIT
     ).aggregate(total=Sum("amount"))["total"]
     return PatientBalance(
-        patient_due=(sums["patient"] or ZERO) + ZERO,
-        insurance_pending=(sums["insurance"] or ZERO) + ZERO,
-        unapplied_credit=-(credit or ZERO) + ZERO,
+        patient_due=cents(sums["patient"]),
+        insurance_pending=cents(sums["insurance"]),
+        unapplied_credit=-cents(credit) + ZERO,
     )
 
 
@@ -169,7 +175,7 @@ def ledger_disagreements(*, limit: int = 1) -> list[str]:
     lines of the whole journal sum to zero; every entry balances; every open item equals its
     charge line's receivable lines in the journal, per party, to the cent."""
     found: list[str] = []
-    total = JournalLine.objects.aggregate(total=Sum("amount"))["total"] or ZERO
+    total = cents(JournalLine.objects.aggregate(total=Sum("amount"))["total"])
     if total != ZERO:
         found.append(f"The journal's lines add up to {format_money(total)}, not $0.00.")
     unbalanced = (
@@ -178,10 +184,15 @@ def ledger_disagreements(*, limit: int = 1) -> list[str]:
         .exclude(total=ZERO)
         .order_by("entry_id")
     )
-    for row in unbalanced[:limit]:
-        found.append(f"Entry #{row['entry_id']} does not balance: {format_money(row['total'])}.")
+    for row in unbalanced.iterator():
+        if cents(row["total"]) != ZERO:
+            found.append(
+                f"Entry #{row['entry_id']} does not balance: {format_money(row['total'])}."
+            )
+            if len(found) >= limit:
+                return found
     journal: dict[tuple[int, str], Decimal] = {
-        (row["charge_line_id"], row["account"]): row["total"]
+        (row["charge_line_id"], row["account"]): cents(row["total"])
         for row in JournalLine.objects.filter(
             charge_line__isnull=False, account__in=[Account.AR_PATIENT, Account.AR_INSURANCE]
         )

@@ -209,7 +209,7 @@ def encounter_code(
         codes = _coded_diagnoses(current, diagnoses)
         if not lines:
             raise ServiceError("Add at least one charge line.")
-        payer = current.coverage.payer if current.coverage_id else None
+        payer = current.coverage.payer if current.coverage is not None else None
         rows: list[ChargeLine] = []
         for number, line in enumerate(lines, start=1):
             modifiers = _check_line(current, number, line, len(codes))

@@ -170,7 +170,7 @@ def charges_post(*, encounter: Encounter, by: User | None) -> JournalEntry:
             raise ServiceError("The encounter has no charge lines to post.")
         if OpenItem.objects.filter(charge_line__encounter=encounter).exists():
             raise ServiceError("The encounter's charges are already posted.")
-        payer = encounter.coverage.payer if encounter.coverage_id else None
+        payer = encounter.coverage.payer if encounter.coverage is not None else None
         receivable = Account.AR_INSURANCE if payer is not None else Account.AR_PATIENT
         posted: list[Line] = []
         for line in lines:

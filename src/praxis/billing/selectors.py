@@ -215,8 +215,8 @@ def ledger_disagreements(*, limit: int = 1) -> list[str]:
                 )
         if len(found) >= limit:
             return found[:limit]
-    for charge_line_id, account in sorted(journal):
-        if charge_line_id not in seen and journal[(charge_line_id, account)] != ZERO:
+    for charge_line_id, account_name in sorted(journal):
+        if charge_line_id not in seen and journal[(charge_line_id, account_name)] != ZERO:
             found.append(f"Charge line {charge_line_id} has journal lines but no open item.")
             break
     return found[:limit]

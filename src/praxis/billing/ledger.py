@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Literal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from praxis.core import audit
@@ -31,6 +30,7 @@ from praxis.patients.models import Patient, Payer
 
 from .models import Account, ChargeLine, Encounter, JournalEntry, JournalLine, OpenItem
 from .models.ledger import RECEIVABLES
+from .selectors import patient_balance
 
 Party = Literal["patient", "insurance"]
 PAYMENT_METHODS = ("cash", "check", "card_reference")
@@ -277,10 +277,7 @@ def payment_post(
 
 def unapplied_credit(patient: Patient) -> Decimal:
     """What the patient has paid that is not applied to a charge (a credit: positive here)."""
-    total = JournalLine.objects.filter(patient=patient, account=Account.UNAPPLIED_CREDIT).aggregate(
-        total=Sum("amount")
-    )["total"]
-    return -(total or ZERO) + ZERO
+    return patient_balance(patient).unapplied_credit
 
 
 def credit_apply(

@@ -99,6 +99,10 @@ def _post(
     for line in lines:
         if line.account in RECEIVABLES and line.charge_line is not None:
             deltas[line.charge_line.pk][RECEIVABLES[line.account]] += line.amount
+    for patient_id in sorted({line.patient.pk for line in lines}):
+        Patient.objects.select_for_update(no_key=True).filter(pk=patient_id).values_list(
+            "pk"
+        ).first()
     items = {
         item.charge_line_id: item
         for item in OpenItem.objects.select_for_update()
@@ -203,7 +207,9 @@ def charges_post(*, encounter: Encounter, by: User | None) -> JournalEntry:
 
 
 def _lock_patient(patient: Patient) -> None:
-    Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
+    """Every posting takes its patients' row locks first, then the open items' (one order, no
+    deadlock). FOR NO KEY UPDATE: the journal's foreign-key checks (KEY SHARE) pass it by."""
+    Patient.objects.select_for_update(no_key=True).filter(pk=patient.pk).values_list("pk").first()
 
 
 def _own_line(patient: Patient, charge_line: ChargeLine) -> None:

@@ -270,3 +270,39 @@ def test_ready_only_once_and_only_when_coded(paula, posted_visit, draft, biller_
     with pytest.raises(ServiceError, match=r"its charges are posted"):
         encounter_code(encounter=encounter, diagnoses=["E11.9"], lines=[], by=biller_bo)
     assert JournalEntry.objects.count() == 1
+
+
+def test_opening_an_encounter_refuses_what_does_not_fit(
+    practice, other_practice, paula, dana, location, aetna, biller_bo
+):
+    from praxis.core.testing.factories import LocationFactory
+    from praxis.scheduling.testing import ProviderFactory
+
+    lapsed = CoverageFactory(
+        patient=paula, payer=aetna, effective_date=date(2025, 1, 1), end_date=date(2025, 12, 31)
+    )
+    base = {
+        "patient": paula,
+        "date_of_service": DAY_OF_SERVICE,
+        "rendering_provider": dana,
+        "location": location,
+        "by": biller_bo,
+    }
+    cases = [
+        ({"coverage": lapsed}, "The coverage is not in effect on the date of service, 05/04/2026."),
+        ({"place_of_service": "98"}, "'98' is not a place-of-service code Praxis knows."),
+        (
+            {"location": LocationFactory(practice=other_practice)},
+            "The location is not one of this practice's.",
+        ),
+        (
+            {"billing_provider": ProviderFactory(practice=other_practice)},
+            "The billing provider is not one of this practice's.",
+        ),
+    ]
+    for change, message in cases:
+        with pytest.raises(ServiceError) as refused:
+            encounter_create(**{**base, **change})
+        assert refused.value.messages == [message]
+    assert not Encounter.objects.exists()
+    assert not AuditEvent.objects.filter(action="praxis.billing.encounter.created").exists()

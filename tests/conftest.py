@@ -12,6 +12,7 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
 from django.utils.crypto import get_random_string
 
+from praxis.billing import ledger_triggers
 from praxis.core import audit_triggers
 from praxis.core.models import Practice, User
 from praxis.core.testing.factories import LocationFactory, PracticeFactory, RoomFactory
@@ -19,17 +20,20 @@ from praxis.core.testing.personas import PERSONAS, make_persona, sign_in
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 
-# Between transactional tests Django empties every table. The audit table refuses DELETE and
-# TRUNCATE by trigger, so lift the triggers for exactly that flush and put them back after.
+# Between transactional tests Django empties every table. The audit tables and the ledger's
+# journal refuse DELETE and TRUNCATE by trigger, so lift the triggers for exactly that flush and
+# put them back after.
 _original_flush = BaseDatabaseOperations.execute_sql_flush
 
 
 def _flush_with_audit_triggers_lifted(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
     audit_triggers.remove(self.connection)
+    ledger_triggers.remove(self.connection)
     try:
         _original_flush(self, sql_list)
     finally:
         audit_triggers.install(self.connection)
+        ledger_triggers.install(self.connection)
 
 
 BaseDatabaseOperations.execute_sql_flush = _flush_with_audit_triggers_lifted  # type: ignore[method-assign]

@@ -62,3 +62,114 @@ def office_visit(practice: Practice) -> ProcedureCode:
         default_units=1,
         active_from=date(2026, 1, 1),
     )
+
+
+# --- the ledger's cast: Dr. Dana Dubois sees Paula Price, coded and posted --------------------
+
+DAY_OF_SERVICE = date(2026, 5, 4)
+
+
+@pytest.fixture
+def icd10_april_2026(db: None):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from praxis.billing.models import Icd10Code, Icd10Release
+    from praxis.billing.models.codes import search_text
+
+    release = Icd10Release.objects.create(
+        label="April 2026",
+        source="test",
+        effective_from=date(2026, 4, 1),
+        code_count=len(APRIL_2026),
+        loaded_at=timezone.now(),
+    )
+    Icd10Code.objects.bulk_create(
+        Icd10Code(
+            release=release,
+            code=code,
+            description=text,
+            billable=billable,
+            search_text=search_text(text),
+        )
+        for code, billable, text in APRIL_2026
+    )
+    return release
+
+
+@pytest.fixture
+def dana(practice: Practice):  # type: ignore[no-untyped-def]
+    from praxis.scheduling.testing import ProviderFactory
+
+    return ProviderFactory(practice=practice, display_name="Dr. Dana Dubois")
+
+
+@pytest.fixture
+def paula(practice: Practice):  # type: ignore[no-untyped-def]
+    from praxis.patients.testing.factories import PatientFactory
+
+    return PatientFactory(practice=practice, legal_first_name="Paula", legal_last_name="Price")
+
+
+@pytest.fixture
+def venipuncture(practice: Practice) -> ProcedureCode:
+    return ProcedureCode.objects.create(
+        practice=practice,
+        code="36415",
+        description="Routine blood draw",
+        default_units=1,
+        active_from=date(2026, 1, 1),
+    )
+
+
+@pytest.fixture
+def fee_schedule(practice: Practice, office_visit, venipuncture, aetna):  # type: ignore[no-untyped-def]
+    """Standard: 99213 $120.00, 36415 $15.00; Aetna allows 99213 at $95.00."""
+    from decimal import Decimal
+
+    from praxis.billing.models import Fee
+
+    for code, payer, amount in [
+        (office_visit, None, "120.00"),
+        (venipuncture, None, "15.00"),
+        (office_visit, aetna, "95.00"),
+    ]:
+        Fee.objects.create(
+            practice=practice,
+            procedure_code=code,
+            payer=payer,
+            amount=Decimal(amount),
+            effective_from=date(2026, 1, 1),
+        )
+
+
+@pytest.fixture
+def posted_visit(  # type: ignore[no-untyped-def]
+    icd10_april_2026, fee_schedule, dana, location, office_visit, venipuncture, biller_bo
+):
+    """``posted_visit(patient, coverage=None)``: an encounter coded 99213 + 36415 for E11.9,
+    marked ready (charges posted: $135.00 self-pay)."""
+    from praxis.billing.encounters import (
+        LineInput,
+        encounter_code,
+        encounter_create,
+        encounter_mark_ready,
+    )
+
+    def make(patient, coverage=None, day=DAY_OF_SERVICE):  # type: ignore[no-untyped-def]
+        encounter = encounter_create(
+            patient=patient,
+            date_of_service=day,
+            rendering_provider=dana,
+            location=location,
+            coverage=coverage,
+            by=biller_bo,
+        )
+        encounter_code(
+            encounter=encounter,
+            diagnoses=["E11.9"],
+            lines=[LineInput(office_visit), LineInput(venipuncture)],
+            by=biller_bo,
+        )
+        return encounter_mark_ready(encounter=encounter, by=biller_bo)
+
+    return make

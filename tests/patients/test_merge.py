@@ -114,7 +114,15 @@ def test_ada_merges_a_duplicate_after_reviewing_it(admin_ada, client_for, jose, 
     assert merged.details == {
         "duplicate_id": jos.pk,
         "duplicate_mrn": jos.mrn,
-        "moved": {"coverages": 1, "documents": 1, "appointments": 0, "waitlist_entries": 0},
+        "moved": {
+            "coverages": 1,
+            "documents": 1,
+            "appointments": 0,
+            "waitlist_entries": 0,
+            "encounters": 0,
+            "open_items": 0,
+            "journal_lines": 0,
+        },
     }
     [closed] = events_since(mark, "praxis.patients.patient.merged_into")
     assert closed.patient_id == str(jos.pk)

@@ -569,6 +569,9 @@ def test_a_merge_moves_the_duplicates_appointments_and_waitlist_entries(
         "documents": 0,
         "appointments": 1,
         "waitlist_entries": 1,
+        "encounters": 0,
+        "open_items": 0,
+        "journal_lines": 0,
     }
 
 

@@ -12,3 +12,6 @@ class BillingConfig(AppConfig):
         from .plugin import PLUGIN
 
         plugins.register(PLUGIN)
+
+        # merging: what a patient merge moves
+        from . import merging  # noqa: F401

@@ -27,6 +27,11 @@ ACTIVITY = {
     "praxis.billing.fee.created": "added a fee",
     "praxis.billing.fee.updated": "changed a fee",
     "praxis.billing.fee.imported": "imported fees",
+    "praxis.billing.encounter.created": "opened an encounter",
+    "praxis.billing.encounter.coded": "coded an encounter",
+    "praxis.billing.encounter.ready": "marked an encounter ready to bill",
+    "praxis.billing.encounter.moved_on_merge": "moved encounters and ledger lines in a merge",
+    "praxis.billing.journal_entry.posted": "posted to the ledger",
 }
 
 PLUGIN = AppPlugin(

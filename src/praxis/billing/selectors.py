@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from praxis.core.models import Practice
-from praxis.patients.models import Payer
+from praxis.core.money import ZERO, format_money, round_money
+from praxis.patients.models import Patient, Payer
 
-from .models import Fee, Icd10Code, Icd10Release, ProcedureCode
+from .models import Account, Fee, Icd10Code, Icd10Release, JournalLine, OpenItem, ProcedureCode
 
 ICD10_SEARCH_LIMIT = 25
 MAX_SEARCH_WORDS = 6
@@ -128,3 +131,92 @@ def fee_for(
     # the payer's row first: at most one per payer is in force on a day
     found.sort(key=lambda fee: fee.payer_id is None)
     return found[0] if found else None
+
+
+# --- the ledger --------------------------------------------------------------------------------
+
+
+def cents(total: Decimal | None) -> Decimal:
+    """A database sum of money as whole cents: SQLite adds decimal columns as floating point, so
+    its sums carry float noise far below a cent (every stored amount is whole cents)."""
+    return round_money(total or ZERO)
+
+
+@dataclass(frozen=True)
+class PatientBalance:
+    patient_due: Decimal  # open patient balances of the charge lines
+    insurance_pending: Decimal  # open insurance balances
+    unapplied_credit: Decimal  # paid and not applied (a credit)
+
+    @property
+    def net_due(self) -> Decimal:
+        """What the patient owes after their credit (negative: the practice owes them)."""
+        return self.patient_due - self.unapplied_credit
+
+
+def patient_balance(patient: Patient) -> PatientBalance:
+    """The patient's balance from the open items, and their unapplied credit from the journal.
+    Two queries."""
+    sums = OpenItem.objects.filter(patient=patient).aggregate(
+        patient=Sum("patient_balance"), insurance=Sum("insurance_balance")
+    )
+    credit = JournalLine.objects.filter(
+        patient=patient, account=Account.UNAPPLIED_CREDIT
+    ).aggregate(total=Sum("amount"))["total"]
+    return PatientBalance(
+        patient_due=cents(sums["patient"]),
+        insurance_pending=cents(sums["insurance"]),
+        unapplied_credit=-cents(credit) + ZERO,
+    )
+
+
+def ledger_disagreements(*, limit: int = 1) -> list[str]:
+    """What ``praxis ledger check`` proves, as the disagreements found (empty: all agree): the
+    lines of the whole journal sum to zero; every entry balances; every open item equals its
+    charge line's receivable lines in the journal, per party, to the cent."""
+    found: list[str] = []
+    total = cents(JournalLine.objects.aggregate(total=Sum("amount"))["total"])
+    if total != ZERO:
+        found.append(f"The journal's lines add up to {format_money(total)}, not $0.00.")
+    unbalanced = (
+        JournalLine.objects.values("entry_id")
+        .annotate(total=Sum("amount"))
+        .exclude(total=ZERO)
+        .order_by("entry_id")
+    )
+    for row in unbalanced.iterator():
+        if cents(row["total"]) != ZERO:
+            found.append(
+                f"Entry #{row['entry_id']} does not balance: {format_money(row['total'])}."
+            )
+            if len(found) >= limit:
+                return found
+    journal: dict[tuple[int, str], Decimal] = {
+        (row["charge_line_id"], row["account"]): cents(row["total"])
+        for row in JournalLine.objects.filter(
+            charge_line__isnull=False, account__in=[Account.AR_PATIENT, Account.AR_INSURANCE]
+        )
+        .values("charge_line_id", "account")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    seen: set[int] = set()
+    for item in OpenItem.objects.order_by("charge_line_id").iterator():
+        seen.add(item.charge_line_id)
+        for account, held, party in (
+            (Account.AR_PATIENT, item.patient_balance, "patient"),
+            (Account.AR_INSURANCE, item.insurance_balance, "insurance"),
+        ):
+            posted = journal.get((item.charge_line_id, account), ZERO)
+            if posted != held:
+                found.append(
+                    f"Charge line {item.charge_line_id}: the open item holds {format_money(held)} "
+                    f"for the {party}, the journal {format_money(posted)}."
+                )
+        if len(found) >= limit:
+            return found[:limit]
+    for charge_line_id, account_name in sorted(journal):
+        if charge_line_id not in seen and journal[(charge_line_id, account_name)] != ZERO:
+            found.append(f"Charge line {charge_line_id} has journal lines but no open item.")
+            break
+    return found[:limit]

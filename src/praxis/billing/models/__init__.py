@@ -1,6 +1,20 @@
 """Billing's models, one module per business process; each is imported here so Django sees it."""
 
 from .codes import Icd10Code, Icd10Release, ProcedureCode
+from .encounters import ChargeLine, Encounter, EncounterDiagnosis
 from .fees import Fee
+from .ledger import Account, JournalEntry, JournalLine, OpenItem
 
-__all__ = ["Fee", "Icd10Code", "Icd10Release", "ProcedureCode"]
+__all__ = [
+    "Account",
+    "ChargeLine",
+    "Encounter",
+    "EncounterDiagnosis",
+    "Fee",
+    "Icd10Code",
+    "Icd10Release",
+    "JournalEntry",
+    "JournalLine",
+    "OpenItem",
+    "ProcedureCode",
+]

@@ -620,3 +620,17 @@ def test_the_users_page_needs_the_same_few_queries_for_3_or_30_users(
     assert with_30 == with_3
     with django_assert_max_num_queries(12):
         ada.get(reverse("core:user_list"))
+
+
+def test_the_invite_and_user_pages_say_what_each_role_is_for(client_for, admin_ada, manager_max):
+    from praxis.core.roles import ROLES
+
+    client = client_for(admin_ada)
+    for page in (
+        client.get(reverse("core:user_list")),
+        client.get(reverse("core:user_detail", args=[manager_max.pk])),
+    ):
+        text = page.content.decode()
+        for role in ROLES:
+            assert f"{role.label}: {role.summary}" in text.replace("&#x27;", "'")
+        assert "Compliance Officer: Policies, incidents, audit trail review. Needs two-step" in text

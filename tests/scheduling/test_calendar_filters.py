@@ -70,3 +70,21 @@ def test_without_a_location_the_api_day_is_the_practices(
     api = client.get("/api/v1/scheduling/appointments")
 
     assert [a["id"] for a in api.json()] == [tomorrow_there.pk]
+
+
+def test_the_today_button_goes_back_to_today_on_the_locations_clock(
+    client_for, frontdesk_fay, seattle
+):
+    import re
+
+    client = client_for(frontdesk_fay)
+    far = client.get(
+        reverse("scheduling:calendar"),
+        {"location": seattle.pk, "date": "2027-03-02", "mode": "week", "by": "provider"},
+    )
+    link = re.search(r'href="([^"]+)" id="calendar-today"', far.content.decode())
+    assert link is not None
+    assert "date=" not in link.group(1) and "mode=week" in link.group(1)
+
+    back = client.get(reverse("scheduling:calendar") + link.group(1).replace("&amp;", "&"))
+    assert back.context["day"] == timezone.now().astimezone(SEATTLE).date()

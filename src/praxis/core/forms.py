@@ -24,7 +24,14 @@ from .selectors import AuditFilters
 from .service_support import ServiceError
 from .validators import normalize_phone, normalize_tin
 
-ROLE_CHOICES = [(role.slug, role.label) for role in ROLES]
+# Each role with what it is for, so whoever invites or edits sees what they are granting.
+ROLE_CHOICES = [
+    (
+        role.slug,
+        f"{role.label}: {role.summary}" + (" Needs two-step sign-in." if role.mfa_required else ""),
+    )
+    for role in ROLES
+]
 
 
 def show_service_error(form: forms.BaseForm, error: ServiceError) -> None:

@@ -14,8 +14,9 @@ from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requ
 from praxis.core.exports import csv_response
 from praxis.core.forms import refusals_shown_on
 
-from . import code_imports, csv_files, procedure_codes, selectors
-from .forms import CodeSearchForm, Icd10SearchForm, ImportForm, ProcedureCodeForm
+from . import code_imports, procedure_codes, selectors
+from .forms import CodeSearchForm, Icd10SearchForm, ProcedureCodeForm
+from .import_page import import_page
 from .models import ProcedureCode
 from .today import practice_today
 
@@ -93,30 +94,12 @@ def code_export(request: AuthedRequest) -> StreamingHttpResponse:
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
 def code_import(request: AuthedRequest) -> HttpResponse:
-    practice = practice_of(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        with refusals_shown_on(form):
-            summary = code_imports.procedure_codes_import(
-                practice=practice,
-                data=form.cleaned_data["file"].read(csv_files.MAX_BYTES + 1),  # more: refused
-            )
-            messages.success(
-                request,
-                f"Imported: {summary.created} added, {summary.updated} changed, "
-                f"{summary.unchanged} already as in the file.",
-            )
-            return redirect("billing:codes")
-    return render(
+    return import_page(
         request,
-        "billing/import.html",
-        {
-            "form": form,
-            "title": "Import procedure codes",
-            "columns": code_imports.COLUMNS,
-            "back": "billing:codes",
-        },
-        status=_status(form),
+        importer=code_imports.procedure_codes_import,
+        columns=code_imports.COLUMNS,
+        title="Import procedure codes",
+        back="billing:codes",
     )
 
 

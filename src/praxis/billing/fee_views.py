@@ -26,8 +26,9 @@ from praxis.core.models import Practice
 from praxis.patients import selectors as patient_selectors
 from praxis.patients.models import Payer
 
-from . import csv_files, fee_imports, fees, selectors
-from .forms import FeeFilterForm, FeeForm, ImportForm
+from . import fee_imports, fees, selectors
+from .forms import FeeFilterForm, FeeForm
+from .import_page import import_page
 from .models import Fee
 from .today import practice_today
 
@@ -131,28 +132,10 @@ def fee_export(request: AuthedRequest) -> StreamingHttpResponse:
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
 def fee_import(request: AuthedRequest) -> HttpResponse:
-    practice = practice_of(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        with refusals_shown_on(form):
-            summary = fee_imports.fees_import(
-                practice=practice,
-                data=form.cleaned_data["file"].read(csv_files.MAX_BYTES + 1),  # more: refused
-            )
-            messages.success(
-                request,
-                f"Imported: {summary.created} added, {summary.updated} changed, "
-                f"{summary.unchanged} already as in the file.",
-            )
-            return redirect("billing:fees")
-    return render(
+    return import_page(
         request,
-        "billing/import.html",
-        {
-            "form": form,
-            "title": "Import fees",
-            "columns": fee_imports.COLUMNS,
-            "back": "billing:fees",
-        },
-        status=_status(form),
+        importer=fee_imports.fees_import,
+        columns=fee_imports.COLUMNS,
+        title="Import fees",
+        back="billing:fees",
     )

@@ -50,6 +50,8 @@ def test_feed_and_invitation_secrets_are_redacted():
     invitation = _logged_line("/invitation/MTI/c4k-7f0e/")
     assert "/scheduling/feeds/[redacted].ics" in feed and "Zx9_feed-secret" not in feed
     assert "/invitation/[redacted]/" in invitation and "c4k-7f0e" not in invitation
+    reset = _logged_line("/password/reset/MTI/d9q-1a2b/")
+    assert "/password/reset/[redacted]/" in reset and "d9q-1a2b" not in reset
 
 
 def test_the_referrer_loses_its_query_and_secrets_and_cookies_never_appear():

@@ -29,6 +29,8 @@ PUBLIC_PAGES = {
     "core:login",
     "core:healthz",
     "core:invitation_accept",
+    "core:password_forgot",
+    "core:password_reset",
     # The SMS gateway's reply webhook: no session, authenticated by an HMAC signature header.
     "scheduling:sms_reply",
     # A provider's calendar feed: calendar apps cannot sign in; the URL holds a secret token.

@@ -1,7 +1,8 @@
 """Keep secrets that travel in URL paths out of the logs.
 
 A calendar app can only subscribe to a plain URL, so a feed's secret sits in its path
-(``/scheduling/feeds/<token>.ics``), as an invitation's does (``/invitation/<uid>/<token>/``).
+(``/scheduling/feeds/<token>.ics``), as an invitation's and a password reset's do
+(``/invitation/<uid>/<token>/``, ``/password/reset/<uid>/<token>/``).
 Django logs paths: every 404 ("Not Found: <path>") and, under the development server, every
 request line. The formatter writes the secret part of each line as ``[redacted]``. It imports
 nothing of Praxis: logging is set up before the apps load.
@@ -20,6 +21,7 @@ REDACTED = "[redacted]"
 SECRET_PATHS = (
     r"/scheduling/feeds/(?P<secret>[^/\s\"?#]+)\.ics",
     r"/invitation/(?P<secret>[^/\s\"?#]+/[^/\s\"?#]+)/",
+    r"/password/reset/(?P<secret>[^/\s\"?#]+/[^/\s\"?#]+)/",
 )
 
 

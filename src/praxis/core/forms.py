@@ -75,6 +75,12 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class PasswordForgotForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
 class OtpForm(forms.Form):
     otp_token = forms.CharField(
         label="Code",

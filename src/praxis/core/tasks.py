@@ -9,7 +9,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
 
-from .invitations import invitation_path
+from .invitations import invitation_path, password_reset_path
 from .models import User
 
 
@@ -26,6 +26,24 @@ def send_invitation(*, user_id: int) -> None:
     send_mail(
         subject=f"You're invited to {user.practice or 'Praxis'}",
         message=render_to_string("core/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@task()
+def send_password_reset(*, user_id: int) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).select_related("practice").first()
+    if user is None or not user.has_usable_password():
+        return  # deactivated since the task was queued, or never signed up (the invitation is)
+    context = {
+        "user": user,
+        "practice": user.practice,
+        "link": settings.PRAXIS_BASE_URL + password_reset_path(user),
+    }
+    send_mail(
+        subject=f"Choose a new password for {user.practice or 'Praxis'}",
+        message=render_to_string("core/email/password_reset.txt", context),
         from_email=None,
         recipient_list=[user.email],
     )

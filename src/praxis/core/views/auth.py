@@ -1,4 +1,5 @@
-"""Signing in and out, changing one's password, and accepting an invitation."""
+"""Signing in and out, changing one's password, choosing a new one by e-mail ("Forgot your
+password?"), and accepting an invitation."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from praxis.core import mfa, services
+from praxis.core import password_reset as resets
 from praxis.core.access import AuthedRequest, mfa_step, public, signed_in
-from praxis.core.forms import LoginForm
-from praxis.core.invitations import invited_user
+from praxis.core.forms import LoginForm, PasswordForgotForm
+from praxis.core.invitations import PASSWORD_RESET_SECONDS, invited_user, password_reset_user
 from praxis.core.middleware import SESSION_EXPIRED_FLAG
 
 
@@ -69,10 +71,48 @@ def logout_view(request: AuthedRequest) -> HttpResponse:
 
 @public
 @require_http_methods(["GET", "POST"])
+def password_forgot(request: HttpRequest) -> HttpResponse:
+    form = PasswordForgotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        resets.password_reset_request(email=form.cleaned_data["email"])
+        # The same answer whether or not an account uses the address.
+        minutes = PASSWORD_RESET_SECONDS // 60
+        messages.info(
+            request,
+            f"If a Praxis account uses {form.cleaned_data['email']}, we sent it a link to choose "
+            f"a new password. The link works for {minutes} minutes.",
+        )
+        return redirect("core:login")
+    return render(
+        request, "core/password_forgot.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = password_reset_user(uidb64, token)
+    if user is None:
+        return render(request, "core/link_invalid.html", {"reset": True}, status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        resets.password_reset_complete(user=user, password=form.cleaned_data["new_password1"])
+        messages.success(request, "Your new password is set. Sign in with it.")
+        return redirect("core:login")
+    return render(
+        request,
+        "core/password_reset.html",
+        {"form": form, "subject": user},
+        status=400 if form.errors else 200,
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = invited_user(uidb64, token)
     if user is None:
-        return render(request, "core/invitation_invalid.html", status=400)
+        return render(request, "core/link_invalid.html", {"reset": False}, status=400)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])

@@ -1,5 +1,6 @@
 """The practice's users: the list, inviting, editing roles, and the account actions
-(deactivate, reactivate, reset two-step sign-in, resend the invitation, lift a lockout)."""
+(deactivate, reactivate, reset two-step sign-in, resend the invitation, send a password reset
+link, lift a lockout)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from praxis.core import mfa, selectors, services
+from praxis.core import mfa, password_reset, selectors, services
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
 from praxis.core.forms import EditUserForm, InviteUserForm, refusals_as_messages, refusals_shown_on
 from praxis.core.models import User
@@ -89,6 +90,7 @@ def user_action(request: AuthedRequest, user_id: int, action: str) -> HttpRespon
         "reset-mfa": lambda: services.user_reset_mfa(user=subject),
         "unlock": lambda: services.user_unlock(user=subject),
         "resend-invitation": lambda: services.user_resend_invitation(user=subject),
+        "send-password-reset": lambda: password_reset.user_send_password_reset(user=subject),
     }
     if action not in actions:
         raise Http404

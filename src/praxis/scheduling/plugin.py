@@ -127,6 +127,7 @@ ACTIVITY = {
     "praxis.scheduling.reminder_rule.saved": "saved a reminder rule",
     "praxis.scheduling.reminder_rule.paused": "paused a reminder rule",
     "praxis.scheduling.reminder_rule.resumed": "resumed a reminder rule",
+    "praxis.scheduling.reminder_rule.tested": "sent a test reminder",
     "praxis.scheduling.provider.created": "added a provider",
     "praxis.scheduling.provider.updated": "changed a provider",
     "praxis.scheduling.resource.created": "added a room or piece of equipment",

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from praxis.core import audit, phi_audit
 from praxis.core import time as wallclock
+from praxis.core.models import Location, Practice
 from praxis.core.service_support import ServiceError
 
 from . import messaging
@@ -108,7 +109,11 @@ def _b36(n: int) -> str:
 
 def reply_token(appointment: Appointment) -> str:
     """Signed "<id>.<start>" (base 36): short enough for a text, and stale once the visit moves."""
-    value = f"{_b36(appointment.pk)}.{_b36(int(appointment.start.timestamp()))}"
+    return _token(appointment.pk, appointment.start)
+
+
+def _token(pk: int, start: datetime) -> str:
+    value = f"{_b36(pk)}.{_b36(int(start.timestamp()))}"
     return signing.Signer(salt=TOKEN_SALT).sign(value)
 
 
@@ -131,20 +136,45 @@ def _address(appointment: Appointment, channel: str) -> str:
     return patient.email if patient.consent_email and patient.email else ""
 
 
-def _text(appointment: Appointment, channel: str) -> str:
-    tz = wallclock.zone_of(appointment.location)
+@dataclass(frozen=True)
+class Message:
+    subject: str  # e-mail only
+    text: str
+
+
+def reminder_message(
+    *, practice: Practice, provider: str, location: Location, start: datetime, channel: str, pk: int
+) -> Message:
+    """The reminder a patient gets for visit ``pk`` (what the rule preview shows, with a sample
+    visit). The practice, the time, the place and the provider: nothing about why the patient
+    comes."""
+    tz = wallclock.zone_of(location)
     # Sent by the worker, outside any request: the practice's own clock, said here.
-    when = wallclock.describe(appointment.start, tz, clock_24h=appointment.practice.clock_24h)
-    # The practice, the time, the place and the provider: nothing about why the patient comes.
-    text = (
-        f"{appointment.practice.name}: reminder of your visit with {appointment.provider} "
-        f"on {when} at {appointment.location.name}."
-    )
+    when = wallclock.describe(start, tz, clock_24h=practice.clock_24h)
+    text = f"{practice.name}: reminder of your visit with {provider} on {when} at {location.name}."
     if channel == Channel.SMS:
-        text += f" Reply C to confirm or N to cancel. Ref {reply_token(appointment)}"
+        text += f" Reply C to confirm or N to cancel. Ref {_token(pk, start)}"
     else:
-        text += f"\n\nTo change it, call us at {appointment.practice.phone}."
-    return text
+        text += f"\n\nTo change it, call us at {practice.phone}."
+    return Message(subject=f"Your visit at {practice.name}", text=text)
+
+
+def _message(appointment: Appointment, channel: str) -> Message:
+    return reminder_message(
+        practice=appointment.practice,
+        provider=str(appointment.provider),
+        location=appointment.location,
+        start=appointment.start,
+        channel=channel,
+        pk=appointment.pk,
+    )
+
+
+def deliver(channel: str, address: str, message: Message) -> None:
+    if channel == Channel.SMS:
+        messaging.send_sms(to=address, text=message.text)
+    else:
+        messaging.send_email(to=address, subject=message.subject, text=message.text)
 
 
 @dataclass
@@ -213,13 +243,7 @@ def _send(appointment: Appointment, rule: ReminderRule, address: str) -> str:
     """Call the sender; the outcome to record. A failed send is recorded and not retried: a
     sender that raised may still have sent, and a reminder never goes twice."""
     try:
-        text = _text(appointment, rule.channel)
-        if rule.channel == Channel.SMS:
-            messaging.send_sms(to=address, text=text)
-        else:
-            messaging.send_email(
-                to=address, subject=f"Your visit at {appointment.practice.name}", text=text
-            )
+        deliver(rule.channel, address, _message(appointment, rule.channel))
     except Exception:
         logger.exception("reminder for appointment %s could not be sent", appointment.pk)
         return ReminderSent.Outcome.FAILED

@@ -17,14 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from praxis.core import time as wallclock
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
-from praxis.core.forms import refusals_shown_on
+from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.core.models import Location, Practice
 
-from . import reminders
+from . import reminder_preview, reminders
 from .models import (
     AppointmentType,
     AvailabilityException,
     AvailabilityTemplate,
+    Channel,
     Provider,
     ReminderRule,
     Resource,
@@ -74,6 +75,9 @@ def _overview(request: AuthedRequest, *, rule_form: ReminderRuleForm | None = No
     locations = Location.objects.filter(practice=practice).prefetch_related(
         Prefetch("resources", queryset=Resource.objects.select_related("room"))
     )
+    rules = ReminderRule.objects.filter(practice=practice)
+    # what each channel sends, for a sample visit (made once per channel, not per rule)
+    previews = {c: reminder_preview.reminder_preview(practice, c) for c in Channel.values}
     return render(
         request,
         "scheduling/setup/overview.html",
@@ -81,7 +85,7 @@ def _overview(request: AuthedRequest, *, rule_form: ReminderRuleForm | None = No
             "providers": providers,
             "types": types,
             "locations": locations,
-            "rules": ReminderRule.objects.filter(practice=practice),
+            "rules": [(rule, previews[rule.channel]) for rule in rules],
             "rule_form": rule_form or ReminderRuleForm(),
         },
         status=400 if rule_form is not None and rule_form.errors else 200,
@@ -111,6 +115,17 @@ def reminder_rule_toggle(request: AuthedRequest, rule_id: int) -> HttpResponse:
     practice = practice_of(request.user)
     rule = get_in_practice(ReminderRule, practice=practice, what="reminder rule", pk=rule_id)
     reminders.reminder_rule_set_active(rule=rule, active=not rule.is_active, by=request.user)
+    return redirect(reverse("scheduling:setup") + "#reminders")
+
+
+@requires("scheduling.manage_scheduling_setup")
+@require_POST
+def reminder_rule_test(request: AuthedRequest, rule_id: int) -> HttpResponse:
+    practice = practice_of(request.user)
+    rule = get_in_practice(ReminderRule, practice=practice, what="reminder rule", pk=rule_id)
+    with refusals_as_messages(request):
+        reminder_preview.reminder_test_send(rule=rule, to=request.POST.get("to", ""))
+        messages.success(request, f"Test reminder sent to {request.POST['to'].strip()}.")
     return redirect(reverse("scheduling:setup") + "#reminders")
 
 

@@ -67,6 +67,11 @@ urlpatterns = [
         setup_views.reminder_rule_toggle,
         name="reminder_rule_toggle",
     ),
+    path(
+        "setup/reminders/<int:rule_id>/test/",
+        setup_views.reminder_rule_test,
+        name="reminder_rule_test",
+    ),
     path("setup/providers/new/", setup_views.provider_edit, name="provider_new"),
     path("setup/providers/<int:provider_id>/", setup_views.provider_edit, name="provider_edit"),
     path("setup/providers/<int:provider_id>/hours/", setup_views.hours_add, name="hours_add"),

@@ -4,6 +4,7 @@ day, a cancellation needs a reason, the calendar and the ready-for-tomorrow boar
 from __future__ import annotations
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from praxis.core.models import AuditEvent
@@ -93,6 +94,38 @@ class TestFindAndBook:
             f"/scheduling/find/?patient={paula.pk}&appointment_type={follow_up.pk}"
             f"&location={clinic.pk}&from_date="
         )
+
+    def test_a_refused_booking_goes_back_to_the_same_search(
+        self, client_for, frontdesk_fay, paula, clinic, dana, follow_up, visit_day, practice
+    ):
+        start = local(visit_day, 10)
+        book_for(make_patient(practice, "Other", "Person"), dana, clinic, follow_up, start, None)
+        searched = (
+            f"patient={paula.pk}&appointment_type={follow_up.pk}&location={clinic.pk}"
+            f"&provider={dana.pk}&from_date={visit_day.isoformat()}&earliest_time=09:30"
+            "&next=https://evil.example/&patient=999"
+        )
+        response = client_for(frontdesk_fay).post(
+            reverse("scheduling:book"),
+            {
+                "patient": paula.pk,
+                "provider": dana.pk,
+                "location": clinic.pk,
+                "appointment_type": follow_up.pk,
+                "start": start.isoformat(),
+                "searched": searched,
+            },
+        )
+        assert response.status_code == 303
+        back = QueryDict(response["Location"].split("?", 1)[1])
+        assert back.dict() == {
+            "patient": str(paula.pk),
+            "appointment_type": str(follow_up.pk),
+            "location": str(clinic.pk),
+            "from_date": visit_day.isoformat(),
+            "provider": str(dana.pk),
+            "earliest_time": "09:30",
+        }
 
     def test_another_practices_patient_is_a_404(
         self, client_for, frontdesk_fay, other_practice, clinic, dana, follow_up, visit_day

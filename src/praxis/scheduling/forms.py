@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from praxis.core import time as wallclock
@@ -83,6 +84,23 @@ class FindSlotForm(PracticeForm):
         return value
 
 
+def search_again_query(searched: str, *, patient: int, appointment_type: int, location: int) -> str:
+    """The slot search to go back to after a refused booking: the search's own fields from
+    ``searched`` (anything else in it dropped), for this patient, and this visit type and
+    location unless the search named them; from today when it named no date."""
+    kept = QueryDict(searched)
+    query = QueryDict(mutable=True)
+    query["patient"] = str(patient)
+    query["appointment_type"] = kept.get("appointment_type") or str(appointment_type)
+    query["location"] = kept.get("location") or str(location)
+    query["from_date"] = kept.get("from_date") or timezone.localdate().isoformat()
+    for name in ("provider", "earliest_time"):
+        value = kept.get(name)
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
 class BookForm(PracticeForm):
     patient = IdField()
     provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
@@ -91,6 +109,9 @@ class BookForm(PracticeForm):
         queryset=AppointmentType.objects.none(), widget=forms.HiddenInput
     )
     start = forms.DateTimeField(widget=forms.HiddenInput)
+    # The search the slot came from (its query string), to go back to when the booking is
+    # refused: the desk keeps its From date, provider and time instead of starting over.
+    searched = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     allow_duplicate = forms.BooleanField(
         required=False, label="Yes, book another visit of this type for the patient that day"
     )

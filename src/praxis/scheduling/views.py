@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,6 +35,7 @@ from .forms import (
     FindSlotForm,
     PatientPickForm,
     TransitionForm,
+    search_again_query,
 )
 from .models import Appointment
 from .readiness import CHECKS, NOT_TRACKED, readiness_rows, summarize
@@ -149,6 +151,16 @@ def book(request: AuthedRequest) -> HttpResponse:
         messages.error(request, "That slot could not be read; search again.")
         return redirect("scheduling:find")
     parties = parties_from_form(request.user, form.cleaned_data)
+    search_again = (
+        reverse("scheduling:find")
+        + "?"
+        + search_again_query(
+            form.cleaned_data["searched"],
+            patient=parties["patient"].pk,
+            appointment_type=parties["appointment_type"].pk,
+            location=parties["location"].pk,
+        )
+    )
     try:
         refuse_possible_duplicate(
             parties,
@@ -160,7 +172,7 @@ def book(request: AuthedRequest) -> HttpResponse:
         return render(
             request,
             "scheduling/book_confirm.html",
-            {"form": form, "warning": warning, "patient": parties["patient"]},
+            {"form": form, "warning": warning, "search_again": search_again},
         )
     with refusals_as_messages(request):
         appointment = appointment_book(
@@ -168,10 +180,8 @@ def book(request: AuthedRequest) -> HttpResponse:
         )
         messages.success(request, "Booked.")
         return redirect("scheduling:appointment", appointment_id=appointment.pk)
-    # Refused (the message says why): back to the search for this patient, visit type and place.
-    query = f"?patient={parties['patient'].pk}&appointment_type={parties['appointment_type'].pk}"
-    query += f"&location={parties['location'].pk}&from_date={timezone.localdate().isoformat()}"
-    response = redirect("/scheduling/find/" + query)
+    # Refused (the message says why): back to the same search, for this patient.
+    response = redirect(search_again)
     response.status_code = 303
     return response
 

@@ -34,7 +34,8 @@ def test_fay_registers_a_patient(frontdesk_fay, client_for, practice):
 
     zoe = Patient.objects.get(practice=practice)
     assert response.status_code == 302
-    assert response.url == reverse("patients:detail", args=[zoe.pk])
+    # registration goes on to the insurance step
+    assert response.url == reverse("patients:coverage_add", args=[zoe.pk]) + "?step=insurance"
     assert zoe.mrn == "100001"
     assert zoe.search_name == "aberg zoe"
     assert zoe.date_of_birth == date(1992, 4, 5)
@@ -437,3 +438,51 @@ def test_the_detail_page_costs_the_same_queries_for_1_or_4_coverages_and_documen
     with django_assert_max_num_queries(16):
         response = dana.get(reverse("patients:detail", args=[jose.pk]))
     assert page_text(response).count("scan") == n
+
+
+# --- the registration flow: parts, an error summary, insurance next -------------------------
+
+
+def test_the_form_comes_in_parts_and_errors_are_summed_up_with_links(frontdesk_fay, client_for):
+    fay = client_for(frontdesk_fay)
+    html = fay.get(REGISTER).content.decode()
+    for legend in ("Identity", "Contact", "May we contact them?", "Emergency contact"):
+        assert f'<legend class="h5">{legend}</legend>' in html
+    assert 'id="form-errors"' not in html
+
+    data = patient_form_data(legal_last_name="", date_of_birth="13/45/1990")
+    response = fay.post(REGISTER, data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="form-errors"' in html and "autofocus" in html  # focus lands on the summary
+    assert "2 things to fix:" in page_text(response)
+    assert '<a href="#id_legal_last_name">' in html and '<a href="#id_date_of_birth">' in html
+    # in the order the fields show: last name (Identity) before the date of birth
+    assert html.index("#id_legal_last_name") < html.index("#id_date_of_birth")
+
+
+def test_the_insurance_step_adds_a_coverage_and_lands_on_the_patient(
+    frontdesk_fay, client_for, practice, aetna
+):
+    from praxis.patients.models import Coverage
+
+    from .test_coverage import coverage_form_data
+
+    fay = client_for(frontdesk_fay)
+    step = fay.post(REGISTER, patient_form_data())["Location"]
+    zoe = Patient.objects.get(practice=practice)
+    page = fay.get(step)
+    assert 'id="insurance-step"' in page.content.decode()
+    assert "No insurance: the patient pays (self-pay)" in page_text(page)
+
+    response = fay.post(step, coverage_form_data(aetna))
+    assert response.status_code == 302, page_text(response)
+    assert response["Location"] == reverse("patients:detail", args=[zoe.pk])
+    assert Coverage.objects.filter(patient=zoe, payer=aetna).exists()
+
+
+def test_no_consent_given_stamps_no_time(frontdesk_fay, client_for, practice):
+    client_for(frontdesk_fay).post(REGISTER, patient_form_data(consent_sms=""))
+    zoe = Patient.objects.get(practice=practice)
+    assert (zoe.consent_sms, zoe.consent_email, zoe.consent_voicemail) == (False, False, False)
+    assert zoe.consents_recorded_at is None

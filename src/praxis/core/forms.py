@@ -65,6 +65,35 @@ def refusals_shown_on(form: forms.BaseForm) -> Iterator[None]:
         show_service_error(form, error)
 
 
+class Sections:
+    """A long form in named parts (``components/form_sections.html`` draws each as a fieldset
+    with its legend, after a summary of the errors that links to each field). ``SECTIONS``
+    lists every visible field once; a field it does not name goes in a last part, "More"."""
+
+    SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def sections(self) -> list[tuple[str, list[Any]]]:
+        form = cast(forms.BaseForm, self)
+        visible = {bf.name: bf for bf in form.visible_fields()}
+        parts = []
+        for title, names in self.SECTIONS:
+            fields = [visible.pop(name) for name in names if name in visible]
+            if fields:
+                parts.append((title, fields))
+        if visible:
+            parts.append(("More", list(visible.values())))
+        return parts
+
+    def error_list(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) for every field error, in the order the fields show."""
+        return [
+            (bf.auto_id, str(bf.label), str(error))
+            for _, fields in self.sections()
+            for bf in fields
+            for error in bf.errors
+        ]
+
+
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from praxis.core.forms import Sections
 from praxis.core.validators import normalize_phone
 
 from .coverages import COVERAGE_FIELDS
@@ -43,7 +44,35 @@ class _PhoneFields:
         return self._phone("emergency_contact_phone")
 
 
-class PatientForm(_PhoneFields, forms.ModelForm[Patient]):
+class PatientForm(Sections, _PhoneFields, forms.ModelForm[Patient]):
+    SECTIONS = (
+        (
+            "Identity",
+            (
+                "confirm_duplicate",
+                "legal_first_name",
+                "legal_middle_name",
+                "legal_last_name",
+                "preferred_name",
+                "date_of_birth",
+                "sex",
+                "gender_identity",
+                "preferred_language",
+                "status",
+            ),
+        ),
+        (
+            "Contact",
+            ("phone", "email", "address_line1", "address_line2", "city", "state", "postal_code"),
+        ),
+        ("May we contact them?", ("consent_sms", "consent_email", "consent_voicemail")),
+        (
+            "Emergency contact",
+            ("emergency_contact_name", "emergency_contact_phone", "emergency_contact_relationship"),
+        ),
+        ("Responsible party", ("guarantor_name", "guarantor_relationship")),
+        ("How they found us", ("referral_source",)),
+    )
     date_of_birth = date_field(label="Date of birth", help_text="e.g. 02/03/2001")
 
     class Meta:

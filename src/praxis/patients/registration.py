@@ -114,7 +114,10 @@ def patient_register(
     patient.search_name = search_name_for(
         patient.legal_last_name, patient.legal_first_name, patient.preferred_name
     )
-    patient.consents_recorded_at = timezone.now()
+    # The time says when the patient gave a consent: none given, nothing to stamp. (Later, any
+    # change, given or withdrawn, is an answer and is stamped: patient_update.)
+    if any(getattr(patient, name) for name in CONSENT_FIELDS):
+        patient.consents_recorded_at = timezone.now()
     full_clean_or_refuse(patient, exclude=["mrn"])
     with transaction.atomic():
         patient.mrn = next_mrn(practice)

@@ -130,7 +130,8 @@ def patient_register(request: AuthedRequest) -> HttpResponse:
             show_service_error(form, error)
         else:
             messages.success(request, f"Registered {patient.display_name}, MRN {patient.mrn}.")
-            return redirect("patients:detail", patient_id=patient.pk)
+            # Registration goes on to the insurance, in the same flow (it may be skipped).
+            return redirect(reverse("patients:coverage_add", args=[patient.pk]) + REGISTERING)
     return render(
         request,
         "patients/patient_form.html",
@@ -189,6 +190,10 @@ def patient_edit(request: AuthedRequest, patient_id: int) -> HttpResponse:
 # --- coverages -------------------------------------------------------------------------------
 
 
+# The query that marks the coverage page as registration's insurance step.
+REGISTERING = "?step=insurance"
+
+
 def _coverage_page(
     request: AuthedRequest,
     patient: Patient,
@@ -204,6 +209,7 @@ def _coverage_page(
             "coverage": coverage,
             "form": form,
             "end_form": end_form or (CoverageEndForm() if coverage else None),
+            "registering": coverage is None and request.GET.get("step") == "insurance",
         },
         status=_status(form, end_form),
     )
@@ -221,6 +227,8 @@ def coverage_add(request: AuthedRequest, patient_id: int) -> HttpResponse:
         with refusals_shown_on(form):
             coverages.coverage_add(patient=patient, values=values, added_by=request.user)
             messages.success(request, "Coverage added.")
+            if request.GET.get("step") == "insurance":  # registration's last step: what's next
+                return redirect("patients:detail", patient_id=patient.pk)
             return redirect(reverse("patients:detail", args=[patient.pk]) + "#coverages")
     return _coverage_page(request, patient, form)
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from .envelope import Interchange, TransactionSet, kind_of, read_interchange
 from .errors import X12Error
 from .tokenizer import Segment
-from .values import ZERO, amount, decimal_or_none, iso_date, money_text
+from .values import ZERO, amount, article, decimal_or_none, iso_date, money_text
 
 VERSION = "005010X221A1"
 CLAIM_STATUSES = {
@@ -172,7 +172,7 @@ def remittance_from(interchange: Interchange) -> Remittance:
     for transaction in interchange.transaction_sets:
         if kind_of(transaction) != "835":
             raise X12Error(
-                f"a {kind_of(transaction)} transaction set where an 835 was expected",
+                f"{article(kind_of(transaction))} transaction set where an 835 was expected",
                 segment=transaction.start,
             )
         version = version or transaction.version

@@ -57,3 +57,8 @@ def money_text(value: Decimal) -> str:
     if isinstance(exponent, int) and exponent >= -2:
         value = value.quantize(CENT, rounding=ROUND_HALF_UP)
     return f"{value + 0:f}"  # + 0 turns -0.00 into 0.00
+
+
+def article(kind: str) -> str:
+    """ "an 835", "a 999": the article as the name is said aloud."""
+    return f"an {kind}" if kind[:1] == "8" else f"a {kind}"

@@ -9,10 +9,14 @@ A file without ISA/GS (it starts at ST, or even at BPR) is one transaction set.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from .errors import X12Error
 from .tokenizer import Delimiters, Segment, Tokens, tokenize
+from .writer import Element, SegmentWriter
 
 # What a set's content says it is when the file has no ST to say so.
 _CONTENT_MARKERS = (("BPR", "835"), ("CLP", "835"), ("AK1", "999"), ("AK2", "999"), ("CLM", "837"))
@@ -210,4 +214,148 @@ def _guess_id(transaction: TransactionSet) -> str:
     raise X12Error(
         "without an ST the content must show what it is (BPR or CLP for an 835, AK1 for a 999)",
         segment=transaction.start,
+    )
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+ID_QUALIFIERS = frozenset({"01", "14", "20", "27", "28", "29", "30", "33", "ZZ"})
+_LARGEST_CONTROL = 999_999_999
+_ST_CONTROL = re.compile(r"[0-9]{4,9}\Z")
+
+
+@dataclass(frozen=True)
+class InterchangeHeader:
+    """What the ISA and GS say; the control numbers are the caller's (kept unique by it)."""
+
+    sender_qualifier: str  # ISA05: ZZ mutually defined, 30 federal TIN …
+    sender_id: str  # ISA06, at most 15 characters
+    receiver_qualifier: str  # ISA07
+    receiver_id: str  # ISA08
+    application_sender: str  # GS02, 2 to 15 characters
+    application_receiver: str  # GS03
+    control_number: int  # ISA13 (and IEA02), 1 to 999999999
+    group_control_number: int  # GS06 (and GE02)
+    created: datetime  # ISA09/ISA10 and GS04/GS05, as the sender's wall clock
+    functional_id: str = "HC"  # GS01: HC health care claim
+    version: str = "005010X222A1"  # GS08
+    usage: str = "P"  # ISA15: P production, T test
+    acknowledgment_requested: bool = False  # ISA14
+
+
+@dataclass(frozen=True)
+class TransactionBody:
+    id: str  # ST01: "837"
+    control_number: str  # ST02: 4 to 9 digits, unique within the group
+    segments: Sequence[tuple[str, Sequence[Element]]]  # between ST and SE
+
+
+def write_interchange(
+    header: InterchangeHeader,
+    transactions: Sequence[TransactionBody],
+    delimiters: Delimiters = Delimiters(),  # noqa: B008 (frozen)
+) -> str:
+    """ISA, GS, each ST … SE, GE, IEA as one string; ``X12Error`` for what breaks a rule."""
+    writer = SegmentWriter(delimiters)
+    _check_header(header, writer)
+    if not transactions:
+        raise X12Error("an interchange needs at least one transaction set")
+    out = [_isa(header, delimiters), _gs(header, writer)]
+    number = 2
+    for transaction in transactions:
+        if not _ST_CONTROL.match(transaction.control_number):
+            raise X12Error(
+                f"ST02 {transaction.control_number!r} must be 4 to 9 digits", segment=number + 1
+            )
+        body = [
+            ("ST", [transaction.id, transaction.control_number, header.version]),
+            *transaction.segments,
+        ]
+        for segment_id, elements in body:
+            number += 1
+            out.append(writer.segment(segment_id, elements, number))
+        number += 1
+        count = str(len(body) + 1)
+        out.append(writer.segment("SE", [count, transaction.control_number], number))
+    out.append(
+        writer.segment("GE", [str(len(transactions)), str(header.group_control_number)], number + 1)
+    )
+    out.append(writer.segment("IEA", ["1", f"{header.control_number:09d}"], number + 2))
+    return "".join(out)
+
+
+def _check_header(header: InterchangeHeader, writer: SegmentWriter) -> None:
+    for where, qualifier in (
+        ("ISA05", header.sender_qualifier),
+        ("ISA07", header.receiver_qualifier),
+    ):
+        if qualifier not in ID_QUALIFIERS:
+            raise X12Error(
+                f"{where} {qualifier!r} is not an interchange id qualifier "
+                f"({', '.join(sorted(ID_QUALIFIERS))})",
+                segment=1,
+            )
+    for where, value, low, high, number in (
+        ("ISA06", header.sender_id, 1, 15, 1),
+        ("ISA08", header.receiver_id, 1, 15, 1),
+        ("GS02", header.application_sender, 2, 15, 2),
+        ("GS03", header.application_receiver, 2, 15, 2),
+    ):
+        writer.check(value, where, number)
+        if not low <= len(value.strip()) <= high or value != value.strip():
+            raise X12Error(
+                f"{where} {value!r} must be {low} to {high} characters without "
+                "leading or trailing spaces",
+                segment=number,
+            )
+    for where, control, number in (
+        ("ISA13", header.control_number, 1),
+        ("GS06", header.group_control_number, 2),
+    ):
+        if not 1 <= control <= _LARGEST_CONTROL:
+            raise X12Error(
+                f"{where} {control} must be from 1 to {_LARGEST_CONTROL}", segment=number
+            )
+    if header.usage not in ("P", "T"):
+        raise X12Error(f"ISA15 {header.usage!r} must be P (production) or T (test)", segment=1)
+    writer.check(header.functional_id, "GS01", 2)
+    writer.check(header.version, "GS08", 2)
+
+
+def _isa(header: InterchangeHeader, d: Delimiters) -> str:
+    fields = [
+        "00",
+        " " * 10,
+        "00",
+        " " * 10,
+        header.sender_qualifier,
+        header.sender_id.ljust(15),
+        header.receiver_qualifier,
+        header.receiver_id.ljust(15),
+        header.created.strftime("%y%m%d"),
+        header.created.strftime("%H%M"),
+        d.repetition or "U",
+        "00501",
+        f"{header.control_number:09d}",
+        "1" if header.acknowledgment_requested else "0",
+        header.usage,
+        d.component,
+    ]
+    return "ISA" + d.element + d.element.join(fields) + d.segment
+
+
+def _gs(header: InterchangeHeader, writer: SegmentWriter) -> str:
+    return writer.segment(
+        "GS",
+        [
+            header.functional_id,
+            header.application_sender,
+            header.application_receiver,
+            header.created.strftime("%Y%m%d"),
+            header.created.strftime("%H%M"),
+            str(header.group_control_number),
+            "X",
+            header.version,
+        ],
+        2,
     )

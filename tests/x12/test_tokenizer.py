@@ -120,3 +120,9 @@ def test_the_deliberately_broken_samples_fail_where_they_are_broken():
         read_interchange(sample("imsweb-x12-parser/x12_bad_segment_identifier.txt").read_bytes())
     with pytest.raises(X12Error, match="the file holds no transaction set"):
         read_interchange(sample("badx12/segment_terminator.edi").read_bytes())
+
+
+def test_digits_that_are_not_ascii_are_not_counts():
+    # Found by the fuzz test: "²6".isdigit() is True, int("²6") raises.
+    interchange = read_interchange("ST*835*1~BPR*I*0*C*NON~SE*²6*1~")
+    assert interchange.warnings == ["segment 3: SE01 says ²6 segments, the transaction set has 3"]

@@ -60,7 +60,8 @@ def read_interchange(data: bytes | str) -> Interchange:
 
 def _same(a: str, b: str) -> bool:
     a, b = a.strip(), b.strip()
-    return int(a) == int(b) if a.isdigit() and b.isdigit() else a == b
+    both_numbers = a.isascii() and b.isascii() and a.isdigit() and b.isdigit()
+    return int(a) == int(b) if both_numbers else a == b
 
 
 class _Reader:

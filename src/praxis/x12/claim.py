@@ -1,0 +1,480 @@
+"""The 837P professional claim (005010X222A1), written strictly from plain dataclasses.
+
+One ``ClaimBatch`` is one transaction set: the submitter and receiver (1000A/B), one billing
+provider (2000A/2010AA, optional pay-to address 2010AB) and its claims. Each claim gets its own
+subscriber loop (2000B: SBR, the subscriber 2010BA, the payer 2010BB) and, when the patient is not
+the subscriber, a patient loop (2000C: PAT and the patient's name); then CLM with the place of
+service and frequency (1 original, 7 replacement, 8 void), the prior authorization (REF*G1), the
+original claim number for a replacement or void (REF*F8), diagnoses in HI (ABK the principal,
+ABF the others), referring (2310A) and rendering (2310B) providers, and the service lines (LX,
+SV1 with modifiers, units and diagnosis pointers, DTP*472, REF*6R).
+
+Strict: ``write_837p`` refuses, with one ``X12Error`` naming the claim and the field, a claim
+whose NPI fails its check digit, whose total is not the sum of its lines, whose pointers miss a
+diagnosis, and so on (``check_batch``); coordination of benefits (2320/2330) is not written yet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from .envelope import InterchangeHeader, TransactionBody, write_interchange
+from .errors import X12Error
+from .tokenizer import Delimiters
+from .values import CENT
+from .writer import Element
+
+VERSION = "005010X222A1"
+FREQUENCIES = {"1": "original", "7": "replacement", "8": "void"}
+FILING_INDICATORS = frozenset(
+    {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "AM",
+        "BL",
+        "CH",
+        "CI",
+        "DS",
+        "FI",
+        "HM",
+        "LM",
+        "MA",
+        "MB",
+        "MC",
+        "OF",
+        "TV",
+        "VA",
+        "WC",
+        "ZZ",
+    }
+)
+PATIENT_RELATIONSHIPS = frozenset({"01", "19", "20", "21", "39", "40", "53", "G8"})
+_ICD10 = re.compile(r"[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}\Z")
+_PROCEDURE = re.compile(r"[A-Z0-9]{5}\Z")
+_MODIFIER = re.compile(r"[A-Z0-9]{2}\Z")
+_STATE = re.compile(r"[A-Z]{2}\Z")
+_ZIP = re.compile(r"[0-9]{5}(?:[0-9]{4})?\Z")
+_PO_BOX = re.compile(r"\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b", re.IGNORECASE)
+MAX_LINES = 50
+MAX_DIAGNOSES = 12
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str
+    city: str
+    state: str
+    zip: str
+    line2: str = ""
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A billing, rendering or referring provider: an organization (``first_name`` empty and
+    ``is_person`` False) or a person."""
+
+    name: str  # the organization's name, or the person's last name
+    npi: str
+    first_name: str = ""
+    is_person: bool = False
+    taxonomy: str = ""
+    tax_id: str = ""  # the billing provider's EIN (REF*EI), nine digits
+    address: Address | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    last_name: str
+    first_name: str
+    birth_date: date
+    sex: str  # M, F or U
+    address: Address | None = None
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    person: Person
+    member_id: str
+    payer_responsibility: str = "P"  # SBR01: P primary, S secondary, T tertiary
+    group_number: str = ""
+    filing_indicator: str = "CI"  # SBR09: CI commercial, MB Medicare Part B, MC Medicaid …
+
+
+@dataclass(frozen=True)
+class Payer:
+    name: str
+    payer_id: str
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    procedure: str  # CPT/HCPCS
+    charge: Decimal
+    service_date: date
+    pointers: Sequence[int]  # 1-based positions in the claim's diagnoses, one to four
+    units: Decimal = Decimal(1)
+    modifiers: Sequence[str] = ()
+    place_of_service: str = ""  # only when it differs from the claim's
+    control_number: str = ""  # REF*6R: comes back on the 835's line
+
+
+@dataclass(frozen=True)
+class Claim:
+    patient_control_number: str  # CLM01: comes back on the 835 and the 277CA
+    charge: Decimal  # CLM02: must be the sum of the lines
+    place_of_service: str
+    diagnoses: Sequence[str]  # ICD-10-CM, the principal first
+    lines: Sequence[ServiceLine]
+    subscriber: Subscriber
+    payer: Payer
+    patient: Person | None = None  # None: the subscriber is the patient
+    patient_relationship: str = ""  # PAT01 when the patient is not the subscriber: 19 child …
+    frequency: str = "1"
+    original_claim_number: str = ""  # REF*F8, the payer's number: needed for 7 and 8
+    prior_authorization: str = ""
+    referring_provider: Provider | None = None
+    rendering_provider: Provider | None = None
+    release_of_information: str = "Y"  # CLM09: Y, or I (informed consent)
+
+
+@dataclass(frozen=True)
+class ClaimBatch:
+    submitter_name: str
+    submitter_id: str  # the ETIN the clearinghouse gave the practice
+    contact_name: str
+    contact_phone: str  # ten digits
+    receiver_name: str
+    receiver_id: str
+    billing_provider: Provider
+    claims: Sequence[Claim]
+    reference: str  # BHT03: the batch's own number
+    created: datetime
+    pay_to_address: Address | None = None
+    test: bool = field(default=False)
+
+
+def npi_is_valid(npi: str) -> bool:
+    """Ten digits whose last is the Luhn check digit over 80840 and the first nine."""
+    if not re.fullmatch(r"[0-9]{10}", npi):
+        return False
+    total = 0
+    for index, ch in enumerate(reversed("80840" + npi[:9])):
+        digit = int(ch) * (2 if index % 2 == 0 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return (10 - total % 10) % 10 == int(npi[9])
+
+
+def _r(value: Decimal) -> str:
+    """An amount or quantity as X12 writes it: no trailing zeros after the point."""
+    text = f"{value.normalize():f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _refuse(where: str, reason: str) -> X12Error:
+    return X12Error(f"{where}: {reason}")
+
+
+def _need(value: str, where: str, what: str, longest: int) -> None:
+    if not value.strip():
+        raise _refuse(where, f"{what} is required")
+    if len(value) > longest:
+        raise _refuse(where, f"{what} {value!r} is longer than {longest} characters")
+
+
+def _check_address(address: Address | None, where: str, *, billing: bool = False) -> None:
+    if address is None:
+        if billing:
+            raise _refuse(where, "the address is required")
+        return
+    _need(address.line1, where, "the street address", 55)
+    _need(address.city, where, "the city", 30)
+    if not _STATE.match(address.state):
+        raise _refuse(where, f"the state {address.state!r} is not a two-letter code")
+    if not _ZIP.match(address.zip) or (billing and len(address.zip) != 9):
+        need = "nine digits (ZIP+4)" if billing else "five or nine digits"
+        raise _refuse(where, f"the ZIP code {address.zip!r} must be {need}")
+    if billing and _PO_BOX.search(f"{address.line1} {address.line2}"):
+        raise _refuse(where, "the billing provider's address cannot be a post office box")
+
+
+def _check_provider(provider: Provider, where: str, *, billing: bool = False) -> None:
+    _need(provider.name, where, "the name", 60)
+    if provider.is_person:
+        _need(provider.first_name, where, "the first name", 35)
+    if not npi_is_valid(provider.npi):
+        raise _refuse(where, f"the NPI {provider.npi!r} is not ten digits with a valid check digit")
+    if billing:
+        if not re.fullmatch(r"[0-9]{9}", provider.tax_id):
+            raise _refuse(where, f"the tax id (EIN) {provider.tax_id!r} must be nine digits")
+        _check_address(provider.address, where, billing=True)
+    if provider.taxonomy and not re.fullmatch(r"[0-9A-Z]{9}X|[0-9A-Z]{10}", provider.taxonomy):
+        raise _refuse(where, f"the taxonomy code {provider.taxonomy!r} is not ten characters")
+
+
+def _check_person(person: Person, where: str) -> None:
+    _need(person.last_name, where, "the last name", 60)
+    _need(person.first_name, where, "the first name", 35)
+    if person.sex not in ("M", "F", "U"):
+        raise _refuse(where, f"the sex {person.sex!r} must be M, F or U")
+    _check_address(person.address, where)
+
+
+def _check_line(line: ServiceLine, where: str, diagnoses: int) -> None:
+    if not _PROCEDURE.match(line.procedure):
+        raise _refuse(where, f"the procedure code {line.procedure!r} is not five letters/digits")
+    if len(line.modifiers) > 4 or any(not _MODIFIER.match(m) for m in line.modifiers):
+        raise _refuse(
+            where, f"modifiers {list(line.modifiers)} must be up to four of two characters"
+        )
+    if line.charge < 0 or line.charge != line.charge.quantize(CENT):
+        raise _refuse(where, f"the charge {line.charge} must be whole cents, not negative")
+    if line.units <= 0:
+        raise _refuse(where, f"the units {line.units} must be more than zero")
+    pointers = list(line.pointers)
+    if not 1 <= len(pointers) <= 4 or len(set(pointers)) != len(pointers):
+        raise _refuse(where, f"diagnosis pointers {pointers} must be one to four, none repeated")
+    for pointer in pointers:
+        if not 1 <= pointer <= diagnoses:
+            raise _refuse(
+                where, f"points at diagnosis {pointer}; the claim has {diagnoses} diagnoses"
+            )
+
+
+def check_claim(claim: Claim) -> None:
+    """Every rule a claim must keep to be written; ``X12Error`` for the first it breaks."""
+    where = f"claim {claim.patient_control_number!r}"
+    _need(claim.patient_control_number, where, "the patient control number (CLM01)", 20)
+    if claim.frequency not in FREQUENCIES:
+        raise _refuse(where, f"the frequency {claim.frequency!r} must be 1, 7 or 8")
+    if claim.frequency in ("7", "8") and not claim.original_claim_number:
+        raise _refuse(where, f"a {FREQUENCIES[claim.frequency]} needs the payer's claim number")
+    if not re.fullmatch(r"[0-9]{2}", claim.place_of_service):
+        raise _refuse(where, f"the place of service {claim.place_of_service!r} is not two digits")
+    if not 1 <= len(claim.diagnoses) <= MAX_DIAGNOSES:
+        raise _refuse(where, f"a claim needs one to {MAX_DIAGNOSES} diagnoses")
+    for code in claim.diagnoses:
+        if not _ICD10.match(code.replace(".", "")):
+            raise _refuse(where, f"the diagnosis {code!r} is not an ICD-10-CM code")
+    if not 1 <= len(claim.lines) <= MAX_LINES:
+        raise _refuse(where, f"a claim needs one to {MAX_LINES} service lines")
+    for number, line in enumerate(claim.lines, start=1):
+        _check_line(line, f"{where} line {number}", len(claim.diagnoses))
+    total = sum((line.charge for line in claim.lines), Decimal(0))
+    if claim.charge != total:
+        raise _refuse(where, f"the total {claim.charge} is not the sum of its lines ({total})")
+    subscriber = claim.subscriber
+    _check_person(subscriber.person, f"{where} subscriber")
+    _need(subscriber.member_id, f"{where} subscriber", "the member id", 80)
+    if subscriber.payer_responsibility not in ("P", "S", "T"):
+        raise _refuse(where, "the payer responsibility must be P, S or T")
+    if subscriber.filing_indicator not in FILING_INDICATORS:
+        raise _refuse(where, f"the filing indicator {subscriber.filing_indicator!r} is unknown")
+    if claim.patient is None and subscriber.person.address is None:
+        raise _refuse(f"{where} subscriber", "the address is required when they are the patient")
+    if claim.patient is not None:
+        _check_person(claim.patient, f"{where} patient")
+        if claim.patient.address is None:
+            raise _refuse(f"{where} patient", "the address is required")
+        if claim.patient_relationship not in PATIENT_RELATIONSHIPS:
+            raise _refuse(where, f"the relationship {claim.patient_relationship!r} is unknown")
+    _need(claim.payer.name, f"{where} payer", "the name", 60)
+    _need(claim.payer.payer_id, f"{where} payer", "the payer id", 80)
+    for role, provider in (
+        ("referring", claim.referring_provider),
+        ("rendering", claim.rendering_provider),
+    ):
+        if provider is not None:
+            if not provider.is_person:
+                raise _refuse(where, f"the {role} provider must be a person")
+            _check_provider(provider, f"{where} {role} provider")
+
+
+def check_batch(batch: ClaimBatch) -> None:
+    _need(batch.submitter_name, "submitter", "the name", 60)
+    _need(batch.submitter_id, "submitter", "the id", 80)
+    _need(batch.contact_name, "submitter", "the contact name", 60)
+    if not re.fullmatch(r"[0-9]{10}", batch.contact_phone):
+        raise _refuse("submitter", f"the phone {batch.contact_phone!r} must be ten digits")
+    _need(batch.receiver_name, "receiver", "the name", 60)
+    _need(batch.receiver_id, "receiver", "the id", 80)
+    _need(batch.reference, "batch", "the reference (BHT03)", 30)
+    _check_provider(batch.billing_provider, "billing provider", billing=True)
+    _check_address(batch.pay_to_address, "pay-to address")
+    if not batch.claims:
+        raise _refuse("batch", "there is no claim to write")
+    seen: set[str] = set()
+    for claim in batch.claims:
+        check_claim(claim)
+        if claim.patient_control_number in seen:
+            raise _refuse(f"claim {claim.patient_control_number!r}", "is in the batch twice")
+        seen.add(claim.patient_control_number)
+
+
+def write_837p(
+    batch: ClaimBatch,
+    header: InterchangeHeader,
+    *,
+    control_number: str,
+    delimiters: Delimiters = Delimiters(),  # noqa: B008 (frozen)
+) -> str:
+    """The batch as one interchange string; ``X12Error`` names the first rule a claim breaks."""
+    if header.version != VERSION or header.functional_id != "HC":
+        raise X12Error(
+            f"an 837P goes in a group HC {VERSION}, not {header.functional_id} {header.version}"
+        )
+    check_batch(batch)
+    body = TransactionBody("837", control_number, claim_segments(batch))
+    return write_interchange(header, [body], delimiters)
+
+
+Seg = tuple[str, Sequence[Element]]
+
+
+def _address(address: Address) -> list[Seg]:
+    return [
+        ("N3", [address.line1, address.line2]),
+        ("N4", [address.city, address.state, address.zip]),
+    ]
+
+
+def _provider_name(code: str, provider: Provider) -> Seg:
+    if provider.is_person:
+        return (
+            "NM1",
+            [code, "1", provider.name, provider.first_name, "", "", "", "XX", provider.npi],
+        )
+    return ("NM1", [code, "2", provider.name, "", "", "", "", "XX", provider.npi])
+
+
+def claim_segments(batch: ClaimBatch) -> list[Seg]:
+    """The segments between ST and SE (the batch is assumed checked)."""
+    billing = batch.billing_provider
+    out: list[Seg] = [
+        (
+            "BHT",
+            [
+                "0019",
+                "00",
+                batch.reference,
+                batch.created.strftime("%Y%m%d"),
+                batch.created.strftime("%H%M"),
+                "CH",
+            ],
+        ),
+        ("NM1", ["41", "2", batch.submitter_name, "", "", "", "", "46", batch.submitter_id]),
+        ("PER", ["IC", batch.contact_name, "TE", batch.contact_phone]),
+        ("NM1", ["40", "2", batch.receiver_name, "", "", "", "", "46", batch.receiver_id]),
+        ("HL", ["1", "", "20", "1"]),
+    ]
+    if billing.taxonomy:
+        out.append(("PRV", ["BI", "PXC", billing.taxonomy]))
+    out.append(_provider_name("85", billing))
+    assert billing.address is not None
+    out += _address(billing.address)
+    out.append(("REF", ["EI", billing.tax_id]))
+    if batch.pay_to_address is not None:
+        out.append(("NM1", ["87", "2"]))
+        out += _address(batch.pay_to_address)
+    hl = 1
+    for claim in batch.claims:
+        hl = _claim_loops(out, claim, hl)
+    return out
+
+
+def _person(code: str, person: Person, *, member_id: str = "") -> list[Seg]:
+    name: list[str] = [code, "1", person.last_name, person.first_name]
+    if member_id:
+        name += ["", "", "", "MI", member_id]
+    out: list[Seg] = [("NM1", name)]
+    if person.address is not None:
+        out += _address(person.address)
+    out.append(("DMG", ["D8", person.birth_date.strftime("%Y%m%d"), person.sex]))
+    return out
+
+
+def _claim_loops(out: list[Seg], claim: Claim, hl: int) -> int:
+    subscriber, dependent = claim.subscriber, claim.patient is not None
+    subscriber_hl = hl + 1
+    out.append(("HL", [str(subscriber_hl), "1", "22", "1" if dependent else "0"]))
+    out.append(
+        (
+            "SBR",
+            [
+                subscriber.payer_responsibility,
+                "" if dependent else "18",
+                subscriber.group_number,
+                "",
+                "",
+                "",
+                "",
+                "",
+                subscriber.filing_indicator,
+            ],
+        )
+    )
+    out += _person("IL", subscriber.person, member_id=subscriber.member_id)
+    out.append(("NM1", ["PR", "2", claim.payer.name, "", "", "", "", "PI", claim.payer.payer_id]))
+    if claim.patient is not None:
+        hl = subscriber_hl + 1
+        out.append(("HL", [str(hl), str(subscriber_hl), "23", "0"]))
+        out.append(("PAT", [claim.patient_relationship]))
+        out += _person("QC", claim.patient)
+    else:
+        hl = subscriber_hl
+    out.append(
+        (
+            "CLM",
+            [
+                claim.patient_control_number,
+                _r(claim.charge),
+                "",
+                "",
+                (claim.place_of_service, "B", claim.frequency),
+                "Y",
+                "A",
+                "Y",
+                claim.release_of_information,
+            ],
+        )
+    )
+    if claim.prior_authorization:
+        out.append(("REF", ["G1", claim.prior_authorization]))
+    if claim.original_claim_number:
+        out.append(("REF", ["F8", claim.original_claim_number]))
+    codes = [code.replace(".", "") for code in claim.diagnoses]
+    out.append(("HI", [("ABK" if i == 0 else "ABF", code) for i, code in enumerate(codes)]))
+    if claim.referring_provider is not None:
+        out.append(_provider_name("DN", claim.referring_provider))
+    if claim.rendering_provider is not None:
+        out.append(_provider_name("82", claim.rendering_provider))
+        if claim.rendering_provider.taxonomy:
+            out.append(("PRV", ["PE", "PXC", claim.rendering_provider.taxonomy]))
+    for number, line in enumerate(claim.lines, start=1):
+        out.append(("LX", [str(number)]))
+        out.append(
+            (
+                "SV1",
+                [
+                    ("HC", line.procedure, *line.modifiers),
+                    _r(line.charge),
+                    "UN",
+                    _r(line.units),
+                    line.place_of_service,
+                    "",
+                    tuple(str(p) for p in line.pointers),
+                ],
+            )
+        )
+        out.append(("DTP", ["472", "D8", line.service_date.strftime("%Y%m%d")]))
+        if line.control_number:
+            out.append(("REF", ["6R", line.control_number]))
+    return hl

@@ -21,11 +21,11 @@ from praxis.x12.claim import (
     ServiceLine,
     Subscriber,
     npi_is_valid,
-    write_837p,
 )
 from praxis.x12.envelope import InterchangeHeader, read_interchange
 from praxis.x12.errors import X12Error
 from praxis.x12.tokenizer import tokenize
+from praxis.x12.writer_837p import write_837p
 
 from .files import sample
 

@@ -24,6 +24,7 @@ from praxis.x12.claim import (
 )
 from praxis.x12.envelope import InterchangeHeader, read_interchange
 from praxis.x12.errors import X12Error
+from praxis.x12.report import describe
 from praxis.x12.tokenizer import tokenize
 from praxis.x12.writer_837p import write_837p
 
@@ -360,3 +361,31 @@ def test_batch_level_refusals():
 )
 def test_npi_check_digit(npi, valid):
     assert npi_is_valid(npi) is valid
+
+
+def test_what_the_writer_writes_the_reader_reads_back():
+    claims = [
+        self_claim(),
+        self_claim(patient_control_number="PCN-9", frequency="8", original_claim_number="P9"),
+    ]
+    text = write_837p(batch(*claims), HEADER, control_number="0001")
+    shape = describe(text)
+    first, void = shape["claims"]
+    assert (first["charge"], first["prior_authorization"], first["billing_provider_npi"]) == (
+        "185.50",
+        "AUTH77",
+        NPI,
+    )
+    assert first["diagnoses"] == [
+        {"qualifier": "ABK", "code": "E119"},
+        {"qualifier": "ABF", "code": "I10"},
+    ]
+    assert [
+        (line["procedure"], line["modifiers"], line["pointers"]) for line in first["lines"]
+    ] == [
+        ("99214", ["25"], ["1", "2"]),
+        ("83036", [], ["1"]),
+    ]
+    assert first["lines"][0]["control_number"] == "L1"
+    assert (void["frequency"], void["original_claim_number"]) == ("8", "P9")
+    assert first["payer"] == {"name": "ACME HEALTH", "id": "60054"}

@@ -125,3 +125,28 @@ def test_on_the_command_line_the_error_is_one_line_and_no_traceback(tmp_path):
         run.stderr == "X12Error: segment 2: BPR02 '1O0' is not a number (digits, an optional "
         "sign and decimal point)\n"
     )
+
+
+def test_an_837p_prints_its_claims(capsys):
+    shape = parse(capsys, "badx12/X222-commercial-health-insurance.edi")
+    assert (shape["transaction"], shape["version"]) == ("837P", "005010X222A1")
+    (claim,) = shape["claims"]
+    assert (claim["patient_control_number"], claim["charge"], claim["frequency"]) == (
+        "26463774",
+        "100.00",
+        "1",
+    )
+    assert claim["diagnoses"] == [
+        {"qualifier": "BK", "code": "0340"},
+        {"qualifier": "BF", "code": "V7389"},
+    ]
+    assert claim["lines"][0] == {
+        "qualifier": "HC",
+        "procedure": "99213",
+        "modifiers": [],
+        "charge": "40.00",
+        "units": "1",
+        "pointers": ["1"],
+        "service_date": "2006-10-03",
+        "control_number": "",
+    }

@@ -12,7 +12,11 @@ from praxis.x12.report import describe
 
 from .files import REMITTANCES, TESTDATA
 
-ACKS = ["imsweb-x12-parser/x12_999_accepted.txt", "imsweb-x12-parser/x12_277CA_accepted.txt"]
+ACKS = [
+    "imsweb-x12-parser/x12_999_accepted.txt",
+    "imsweb-x12-parser/x12_277CA_accepted.txt",
+    "badx12/X222-commercial-health-insurance.edi",
+]
 VALID = [
     (TESTDATA / name).read_bytes() for name in [*REMITTANCES, *ACKS] if (TESTDATA / name).is_file()
 ] or [b"ST*835*1~BPR*I*5*C*CHK~TRN*1*9*1~CLP*A*1*5*5~SE*5*1~"]

@@ -7,6 +7,7 @@ import pytest
 
 from praxis.x12.envelope import kind_of, read_interchange
 from praxis.x12.errors import X12Error
+from praxis.x12.report import describe
 from praxis.x12.tokenizer import Delimiters, tokenize
 
 from .files import all_x12_samples, sample
@@ -106,13 +107,13 @@ def test_what_cannot_be_read_is_one_clear_error(data, message):
 
 
 @pytest.mark.parametrize("name", all_x12_samples())
-def test_every_sample_file_splits_or_fails_with_x12error(name):
+def test_every_sample_file_reads_or_fails_with_x12error(name):
     try:
-        interchange = read_interchange(sample(name).read_bytes())
+        shape = describe(sample(name).read_bytes())
     except X12Error as error:
         assert str(error)
         return
-    assert interchange.transaction_sets
+    assert shape["transaction"] in {"835", "999", "277CA", "277", "837P"}
 
 
 def test_the_deliberately_broken_samples_fail_where_they_are_broken():

@@ -19,6 +19,7 @@ from .acknowledgments import (
     claim_acknowledgments_from,
     functional_acknowledgment_from,
 )
+from .claim_reader import ClaimFile, claims_from
 from .envelope import kind_of, read_interchange
 from .errors import X12Error
 from .remittance import Adjustment, ClaimPayment, Party, Payment, Remittance, remittance_from
@@ -28,7 +29,7 @@ Json = dict[str, Any]
 
 
 def describe(data: bytes | str) -> Json:
-    """Read any supported file (835, 999, 277CA/277) into its JSON shape."""
+    """Read any supported file (835, 999, 277CA/277, 837P) into its JSON shape."""
     interchange = read_interchange(data)
     kinds = sorted({kind_of(t) for t in interchange.transaction_sets})
     if len(kinds) > 1:
@@ -40,8 +41,10 @@ def describe(data: bytes | str) -> Json:
         return functional_acknowledgment_json(functional_acknowledgment_from(interchange))
     if kind in ("277CA", "277"):
         return claim_acknowledgments_json(claim_acknowledgments_from(interchange))
+    if kind.startswith("837"):
+        return claim_file_json(claims_from(interchange))
     raise X12Error(
-        f"{kind} files are not read here (835, 999 and 277CA are)",
+        f"{kind} files are not read here (835, 999, 277CA and 837 are)",
         segment=interchange.transaction_sets[0].start,
     )
 
@@ -219,5 +222,40 @@ def claim_acknowledgments_json(acks: ClaimAcknowledgments) -> Json:
                 "statuses": [_status(s) for s in claim.statuses],
             }
             for claim in acks.claims
+        ],
+    }
+
+
+def claim_file_json(claim_file: ClaimFile) -> Json:
+    return {
+        "transaction": claim_file.transaction,
+        "version": claim_file.version,
+        "warnings": claim_file.warnings,
+        "claims": [
+            {
+                "patient_control_number": claim.patient_control_number,
+                "charge": money_text(claim.charge),
+                "place_of_service": claim.place_of_service,
+                "frequency": claim.frequency,
+                "billing_provider_npi": claim.billing_provider_npi,
+                "payer": {"name": claim.payer_name, "id": claim.payer_id},
+                "diagnoses": [{"qualifier": q, "code": code} for q, code in claim.diagnoses],
+                "prior_authorization": claim.prior_authorization,
+                "original_claim_number": claim.original_claim_number,
+                "lines": [
+                    {
+                        "qualifier": line.qualifier,
+                        "procedure": line.procedure,
+                        "modifiers": line.modifiers,
+                        "charge": money_text(line.charge),
+                        "units": _quantity(line.units),
+                        "pointers": line.pointers,
+                        "service_date": line.service_date,
+                        "control_number": line.control_number,
+                    }
+                    for line in claim.lines
+                ],
+            }
+            for claim in claim_file.claims
         ],
     }

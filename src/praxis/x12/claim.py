@@ -12,7 +12,8 @@ SV1 with modifiers, units and diagnosis pointers, DTP*472, REF*6R).
 This module holds the data and the rules (``check_batch``): ``writer_837p.write_837p`` refuses,
 with one ``X12Error`` naming the claim and the field, a claim whose NPI fails its check digit,
 whose total is not the sum of its lines, whose pointers miss a diagnosis, and so on.
-Coordination of benefits (2320/2330) is not written yet.
+A secondary or tertiary claim carries the earlier payers' adjudication (``PriorPayment``: loops
+2320/2330 and each line's SVD/CAS), which must balance against the charges.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from .errors import X12Error
-from .values import CENT
+from .remittance import GROUP_CODES, Adjustment
+from .values import CENT, money_text
 
 VERSION = "005010X222A1"
 FREQUENCIES = {"1": "original", "7": "replacement", "8": "void"}
@@ -126,6 +128,29 @@ class ServiceLine:
 
 
 @dataclass(frozen=True)
+class PriorLinePayment:
+    """What an earlier payer did with one line (2430: SVD, CAS, DTP*573)."""
+
+    line: int  # the claim's line number it answers, from 1
+    paid: Decimal
+    adjustments: Sequence[Adjustment] = ()
+
+
+@dataclass(frozen=True)
+class PriorPayment:
+    """An earlier payer's adjudication, from its 835, for a secondary or tertiary claim
+    (2320 with its CAS and AMT*D, 2330A the other subscriber, 2330B the other payer)."""
+
+    payer: Payer
+    subscriber: Subscriber  # the subscriber of that payer's coverage
+    relationship: str  # SBR02 of 2320: the patient to that subscriber (18 self, 01 spouse …)
+    paid: Decimal  # AMT*D: what that payer paid on the claim
+    adjudicated: date  # DTP*573
+    adjustments: Sequence[Adjustment] = ()  # claim-level CAS
+    lines: Sequence[PriorLinePayment] = ()
+
+
+@dataclass(frozen=True)
 class Claim:
     patient_control_number: str  # CLM01: comes back on the 835 and the 277CA
     charge: Decimal  # CLM02: must be the sum of the lines
@@ -142,6 +167,7 @@ class Claim:
     referring_provider: Provider | None = None
     rendering_provider: Provider | None = None
     release_of_information: str = "Y"  # CLM09: Y, or I (informed consent)
+    prior_payments: Sequence[PriorPayment] = ()  # secondary/tertiary: what the others paid
 
 
 @dataclass(frozen=True)
@@ -280,6 +306,13 @@ def check_claim(claim: Claim) -> None:
             raise _refuse(where, f"the relationship {claim.patient_relationship!r} is unknown")
     _need(claim.payer.name, f"{where} payer", "the name", 60)
     _need(claim.payer.payer_id, f"{where} payer", "the payer id", 80)
+    if claim.prior_payments and subscriber.payer_responsibility == "P":
+        raise _refuse(
+            where,
+            "a claim with an earlier payer's payment goes to a secondary (S) or tertiary (T) payer",
+        )
+    for number, prior in enumerate(claim.prior_payments, start=1):
+        _check_prior_payment(claim, prior, f"{where} earlier payer {number}")
     for role, provider in (
         ("referring", claim.referring_provider),
         ("rendering", claim.rendering_provider),
@@ -288,6 +321,50 @@ def check_claim(claim: Claim) -> None:
             if not provider.is_person:
                 raise _refuse(where, f"the {role} provider must be a person")
             _check_provider(provider, f"{where} {role} provider")
+
+
+def _check_adjustments(adjustments: Sequence[Adjustment], where: str) -> Decimal:
+    for adjustment in adjustments:
+        if adjustment.group not in GROUP_CODES - {"CR"} or not adjustment.reason:
+            raise _refuse(
+                where,
+                f"the adjustment {adjustment.group} {adjustment.reason!r} needs "
+                "a group (CO, PR, OA, PI) and a reason code",
+            )
+    return sum((a.amount for a in adjustments), Decimal(0))
+
+
+def _check_prior_payment(claim: Claim, prior: PriorPayment, where: str) -> None:
+    """The TR3's balancing for coordination of benefits: each line's charge is what the other
+    payer paid on it plus its adjustments; the claim's charge is the other payer's payment plus
+    all the claim and line adjustments."""
+    _need(prior.payer.name, where, "the payer name", 60)
+    _need(prior.payer.payer_id, where, "the payer id", 80)
+    _check_person(prior.subscriber.person, f"{where} subscriber")
+    _need(prior.subscriber.member_id, f"{where} subscriber", "the member id", 80)
+    if not re.fullmatch(r"[0-9A-Z]{2}", prior.relationship):
+        raise _refuse(where, f"the relationship {prior.relationship!r} is not a two-character code")
+    adjusted = _check_adjustments(prior.adjustments, where)
+    seen = set()
+    for paid in prior.lines:
+        if not 1 <= paid.line <= len(claim.lines) or paid.line in seen:
+            raise _refuse(where, f"line {paid.line} is not a line of the claim, or is paid twice")
+        seen.add(paid.line)
+        line_adjusted = _check_adjustments(paid.adjustments, f"{where} line {paid.line}")
+        charge = claim.lines[paid.line - 1].charge
+        if paid.paid + line_adjusted != charge:
+            raise _refuse(
+                f"{where} line {paid.line}",
+                f"paid {money_text(paid.paid)} and adjustments {money_text(line_adjusted)} do "
+                f"not add up to the charge {money_text(charge)}",
+            )
+        adjusted += line_adjusted
+    if prior.paid + adjusted != claim.charge:
+        raise _refuse(
+            where,
+            f"paid {money_text(prior.paid)} and adjustments {money_text(adjusted)} do not add up "
+            f"to the claim's charge {money_text(claim.charge)}",
+        )
 
 
 def check_batch(batch: ClaimBatch) -> None:

@@ -9,9 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from .claim import VERSION, Address, Claim, ClaimBatch, Person, Provider, check_batch
+from .claim import (
+    VERSION,
+    Address,
+    Claim,
+    ClaimBatch,
+    Person,
+    PriorPayment,
+    Provider,
+    check_batch,
+)
 from .envelope import InterchangeHeader, TransactionBody, write_interchange
 from .errors import X12Error
+from .remittance import Adjustment
 from .tokenizer import Delimiters
 from .writer import Element
 
@@ -141,6 +151,8 @@ def _claim(out: list[Seg], claim: Claim) -> None:
         out.append(_provider_name("82", claim.rendering_provider))
         if claim.rendering_provider.taxonomy:
             out.append(("PRV", ["PE", "PXC", claim.rendering_provider.taxonomy]))
+    for prior in claim.prior_payments:
+        _other_payer(out, prior)
     for number, line in enumerate(claim.lines, start=1):
         procedure = ("HC", line.procedure, *line.modifiers)
         pointers = tuple(str(p) for p in line.pointers)
@@ -162,3 +174,74 @@ def _claim(out: list[Seg], claim: Claim) -> None:
         out.append(("DTP", ["472", "D8", line.service_date.strftime("%Y%m%d")]))
         if line.control_number:
             out.append(("REF", ["6R", line.control_number]))
+        for prior in claim.prior_payments:
+            for paid in prior.lines:
+                if paid.line == number:
+                    out.append(
+                        (
+                            "SVD",
+                            [prior.payer.payer_id, _r(paid.paid), procedure, "", _r(line.units)],
+                        )
+                    )
+                    out += _cas(paid.adjustments)
+                    out.append(("DTP", ["573", "D8", prior.adjudicated.strftime("%Y%m%d")]))
+
+
+def _cas(adjustments: Sequence[Adjustment]) -> list[Seg]:
+    """One CAS per group code, six reason/amount/quantity triples at most in each."""
+    out: list[Seg] = []
+    for group in dict.fromkeys(a.group for a in adjustments):
+        triples = [a for a in adjustments if a.group == group]
+        for start in range(0, len(triples), 6):
+            elements = [group]
+            for a in triples[start : start + 6]:
+                quantity = "" if a.quantity is None else _r(a.quantity)
+                elements += [a.reason, _r(a.amount), quantity]
+            out.append(("CAS", elements))
+    return out
+
+
+def _other_payer(out: list[Seg], prior: PriorPayment) -> None:
+    """2320 (the other payer's coverage, adjustments and payment), 2330A, 2330B."""
+    subscriber = prior.subscriber
+    out.append(
+        (
+            "SBR",
+            [
+                subscriber.payer_responsibility,
+                prior.relationship,
+                subscriber.group_number,
+                "",
+                "",
+                "",
+                "",
+                "",
+                subscriber.filing_indicator,
+            ],
+        )
+    )
+    out += _cas(prior.adjustments)
+    out.append(("AMT", ["D", _r(prior.paid)]))
+    out.append(("OI", ["", "", "Y", "", "", "Y"]))
+    person = subscriber.person
+    out.append(
+        (
+            "NM1",
+            [
+                "IL",
+                "1",
+                person.last_name,
+                person.first_name,
+                "",
+                "",
+                "",
+                "MI",
+                subscriber.member_id,
+            ],
+        )
+    )
+    if person.address is not None:
+        out += _address(person.address)
+    out.append(("NM1", ["PR", "2", prior.payer.name, "", "", "", "", "PI", prior.payer.payer_id]))
+    if not prior.lines:
+        out.append(("DTP", ["573", "D8", prior.adjudicated.strftime("%Y%m%d")]))

@@ -184,3 +184,28 @@ def test_segments_out_of_place_are_warnings():
 def test_an_acknowledgment_is_not_a_remittance():
     with pytest.raises(X12Error, match="segment 3: a 999 transaction set where an 835"):
         read_835(sample("imsweb-x12-parser/x12_999_accepted.txt").read_bytes())
+
+
+def test_the_garbage_collector_is_back_on_after_a_read_even_a_failed_one():
+    import gc
+
+    read_835(remit("CLP*P*1*100*100~"))
+    assert gc.isenabled()
+    with pytest.raises(X12Error):
+        read_835(remit("CLP*P*1*1OO*0~"))
+    assert gc.isenabled()
+
+
+def test_a_big_remittance_reads_whole():
+    claims = "".join(
+        f"CLP*PCN{i}*1*150*100*20*12*P{i}~SVC*HC:99213*150*100**1~CAS*CO*45*30~CAS*PR*2*20~"
+        for i in range(2000)
+    )
+    remittance = read_835(remit(claims, bpr="200000"))
+    assert len(remittance.payments[0].claims) == 2000 and remittance.findings == []
+
+
+def test_an_amount_of_only_spaces_is_an_empty_amount():
+    remittance = read_835(remit("CLP*P*1*100*   *0~CAS*CO*45*100~"))
+    assert remittance.payments[0].claims[0].paid == 0
+    assert "segment 6: CLP04 is empty; read as 0.00" in remittance.warnings

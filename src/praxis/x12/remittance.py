@@ -19,7 +19,7 @@ from decimal import Decimal
 from .envelope import Interchange, TransactionSet, kind_of, read_interchange
 from .errors import X12Error
 from .tokenizer import Segment
-from .values import ZERO, amount, article, decimal_or_none, iso_date, money_text
+from .values import ZERO, amount, article, decimal_or_none, iso_date, money_text, paused_gc
 
 VERSION = "005010X221A1"
 CLAIM_STATUSES = {
@@ -163,7 +163,8 @@ class Remittance:
 
 def read_835(data: bytes | str) -> Remittance:
     """Read an 835 file (one or more payments); ``X12Error`` when it is not an 835."""
-    return remittance_from(read_interchange(data))
+    with paused_gc():
+        return remittance_from(read_interchange(data))
 
 
 def remittance_from(interchange: Interchange) -> Remittance:
@@ -185,7 +186,8 @@ def remittance_from(interchange: Interchange) -> Remittance:
 
 def _adjustments(segment: Segment) -> list[Adjustment]:
     group, found = segment[1].strip(), []
-    for start in range(2, 20, 3):
+    last = min(len(segment.elements), 20)
+    for start in range(2, last, 3):
         reason = segment[start].strip()
         value = decimal_or_none(segment, start + 1)
         if not reason and value is None:

@@ -23,13 +23,18 @@ from .claim_reader import ClaimFile, claims_from
 from .envelope import kind_of, read_interchange
 from .errors import X12Error
 from .remittance import Adjustment, ClaimPayment, Party, Payment, Remittance, remittance_from
-from .values import money_text
+from .values import money_text, paused_gc
 
 Json = dict[str, Any]
 
 
 def describe(data: bytes | str) -> Json:
     """Read any supported file (835, 999, 277CA/277, 837P) into its JSON shape."""
+    with paused_gc():
+        return _describe(data)
+
+
+def _describe(data: bytes | str) -> Json:
     interchange = read_interchange(data)
     kinds = sorted({kind_of(t) for t in interchange.transaction_sets})
     if len(kinds) > 1:

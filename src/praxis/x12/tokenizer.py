@@ -54,8 +54,10 @@ class Segment:
         return self.elements[0]
 
     def __getitem__(self, position: int) -> str:
-        elements = self.elements
-        return elements[position] if position < len(elements) else ""
+        try:
+            return self.elements[position]
+        except IndexError:
+            return ""
 
     def __len__(self) -> int:
         return len(self.elements) - 1
@@ -177,16 +179,21 @@ def _find_component(text: str, element: str, terminator: str) -> str:
 def _segments(text: str, delimiters: Delimiters) -> list[Segment]:
     element, terminator = delimiters.element, delimiters.segment
     segments: list[Segment] = []
+    append = segments.append
+    known: set[str] = set()  # identifiers already checked: a big file has a dozen kinds
     for piece in text.split(terminator):
-        piece = piece.strip("\r\n").lstrip(_WHITESPACE)
-        if not piece or piece.isspace():
-            continue
+        if piece[:1] in _WHITESPACE or piece[-1:] in "\r\n":
+            piece = piece.strip("\r\n").lstrip(_WHITESPACE)
+            if not piece:
+                continue
         elements = piece.split(element)
-        number = len(segments) + 1
-        if not _SEGMENT_ID.match(elements[0]):
-            raise X12Error(
-                f"{elements[0][:20]!r} is not a segment identifier (two or three capitals/digits)",
-                segment=number,
-            )
-        segments.append(Segment(elements, number))
+        head = elements[0]
+        if head not in known:
+            if not _SEGMENT_ID.match(head):
+                raise X12Error(
+                    f"{head[:20]!r} is not a segment identifier (two or three capitals/digits)",
+                    segment=len(segments) + 1,
+                )
+            known.add(head)
+        append(Segment(elements, len(segments) + 1))
     return segments

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .errors import X12Error
 from .tokenizer import Segment
@@ -17,16 +21,28 @@ _DATE8 = re.compile(r"[0-9]{8}\Z")
 
 def decimal_or_none(segment: Segment, position: int) -> Decimal | None:
     """The number in ``segment[position]``; ``None`` when empty; ``X12Error`` when not a number."""
-    text = segment[position].strip()
+    text = segment[position]
     if not text:
         return None
-    if not _NUMBER.match(text):
+    value = _number(text)
+    if value is None:
+        if text.isspace():
+            return None
         raise X12Error(
-            f"{segment.id}{position:02d} {text[:20]!r} is not a number (digits, an optional "
-            "sign and decimal point)",
+            f"{segment.id}{position:02d} {text.strip()[:20]!r} is not a number (digits, an "
+            "optional sign and decimal point)",
             segment=segment.number,
         )
-    return Decimal(text)
+    return value
+
+
+@lru_cache(maxsize=8192)
+def _number(text: str) -> Decimal | None:
+    """Amounts repeat through a file ("0", "25", "100"): each text is parsed once."""
+    text = text.strip()
+    if not text:
+        return None  # only spaces: treated by the caller as not a number
+    return Decimal(text) if _NUMBER.match(text) else None
 
 
 def amount(segment: Segment, position: int, warnings: list[str] | None = None) -> Decimal:
@@ -41,6 +57,7 @@ def amount(segment: Segment, position: int, warnings: list[str] | None = None) -
     return value
 
 
+@lru_cache(maxsize=4096)
 def iso_date(text: str) -> str:
     """CCYYMMDD as YYYY-MM-DD; anything else (a range, a typo) is given back as it came."""
     if _DATE8.match(text):
@@ -62,3 +79,16 @@ def money_text(value: Decimal) -> str:
 def article(kind: str) -> str:
     """ "an 835", "a 999": the article as the name is said aloud."""
     return f"an {kind}" if kind[:1] == "8" else f"a {kind}"
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a big file becomes objects: it would rescan
+    them over and over for nothing (none of them form cycles worth collecting mid-read)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -31,13 +31,14 @@ class X12Error(CommandError):
 class Command(BaseCommand):
     help = (
         "X12 files. `praxis x12 parse FILE` prints what the reader understood of an 835 "
-        "remittance, a 999 or a 277CA acknowledgment as JSON on stdout (FILE '-' reads stdin); "
+        "remittance, a 999 or 277CA acknowledgment or an 837P claim file as JSON on stdout "
+        "(FILE '-' reads stdin); "
         "a file it cannot read exits with status 2 and one line 'X12Error: …' on stderr."
     )
 
     def add_arguments(self, parser: Any) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        parse = actions.add_parser("parse", help="print an 835, 999 or 277CA file as JSON")
+        parse = actions.add_parser("parse", help="print an 835, 999, 277CA or 837P file as JSON")
         parse.add_argument("file", help="the X12 file, or - for standard input")
 
     def handle(self, *args: Any, action: str, file: str, **options: Any) -> None:

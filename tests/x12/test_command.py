@@ -3,6 +3,7 @@ one line on stderr and exit status 2."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -150,3 +151,10 @@ def test_an_837p_prints_its_claims(capsys):
         "service_date": "2006-10-03",
         "control_number": "",
     }
+
+
+def test_a_dash_reads_standard_input(capsys, monkeypatch):
+    data = sample("pyx12/835_mult_loops.txt").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    call_command("x12", "parse", "-")
+    assert json.loads(capsys.readouterr().out)["checks"][0]["claims"][0]["status"] == "4"

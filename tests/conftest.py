@@ -18,7 +18,18 @@ from praxis.core.models import Practice, User
 from praxis.core.testing.factories import LocationFactory, PracticeFactory, RoomFactory
 from praxis.core.testing.personas import PERSONAS, make_persona, sign_in
 
-TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+
+def _shared_testdata() -> Path:
+    """``../shared/testdata`` beside the repository, or beside a folder holding it (a git
+    worktree under ``../wt/NAME`` reads the same files)."""
+    repository = Path(__file__).resolve().parents[1]
+    for folder in repository.parents:
+        if (folder / "shared" / "testdata").is_dir():
+            return folder / "shared" / "testdata"
+    return repository.parent / "shared" / "testdata"
+
+
+TESTDATA = _shared_testdata()
 
 # Between transactional tests Django empties every table. The audit tables and the ledger's
 # journal refuse DELETE and TRUNCATE by trigger, so lift the triggers for exactly that flush and

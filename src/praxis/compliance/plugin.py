@@ -16,19 +16,21 @@ Who may do what (the Administrator holds every permission):
 from __future__ import annotations
 
 from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem
-from praxis.core.roles import ALL_STAFF, COMPLIANCE, HR, MANAGER, Role
+from praxis.core.roles import ADMINISTRATOR, ALL_STAFF, COMPLIANCE, HR, MANAGER, Role
 
 NAVIGATION = (
-    NavItem("Policies to read", "compliance:to_read", "compliance.view_policies", order=700),
-    NavItem("Policies", "compliance:policies", "compliance.view_policies", order=710),
+    # Everyone's own list first ("Policies to read"); the library is one click on from it.
+    NavItem("Policies", "compliance:to_read", "compliance.view_policies", order=700),
     NavItem("Incidents", "compliance:incidents", "compliance.report_incident", order=720),
 )
 
+EVERY_OTHER_ROLE = ALL_STAFF - {ADMINISTRATOR}  # the Administrator holds every permission anyway
+
 PERMISSIONS: dict[str, frozenset[Role]] = {
-    "compliance.view_policies": ALL_STAFF,
+    "compliance.view_policies": EVERY_OTHER_ROLE,
     "compliance.manage_policies": frozenset({COMPLIANCE, MANAGER, HR}),
     "compliance.approve_policies": frozenset({COMPLIANCE}),
-    "compliance.report_incident": ALL_STAFF,
+    "compliance.report_incident": EVERY_OTHER_ROLE,
     "compliance.manage_incidents": frozenset({COMPLIANCE}),
 }
 
@@ -51,5 +53,5 @@ PLUGIN = AppPlugin(
     navigation=NAVIGATION,
     permissions=PERMISSIONS,
     activity=ACTIVITY,
-    demo=DemoSeeder("praxis.compliance.demo.seed_compliance"),
+    demo=DemoSeeder("praxis.compliance.demo.seed_compliance", after=("billing",)),
 )

@@ -1,4 +1,4 @@
-"""Breach notification deadlines, table by table (45 CFR 164.404–164.412)."""
+"""Breach notification deadlines, table by table (45 CFR 164.404 to 164.412)."""
 
 from __future__ import annotations
 

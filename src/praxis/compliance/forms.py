@@ -84,6 +84,7 @@ class IncidentForm(forms.ModelForm[Incident]):
             "people_involved": forms.Textarea(attrs={"rows": 2}),
             "actions_taken": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"title": "Summary, in one line", "description": "What happened, in detail"}
         help_texts = {"people_involved": "Names or roles; no patient details are needed."}
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:

@@ -141,7 +141,8 @@ def acknowledgments_by_person(practice: Practice) -> list[PersonStatus]:
                     row.acknowledged += 1
                 else:
                     row.pending.append(policy)
-        rows.append(row)
+        if row.required:  # nothing in force is meant for their roles: nothing to show
+            rows.append(row)
     return rows
 
 

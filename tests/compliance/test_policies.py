@@ -160,6 +160,21 @@ def test_acknowledging_is_one_click_stamped_audited_and_once(conduct, frontdesk_
     assert "You acknowledged this version on" in page
 
 
+def test_acknowledging_a_version_no_longer_in_force_is_refused(
+    conduct, admin_ada, frontdesk_fay, client_for
+):
+    read = conduct.current_version_id
+    v2 = policies.version_create(
+        policy=conduct, body="New", change_summary="", affected_roles=["front_desk"], by=admin_ada
+    )
+    publish(v2, admin_ada)
+    response = client_for(frontdesk_fay).post(
+        f"/compliance/policies/{conduct.pk}/acknowledge/", {"version": str(read)}, follow=True
+    )
+    assert "A newer version of this policy was published" in response.content.decode()
+    assert not Acknowledgment.objects.filter(user=frontdesk_fay).exists()
+
+
 def test_someone_the_policy_is_not_for_cannot_acknowledge_it(conduct, hr_hana, client_for):
     response = client_for(hr_hana).post(
         f"/compliance/policies/{conduct.pk}/acknowledge/", follow=True

@@ -249,11 +249,19 @@ def must_read(policy: Policy, user: User) -> bool:
     return bool(set(policy.roles) & {role.slug for role in roles_of(user)})
 
 
-def policy_acknowledge(*, policy: Policy, user: User) -> Acknowledgment:
+def policy_acknowledge(
+    *, policy: Policy, user: User, version_id: int | None = None
+) -> Acknowledgment:
     """The person has read the version in force; one click, stamped and audited. A second
-    click changes nothing."""
+    click changes nothing. ``version_id`` is the version the person read (the page sends it):
+    when a newer one was published meanwhile, they are asked to read that one first."""
     if policy.current_version_id is None:
         raise ServiceError("This policy has no approved version to acknowledge.")
+    if version_id is not None and version_id != policy.current_version_id:
+        raise ServiceError(
+            "A newer version of this policy was published since you opened it: read it, "
+            "then acknowledge."
+        )
     if not must_read(policy, user):
         raise ServiceError("This policy is not one your roles are asked to acknowledge.")
     existing = Acknowledgment.objects.filter(
@@ -261,15 +269,22 @@ def policy_acknowledge(*, policy: Policy, user: User) -> Acknowledgment:
     ).first()
     if existing is not None:
         return existing
-    with transaction.atomic():
-        ack = Acknowledgment.objects.create(version_id=policy.current_version_id, user=user)
-        audit.record(
-            "praxis.compliance.policy.acknowledged",
-            obj=policy,
-            details={"version_id": policy.current_version_id},
-            actor=user,
-        )
+    try:
+        with transaction.atomic():
+            ack = Acknowledgment.objects.create(version_id=policy.current_version_id, user=user)
+            _audit_acknowledged(policy, user)
+    except IntegrityError:  # a second click that raced the first: the first one counts
+        return Acknowledgment.objects.get(version_id=policy.current_version_id, user=user)
     return ack
+
+
+def _audit_acknowledged(policy: Policy, user: User) -> None:
+    audit.record(
+        "praxis.compliance.policy.acknowledged",
+        obj=policy,
+        details={"version_id": policy.current_version_id},
+        actor=user,
+    )
 
 
 def _enqueue_reminder(user_id: int, policy_id: int) -> None:

@@ -238,8 +238,13 @@ def version_file(request: AuthedRequest, version_id: int) -> FileResponse:
 @require_POST
 def acknowledge(request: AuthedRequest, policy_id: int) -> HttpResponse:
     policy = _policy(request, policy_id)
+    read = request.POST.get("version", "")
     with refusals_as_messages(request):
-        policies.policy_acknowledge(policy=policy, user=request.user)
+        policies.policy_acknowledge(
+            policy=policy,
+            user=request.user,
+            version_id=int(read) if read.isdigit() and len(read) < 19 else None,
+        )
         messages.success(request, f"You acknowledged {policy.title}.")
     if request.POST.get("next") == "to_read":
         return redirect("compliance:to_read")

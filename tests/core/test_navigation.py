@@ -15,26 +15,30 @@ pytestmark = pytest.mark.django_db
 HOMES = ["Administrator home", "Manager home"]
 SCHEDULE = ["Calendar", "Ready for tomorrow", "Waitlist", "Calendar feeds"]
 CODES = ["Procedure codes", "Fee schedule", "ICD-10-CM codes"]
+COMPLIANCE = ["Policies", "Incidents"]
 
 # persona -> (the bar, the Settings menu), left to right and top to bottom
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "admin_ada": (
-        [*HOMES, "My work", *SCHEDULE, "Patients", "Audit trail"],
+        [*HOMES, "My work", *SCHEDULE, "Patients", *COMPLIANCE, "Audit trail"],
         ["Payers", "Locations", "Users", "Practice", "Scheduling setup", *CODES, "API tokens"],
     ),
     "manager_max": (
-        ["Manager home", "My work", *SCHEDULE, "Patients"],
+        ["Manager home", "My work", *SCHEDULE, "Patients", *COMPLIANCE],
         ["Payers", "Locations", "Scheduling setup", *CODES, "API tokens"],
     ),
-    "frontdesk_fay": (["My work", *SCHEDULE, "Patients"], [*CODES, "API tokens"]),
+    "frontdesk_fay": (["My work", *SCHEDULE, "Patients", *COMPLIANCE], [*CODES, "API tokens"]),
     "biller_bo": (
-        ["My work", "Calendar", "Calendar feeds", "Patients"],
+        ["My work", "Calendar", "Calendar feeds", "Patients", *COMPLIANCE],
         ["Payers", *CODES, "API tokens"],
     ),
-    "dr_dana": (["My work", "Calendar", "Calendar feeds", "Patients"], [*CODES, "API tokens"]),
-    "clinical_cleo": (["My work", "Calendar", "Calendar feeds", "Patients"], []),
-    "hr_hana": (["My work"], ["API tokens"]),
-    "compliance_cole": (["My work", "Audit trail"], ["API tokens"]),
+    "dr_dana": (
+        ["My work", "Calendar", "Calendar feeds", "Patients", *COMPLIANCE],
+        [*CODES, "API tokens"],
+    ),
+    "clinical_cleo": (["My work", "Calendar", "Calendar feeds", "Patients", *COMPLIANCE], []),
+    "hr_hana": (["My work", *COMPLIANCE], ["API tokens"]),
+    "compliance_cole": (["My work", *COMPLIANCE, "Audit trail"], ["API tokens"]),
     "outsider_otto": (["My work"], []),
 }
 
@@ -74,6 +78,8 @@ def test_every_entry_links_where_it_says(persona, client_for):
         "Calendar": reverse("scheduling:calendar"),
         "Ready for tomorrow": reverse("scheduling:board"),
         "Waitlist": reverse("scheduling:waitlist"),
+        "Policies": reverse("compliance:to_read"),
+        "Incidents": reverse("compliance:incidents"),
         "Calendar feeds": reverse("scheduling:feeds"),
         "Patients": reverse("patients:list"),
         "Audit trail": reverse("core:audit_list"),

@@ -132,6 +132,7 @@ class TestWhatTheAppsRegistered:
 
     def test_every_demo_seeder_imports(self):
         from praxis.billing.demo import seed_billing
+        from praxis.compliance.demo import seed_compliance
         from praxis.patients.demo import seed_patients
         from praxis.scheduling.demo import seed_schedule
 
@@ -139,6 +140,7 @@ class TestWhatTheAppsRegistered:
             ("patients", seed_patients),
             ("scheduling", seed_schedule),
             ("billing", seed_billing),
+            ("compliance", seed_compliance),
         ]
 
 

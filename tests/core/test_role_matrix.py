@@ -42,6 +42,11 @@ EXPECTED = [
     ("scheduling.view_readiness_board", {MANAGER, FRONT_DESK}),
     ("billing.view_codes", {MANAGER, BILLER, PROVIDER, FRONT_DESK}),
     ("billing.manage_codes", {MANAGER, BILLER}),
+    ("compliance.view_policies", set(ROLES) - {ADMINISTRATOR}),
+    ("compliance.manage_policies", {COMPLIANCE, MANAGER, HR}),
+    ("compliance.approve_policies", {COMPLIANCE}),
+    ("compliance.report_incident", set(ROLES) - {ADMINISTRATOR}),
+    ("compliance.manage_incidents", {COMPLIANCE}),
 ]
 
 

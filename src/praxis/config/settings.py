@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "praxis.scheduling",
     "praxis.billing",
     "praxis.staff",
+    "praxis.compliance",
     "praxis.dashboards",
 ]
 

@@ -28,5 +28,6 @@ urlpatterns = [
     path("scheduling/", include("praxis.scheduling.urls")),
     path("billing/", include("praxis.billing.urls")),
     path("staff/", include("praxis.staff.urls")),
+    path("compliance/", include("praxis.compliance.urls")),
     path("api/v1/", api_urls()),
 ]

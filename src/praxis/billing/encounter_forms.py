@@ -34,7 +34,9 @@ class QueueFilterForm(forms.Form):
     provider = forms.ModelChoiceField(
         queryset=Provider.objects.none(), required=False, empty_label="Every provider"
     )
-    location = forms.ModelChoiceField(queryset=None, required=False, empty_label="Every location")
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.none(), required=False, empty_label="Every location"
+    )
     date_from = BoundedDateField(required=False, label="From")
     date_to = BoundedDateField(required=False, label="To")
 

@@ -46,6 +46,6 @@ PLUGIN = AppPlugin(
     navigation=NAVIGATION,
     permissions=PERMISSIONS,
     activity=ACTIVITY,
-    # the demo payers get contracted fees
-    demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients",)),
+    # the demo payers get contracted fees; the completed demo visits get encounters
+    demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients", "scheduling")),
 )

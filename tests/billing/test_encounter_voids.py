@@ -111,9 +111,7 @@ def test_a_billed_or_voided_encounter_is_not_voided_here(paula, posted_visit, bi
     assert ledger_disagreements() == []
 
 
-def test_a_paid_charge_is_not_voided_until_the_payment_is_reversed(
-    paula, posted_visit, biller_bo
-):
+def test_a_paid_charge_is_not_voided_until_the_payment_is_reversed(paula, posted_visit, biller_bo):
     encounter = posted_visit(paula)
     payment_post(patient=paula, amount=Decimal("50.00"), method="cash", by=biller_bo)
     with pytest.raises(ServiceError, match="reverse what was applied to it since"):

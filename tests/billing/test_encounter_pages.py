@@ -331,3 +331,25 @@ def test_coded_with_services_then_shown(biller_bo, client_for, draft, office_vis
     encounter_void(encounter=draft, reason="Opened twice", by=biller_bo, replace=False)
     page = client_for(biller_bo).get(f"/billing/encounters/{draft.pk}/")
     assert shows(page, "Voided") and not shows(page, "Void…")
+
+
+def test_the_encounter_page_costs_a_few_queries(
+    biller_bo,
+    client_for,
+    draft,
+    office_visit,
+    venipuncture,
+    session_seen_once,
+    django_assert_max_num_queries,
+):
+    encounter_code(
+        encounter=draft,
+        diagnoses=["E11.9", "J02.0"],
+        lines=[LineInput(office_visit), LineInput(venipuncture)],
+        by=biller_bo,
+    )
+    client = client_for(biller_bo)
+    client.get(f"/billing/encounters/{draft.pk}/")
+    with django_assert_max_num_queries(14):
+        page = client.get(f"/billing/encounters/{draft.pk}/")
+    assert shows(page, "Streptococcal pharyngitis") and 'value="E11.9"' in page.content.decode()

@@ -129,7 +129,7 @@ def test_a_voided_encounter_is_not_coded_again(paula, posted_visit, office_visit
         encounter_code(
             encounter=encounter, diagnoses=["E11.9"], lines=[LineInput(office_visit)], by=biller_bo
         )
-    assert DAY_OF_SERVICE == encounter.date_of_service
+    assert encounter.date_of_service == DAY_OF_SERVICE
 
 
 def test_every_coding_refusal_is_named_at_once(draft, office_visit, venipuncture, biller_bo):

@@ -19,19 +19,22 @@ CODES = ["Procedure codes", "Fee schedule", "ICD-10-CM codes"]
 # persona -> (the bar, the Settings menu), left to right and top to bottom
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "admin_ada": (
-        [*HOMES, "My work", *SCHEDULE, "Patients", "Audit trail"],
+        [*HOMES, "My work", *SCHEDULE, "Patients", "To bill", "Audit trail"],
         ["Payers", "Locations", "Users", "Practice", "Scheduling setup", *CODES, "API tokens"],
     ),
     "manager_max": (
-        ["Manager home", "My work", *SCHEDULE, "Patients"],
+        ["Manager home", "My work", *SCHEDULE, "Patients", "To bill"],
         ["Payers", "Locations", "Scheduling setup", *CODES, "API tokens"],
     ),
     "frontdesk_fay": (["My work", *SCHEDULE, "Patients"], [*CODES, "API tokens"]),
     "biller_bo": (
-        ["My work", "Calendar", "Calendar feeds", "Patients"],
+        ["My work", "Calendar", "Calendar feeds", "Patients", "To bill"],
         ["Payers", *CODES, "API tokens"],
     ),
-    "dr_dana": (["My work", "Calendar", "Calendar feeds", "Patients"], [*CODES, "API tokens"]),
+    "dr_dana": (
+        ["My work", "Calendar", "Calendar feeds", "Patients", "To bill"],
+        [*CODES, "API tokens"],
+    ),
     "clinical_cleo": (["My work", "Calendar", "Calendar feeds", "Patients"], []),
     "hr_hana": (["My work"], ["API tokens"]),
     "compliance_cole": (["My work", "Audit trail"], ["API tokens"]),

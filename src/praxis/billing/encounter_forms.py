@@ -19,7 +19,8 @@ from praxis.scheduling.models import Provider
 
 from .constants import PLACES_OF_SERVICE
 from .encounters import LineInput
-from .models import Encounter, ProcedureCode
+from .models import ChargeLine, Encounter, EncounterDiagnosis, ProcedureCode
+from .models.codes import dotted
 from .models.encounters import MAX_DIAGNOSES, OFFICE
 
 MIN_DIAGNOSIS_ROWS = 4
@@ -108,13 +109,13 @@ class CodingForm(forms.Form):
         *args: Any,
         encounter: Encounter,
         codes: Sequence[ProcedureCode],
+        diagnoses: Sequence[EncounterDiagnosis],
+        lines: Sequence[ChargeLine],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.encounter = encounter
         self.codes = {str(code.pk): code for code in codes}
-        diagnoses = list(encounter.diagnoses.all())
-        lines = list(encounter.lines.all())
         sent_dx = sum(1 for key in self.data if key.startswith("dx-"))
         sent_lines = sum(
             1 for key in self.data if key.endswith("-code") and key.startswith("line-")
@@ -133,7 +134,7 @@ class CodingForm(forms.Form):
                 required=False,
                 max_length=8,
                 label=f"Diagnosis {i + 1}",
-                initial=diagnoses[i].code if i < len(diagnoses) else "",
+                initial=dotted(diagnoses[i].code) if i < len(diagnoses) else "",
             )
         for i in range(self.line_rows):
             line = lines[i] if i < len(lines) else None
@@ -169,6 +170,10 @@ class CodingForm(forms.Form):
 
     def dx_fields(self) -> list[forms.BoundField]:
         return [self[f"dx-{i}"] for i in range(self.dx_rows)]
+
+    def dx_values(self) -> list[str]:
+        """What each diagnosis row holds as shown (sent or saved)."""
+        return [str(field.value() or "") for field in self.dx_fields()]
 
     def line_fields(self) -> list[dict[str, Any]]:
         return [

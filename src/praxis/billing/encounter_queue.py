@@ -24,7 +24,8 @@ from praxis.patients.access import patients_visible_to
 from praxis.patients.models import Coverage, Patient
 from praxis.scheduling.models import Appointment, Provider
 
-from .models import Encounter
+from .models import Encounter, Icd10Code
+from .selectors import normalize_icd10
 
 NOT_YET_READY = (Encounter.Status.DRAFT, Encounter.Status.CODED)
 VISIT_ROW = ("patient", "provider", "location", "appointment_type")
@@ -106,3 +107,15 @@ def coverage_used(patient: Patient, on: date, choice: str) -> Coverage | None:
     raise ServiceError(
         {"coverage": [f"The patient has no {choice} coverage in effect on {on:%m/%d/%Y}."]}
     )
+
+
+def icd10_descriptions(codes: Sequence[str], *, on: date) -> dict[str, str]:
+    """The descriptions of these codes (stored form, E119) in the release in force on a day:
+    one query for the encounter page's diagnoses."""
+    wanted = sorted({normalize_icd10(code) for code in codes if code})
+    if not wanted:
+        return {}
+    rows = Icd10Code.objects.filter(release__effective_from__lte=on, code__in=wanted).filter(
+        Q(release__effective_to__isnull=True) | Q(release__effective_to__gte=on)
+    )
+    return dict(rows.values_list("code", "description"))

@@ -24,8 +24,10 @@ from praxis.scheduling.models import Provider
 
 from . import encounter_voids, encounters, selectors
 from .encounter_forms import CodingForm, EncounterNewForm, QueueFilterForm, VoidForm
-from .encounter_queue import QueueFilters, coverage_used, encounter_for
-from .models import Encounter
+from .encounter_queue import QueueFilters, coverage_used, encounter_for, icd10_descriptions
+from .models import ChargeLine, Encounter, EncounterDiagnosis
+from .models.codes import dotted
+from .selectors import normalize_icd10
 from .today import practice_today
 
 VIEW = ("billing.view_encounters", "patients.view_patient")
@@ -130,10 +132,15 @@ def encounter_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "billing/encounter_new.html", {"form": form}, status=status)
 
 
-def _coding_form(request: AuthedRequest, encounter: Encounter) -> CodingForm:
+def _coding_form(
+    request: AuthedRequest,
+    encounter: Encounter,
+    diagnoses: list[EncounterDiagnosis],
+    lines: list[ChargeLine],
+) -> CodingForm:
     codes = list(selectors.procedure_codes_in_use(encounter.practice, on=encounter.date_of_service))
     data = request.POST if request.method == "POST" else None
-    return CodingForm(data, encounter=encounter, codes=codes)
+    return CodingForm(data, encounter=encounter, codes=codes, diagnoses=diagnoses, lines=lines)
 
 
 @requires(*VIEW)
@@ -144,7 +151,9 @@ def encounter_detail(request: AuthedRequest, encounter_id: int) -> HttpResponse:
     phi_audit.shown(encounter.patient_id, obj=encounter)
     editable = encounter.status in (Encounter.Status.DRAFT, Encounter.Status.CODED)
     can_code = request.user.has_perm("billing.code_encounters")
-    form = _coding_form(request, encounter) if editable and can_code else None
+    diagnoses = list(encounter.diagnoses.all())
+    lines = list(encounter.lines.select_related("procedure_code"))
+    form = _coding_form(request, encounter, diagnoses, lines) if editable and can_code else None
     header_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if form is None:
@@ -162,12 +171,17 @@ def encounter_detail(request: AuthedRequest, encounter_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Coding saved.")
                 return redirect("billing:encounter", encounter_id=encounter.pk)
-    lines = list(encounter.lines.select_related("procedure_code"))
+    shown = [d.code for d in diagnoses] + (form.dx_values() if form is not None else [])
+    described = icd10_descriptions(shown, on=encounter.date_of_service)
     context = {
         "encounter": encounter,
         "form": form,
         "header_errors": header_errors,
-        "diagnoses": list(encounter.diagnoses.all()),
+        "diagnoses": [(dotted(d.code), described.get(d.code, "")) for d in diagnoses],
+        "dx_rows": [
+            (field, described.get(normalize_icd10(str(field.value() or "")), ""))
+            for field in (form.dx_fields() if form is not None else [])
+        ],
         "lines": lines,
         "total": sum((line.amount for line in lines), ZERO),
         "can_code": can_code,

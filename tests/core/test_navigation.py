@@ -79,6 +79,7 @@ def test_every_entry_links_where_it_says(persona, client_for):
         "Waitlist": reverse("scheduling:waitlist"),
         "Calendar feeds": reverse("scheduling:feeds"),
         "Patients": reverse("patients:list"),
+        "To bill": reverse("billing:queue"),
         "Audit trail": reverse("core:audit_list"),
         "Payers": reverse("patients:payer_list"),
         "Locations": reverse("core:location_list"),

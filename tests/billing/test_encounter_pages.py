@@ -114,7 +114,7 @@ def test_the_queue_costs_the_same_for_many_rows(
     client.get("/billing/encounters/")
     for n in range(12):
         patient = PatientFactory(practice=practice)
-        completed_visit(patient, dana, location, hour=8 + n % 10)
+        completed_visit(patient, dana, location, hour=8 + n)
         encounter_create(
             patient=patient,
             date_of_service=DAY_OF_SERVICE + timedelta(days=n),

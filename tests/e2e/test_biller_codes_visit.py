@@ -107,6 +107,12 @@ def test_the_biller_codes_a_completed_visit(
     assert page.locator("#coding-form").count() == 0
     screenshot(page, "biller-ready")
 
+    # on a phone, the tables scroll inside themselves: the page is no wider than the screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (page.url, "/billing/encounters/"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+
     encounter = Encounter.objects.get(appointment=billing_world)
     assert encounter.status == Encounter.Status.READY
     assert JournalEntry.objects.filter(kind=JournalEntry.Kind.CHARGE).count() == 1

@@ -173,3 +173,17 @@ def posted_visit(  # type: ignore[no-untyped-def]
         return encounter_mark_ready(encounter=encounter, by=biller_bo)
 
     return make
+
+
+@pytest.fixture
+def draft(icd10_april_2026, fee_schedule, paula, dana, location, biller_bo):  # type: ignore[no-untyped-def]
+    """A draft encounter of Paula's with Dr. Dubois on the day of service, self-pay."""
+    from praxis.billing.encounters import encounter_create
+
+    return encounter_create(
+        patient=paula,
+        date_of_service=DAY_OF_SERVICE,
+        rendering_provider=dana,
+        location=location,
+        by=biller_bo,
+    )

@@ -43,17 +43,6 @@ def local_start(day: date, hour: int):  # type: ignore[no-untyped-def]
     return datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo("America/New_York"))
 
 
-@pytest.fixture
-def draft(icd10_april_2026, fee_schedule, paula, dana, location, biller_bo):  # type: ignore[no-untyped-def]
-    return encounter_create(
-        patient=paula,
-        date_of_service=DAY_OF_SERVICE,
-        rendering_provider=dana,
-        location=location,
-        by=biller_bo,
-    )
-
-
 def test_a_completed_visit_becomes_one_encounter_with_its_coverage(
     practice, paula, dana, location, aetna, biller_bo
 ):

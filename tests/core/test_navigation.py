@@ -20,20 +20,20 @@ COMPLIANCE = ["Policies", "Incidents"]
 # persona -> (the bar, the Settings menu), left to right and top to bottom
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "admin_ada": (
-        [*HOMES, "My work", *SCHEDULE, "Patients", *COMPLIANCE, "Audit trail"],
+        [*HOMES, "My work", *SCHEDULE, "Patients", "To bill", *COMPLIANCE, "Audit trail"],
         ["Payers", "Locations", "Users", "Practice", "Scheduling setup", *CODES, "API tokens"],
     ),
     "manager_max": (
-        ["Manager home", "My work", *SCHEDULE, "Patients", *COMPLIANCE],
+        ["Manager home", "My work", *SCHEDULE, "Patients", "To bill", *COMPLIANCE],
         ["Payers", "Locations", "Scheduling setup", *CODES, "API tokens"],
     ),
     "frontdesk_fay": (["My work", *SCHEDULE, "Patients", *COMPLIANCE], [*CODES, "API tokens"]),
     "biller_bo": (
-        ["My work", "Calendar", "Calendar feeds", "Patients", *COMPLIANCE],
+        ["My work", "Calendar", "Calendar feeds", "Patients", "To bill", *COMPLIANCE],
         ["Payers", *CODES, "API tokens"],
     ),
     "dr_dana": (
-        ["My work", "Calendar", "Calendar feeds", "Patients", *COMPLIANCE],
+        ["My work", "Calendar", "Calendar feeds", "Patients", "To bill", *COMPLIANCE],
         [*CODES, "API tokens"],
     ),
     "clinical_cleo": (["My work", "Calendar", "Calendar feeds", "Patients", *COMPLIANCE], []),
@@ -82,6 +82,7 @@ def test_every_entry_links_where_it_says(persona, client_for):
         "Incidents": reverse("compliance:incidents"),
         "Calendar feeds": reverse("scheduling:feeds"),
         "Patients": reverse("patients:list"),
+        "To bill": reverse("billing:queue"),
         "Audit trail": reverse("core:audit_list"),
         "Payers": reverse("patients:payer_list"),
         "Locations": reverse("core:location_list"),

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from praxis.billing.encounters import encounter_create_from_visit
 from praxis.core.models import AuditEvent, Practice, User
 from praxis.core.service_support import ServiceError
 from praxis.core.services import api_token_create
@@ -33,7 +34,7 @@ from praxis.patients.models import Patient, PatientDocument
 from praxis.patients.testing.factories import CoverageFactory, PatientFactory, PayerFactory
 from praxis.scheduling import ical, reminders, waitlist
 from praxis.scheduling.booking import appointment_book
-from praxis.scheduling.models import AvailabilityException, WaitlistOpening
+from praxis.scheduling.models import Appointment, AvailabilityException, WaitlistOpening
 from praxis.scheduling.selectors import next_business_day
 from praxis.scheduling.series import series_book
 from praxis.scheduling.testing import (
@@ -169,6 +170,24 @@ def _build(practice: Practice, location: Any, users: dict[str, User]) -> World:
     )
     default_storage.save(document.storage_path, ContentFile(pdf))
     coverage = patients[1].coverages.get()
+    # billing: a completed visit waiting in the queue, and an encounter of another visit
+    billed_visit = AppointmentFactory(
+        patient=patients[1],
+        provider=dana,
+        location=location,
+        appointment_type=visit,
+        start=at(today - timedelta(days=3), 9),
+        status=Appointment.Status.COMPLETED,
+    )
+    AppointmentFactory(
+        patient=patients[5],
+        provider=dana,
+        location=location,
+        appointment_type=visit,
+        start=at(today - timedelta(days=2), 9),
+        status=Appointment.Status.COMPLETED,
+    )
+    encounter = encounter_create_from_visit(appointment=billed_visit, by=None)
     ids = {
         "patient_id": patients[1].pk,
         "coverage_id": coverage.pk,
@@ -190,6 +209,7 @@ def _build(practice: Practice, location: Any, users: dict[str, User]) -> World:
         "resource_id": exam.pk,
         "token": feed_token,
         "uidb64": "x",
+        "encounter_id": encounter.pk,
     }
     return World(
         practice=practice,
@@ -231,6 +251,7 @@ API_PARAMS = {
     "openings": "opening_id",
     "reminder-rules": "rule_id",
     "reminder_rules": "rule_id",
+    "encounters": "encounter_id",
 }
 
 
@@ -356,4 +377,8 @@ def test_every_response_that_shows_a_patient_names_them_in_one_phi_read_event(
         "POST scheduling:cancel",
         f"PATCH /api/v1/patients/{patient}",
         "GET /api/v1/scheduling/appointments",
+        "GET billing:queue",
+        "GET billing:encounter",
+        "POST billing:encounter",
+        "GET /api/v1/billing/visits-to-bill",
     } <= ada, sorted(ada)

@@ -42,6 +42,8 @@ EXPECTED = [
     ("scheduling.view_readiness_board", {MANAGER, FRONT_DESK}),
     ("billing.view_codes", {MANAGER, BILLER, PROVIDER, FRONT_DESK}),
     ("billing.manage_codes", {MANAGER, BILLER}),
+    ("billing.view_encounters", {MANAGER, BILLER, PROVIDER}),
+    ("billing.code_encounters", {MANAGER, BILLER, PROVIDER}),
     ("compliance.view_policies", set(ROLES) - {ADMINISTRATOR}),
     ("compliance.manage_policies", {COMPLIANCE, MANAGER, HR}),
     ("compliance.approve_policies", {COMPLIANCE}),

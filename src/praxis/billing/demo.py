@@ -13,6 +13,7 @@ from praxis.core.money import round_money
 from praxis.patients.models import Payer
 
 from . import fees, icd10, procedure_codes
+from .encounter_demo import seed_encounters
 from .models import Icd10Release, ProcedureCode
 
 FIRST_DAY = date(2026, 1, 1)
@@ -65,8 +66,15 @@ def ensure_icd10() -> bool:
 
 
 def seed_billing(practice: Practice) -> int:
-    """Returns the number of procedure codes added: 0 when the practice had some."""
+    """Returns the number of procedure codes added: 0 when the practice had some. Then the
+    completed demo visits get their encounters (``encounter_demo``; once)."""
     ensure_icd10()
+    added = _seed_codes(practice)
+    seed_encounters(practice)
+    return added
+
+
+def _seed_codes(practice: Practice) -> int:
     if ProcedureCode.objects.filter(practice=practice).exists():
         return 0
     payers = {p.name: p for p in Payer.objects.filter(practice=practice, name__in=ALLOWED_SHARE)}

@@ -117,7 +117,8 @@ def encounter_create_from_visit(*, appointment: Appointment, by: User | None) ->
         raise ServiceError("Only a completed visit becomes an encounter.")
     with transaction.atomic():
         Appointment.objects.select_for_update().filter(pk=appointment.pk).values_list("pk").first()
-        if Encounter.objects.filter(appointment=appointment).exists():
+        live = Encounter.objects.filter(appointment=appointment)
+        if live.exclude(status=Encounter.Status.VOIDED).exists():
             raise ServiceError("This visit already has an encounter.")
         day = local_date(appointment.start, ZoneInfo(appointment.location.time_zone))
         return encounter_create(
@@ -131,29 +132,64 @@ def encounter_create_from_visit(*, appointment: Appointment, by: User | None) ->
         )
 
 
-def _coded_diagnoses(encounter: Encounter, diagnoses: Sequence[str]) -> list[str]:
+# Where a coding refusal points (the page puts each message next to it; the API names it):
+# "diagnoses" / "lines" for the lists, "diagnoses.3" / "lines.2" for one (1-based), and
+# "rendering_provider" / "billing_provider".
+Refusals = dict[str, list[str]]
+
+
+def _refuse(found: Refusals, where: str, message: str) -> None:
+    found.setdefault(where, []).append(message)
+
+
+def _provider_refusals(encounter: Encounter, found: Refusals) -> None:
+    for role, provider in (
+        ("rendering", encounter.rendering_provider),
+        ("billing", encounter.billing_provider),
+    ):
+        try:
+            _check_provider(provider, role, encounter.practice_id)
+        except ServiceError as error:
+            _refuse(found, f"{role}_provider", " ".join(error.messages))
+
+
+def _coded_diagnoses(encounter: Encounter, diagnoses: Sequence[str], found: Refusals) -> list[str]:
     day = encounter.date_of_service
     if not diagnoses:
-        raise ServiceError("Add at least one diagnosis.")
+        _refuse(found, "diagnoses", "Add at least one diagnosis.")
     if len(diagnoses) > MAX_DIAGNOSES:
-        raise ServiceError(f"An encounter carries at most {MAX_DIAGNOSES} diagnoses.")
+        _refuse(found, "diagnoses", f"An encounter carries at most {MAX_DIAGNOSES} diagnoses.")
     codes: list[str] = []
-    for text in diagnoses:
+    for position, text in enumerate(diagnoses, start=1):
+        where = f"diagnoses.{position}"
         code = normalize_icd10(text)
-        found = icd10_in_force(code, on=day)
-        if found is None:
-            raise ServiceError(
-                f"{text.strip()!r} is not an ICD-10-CM code in force on {day:%m/%d/%Y}."
+        known = icd10_in_force(code, on=day)
+        if known is None:
+            _refuse(
+                found,
+                where,
+                f"{text.strip()!r} is not an ICD-10-CM code in force on {day:%m/%d/%Y}.",
             )
-        if not found.billable:
-            raise ServiceError(
+        elif not known.billable:
+            _refuse(
+                found,
+                where,
                 f"{dotted(code)} is a category, not a billable code: choose a more specific "
-                "code beneath it."
+                "code beneath it.",
             )
-        if code in codes:
-            raise ServiceError(f"{dotted(code)} is listed twice.")
+        elif code in codes:
+            _refuse(found, where, f"{dotted(code)} is listed twice.")
         codes.append(code)
     return codes
+
+
+def _line_refusal(encounter: Encounter, number: int, line: LineInput, positions: int) -> str:
+    """The first thing wrong with a line ("" when nothing is)."""
+    try:
+        _check_line(encounter, number, line, positions)
+    except ServiceError as error:
+        return " ".join(error.messages)
+    return ""
 
 
 def _check_line(encounter: Encounter, number: int, line: LineInput, positions: int) -> list[str]:
@@ -191,57 +227,66 @@ def _check_line(encounter: Encounter, number: int, line: LineInput, positions: i
     return modifiers
 
 
+def _priced_line(current: Encounter, number: int, line: LineInput) -> ChargeLine | str:
+    """The line priced from the fee schedule, or what refuses it."""
+    modifiers = [m.strip().upper() for m in line.modifiers if m.strip()]
+    payer = current.coverage.payer if current.coverage is not None else None
+    day = current.date_of_service
+    fee = fee_for(
+        current.practice, line.procedure_code, modifiers[0] if modifiers else "", payer, day
+    )
+    if fee is None and modifiers:
+        fee = fee_for(current.practice, line.procedure_code, "", payer, day)
+    if fee is None:
+        return (
+            f"Line {number} ({line.procedure_code.code}): no fee on the schedule for "
+            f"{day:%m/%d/%Y}; add one first."
+        )
+    return ChargeLine(
+        encounter=current,
+        line_number=number,
+        procedure_code=line.procedure_code,
+        modifiers=modifiers,
+        units=line.units,
+        diagnosis_pointers=list(line.pointers),
+        unit_fee=fee.amount,
+        amount=round_money(fee.amount * line.units),
+        ndc=line.ndc.replace("-", "").strip(),
+    )
+
+
 def encounter_code(
     *, encounter: Encounter, diagnoses: Sequence[str], lines: Sequence[LineInput], by: User | None
 ) -> Encounter:
     """Set the encounter's diagnoses (in order) and charge lines, replacing what was coded
     before; each line's amount is the fee schedule's for the date of service (the coverage's
-    payer's contracted fee, else the standard fee) times its units."""
+    payer's contracted fee, else the standard fee) times its units. Every coding check runs and
+    a refusal names each diagnosis, line and provider at fault (``Refusals``); nothing is
+    written unless all pass."""
     with transaction.atomic():
         current = Encounter.objects.select_for_update().get(pk=encounter.pk)
         if current.status not in (Encounter.Status.DRAFT, Encounter.Status.CODED):
             raise ServiceError(
                 f"The encounter is {current.get_status_display().lower()}: its charges are "
                 "posted, so its coding no longer changes here."
+                if current.status != Encounter.Status.VOIDED
+                else "The encounter is voided: it no longer changes."
             )
-        _check_provider(current.rendering_provider, "rendering", current.practice_id)
-        _check_provider(current.billing_provider, "billing", current.practice_id)
-        codes = _coded_diagnoses(current, diagnoses)
+        found: Refusals = {}
+        codes = _coded_diagnoses(current, diagnoses, found)
         if not lines:
-            raise ServiceError("Add at least one charge line.")
-        payer = current.coverage.payer if current.coverage is not None else None
+            _refuse(found, "lines", "Add at least one charge line.")
         rows: list[ChargeLine] = []
         for number, line in enumerate(lines, start=1):
-            modifiers = _check_line(current, number, line, len(codes))
-            fee = fee_for(
-                current.practice,
-                line.procedure_code,
-                modifiers[0] if modifiers else "",
-                payer,
-                current.date_of_service,
-            )
-            if fee is None and modifiers:
-                fee = fee_for(
-                    current.practice, line.procedure_code, "", payer, current.date_of_service
-                )
-            if fee is None:
-                raise ServiceError(
-                    f"Line {number} ({line.procedure_code.code}): no fee on the schedule for "
-                    f"{current.date_of_service:%m/%d/%Y}; add one first."
-                )
-            rows.append(
-                ChargeLine(
-                    encounter=current,
-                    line_number=number,
-                    procedure_code=line.procedure_code,
-                    modifiers=modifiers,
-                    units=line.units,
-                    diagnosis_pointers=list(line.pointers),
-                    unit_fee=fee.amount,
-                    amount=round_money(fee.amount * line.units),
-                    ndc=line.ndc.replace("-", "").strip(),
-                )
-            )
+            refusal = _line_refusal(current, number, line, len(diagnoses))
+            priced = refusal or _priced_line(current, number, line)
+            if isinstance(priced, str):
+                _refuse(found, f"lines.{number}", priced)
+            else:
+                rows.append(priced)
+        _provider_refusals(current, found)
+        if found:
+            raise ServiceError(found)
         current.diagnoses.all().delete()
         current.lines.all().delete()
         EncounterDiagnosis.objects.bulk_create(

@@ -6,6 +6,7 @@ from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem
 from praxis.core.roles import BILLER, FRONT_DESK, MANAGER, PROVIDER, Role
 
 NAVIGATION = (
+    NavItem("To bill", "billing:queue", "billing.view_encounters", order=300),
     NavItem("Procedure codes", "billing:codes", "billing.view_codes", order=60, in_settings=True),
     NavItem("Fee schedule", "billing:fees", "billing.view_codes", order=61, in_settings=True),
     NavItem("ICD-10-CM codes", "billing:icd10", "billing.view_codes", order=62, in_settings=True),
@@ -16,6 +17,11 @@ NAVIGATION = (
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "billing.view_codes": frozenset({MANAGER, BILLER, PROVIDER, FRONT_DESK}),
     "billing.manage_codes": frozenset({MANAGER, BILLER}),
+    # A provider often codes their own superbill, so providers code too (their own or a
+    # colleague's: the schedule is shared, and the coding checks hold whoever codes); the
+    # Administrator, who holds everything, sees and codes as well.
+    "billing.view_encounters": frozenset({MANAGER, BILLER, PROVIDER}),
+    "billing.code_encounters": frozenset({MANAGER, BILLER, PROVIDER}),
 }
 
 # How "My work" and the audit trail tell what was done (core.activity).
@@ -30,6 +36,7 @@ ACTIVITY = {
     "praxis.billing.encounter.created": "opened an encounter",
     "praxis.billing.encounter.coded": "coded an encounter",
     "praxis.billing.encounter.ready": "marked an encounter ready to bill",
+    "praxis.billing.encounter.voided": "voided an encounter",
     "praxis.billing.encounter.moved_on_merge": "moved encounters and ledger lines in a merge",
     "praxis.billing.journal_entry.posted": "posted to the ledger",
 }
@@ -39,6 +46,6 @@ PLUGIN = AppPlugin(
     navigation=NAVIGATION,
     permissions=PERMISSIONS,
     activity=ACTIVITY,
-    # the demo payers get contracted fees
-    demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients",)),
+    # the demo payers get contracted fees; the completed demo visits get encounters
+    demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients", "scheduling")),
 )

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import code_views, fee_views
+from . import code_views, encounter_views, fee_views
 
 app_name = "billing"
 
@@ -16,4 +16,23 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("fees/<int:fee_id>/", fee_views.fee_edit, name="fee_edit"),
     path("fees/export.csv", fee_views.fee_export, name="fees_csv"),
     path("fees/import/", fee_views.fee_import, name="fees_import"),
+    path("encounters/", encounter_views.queue, name="queue"),
+    path("encounters/new/", encounter_views.encounter_new, name="encounter_new"),
+    path("encounters/<int:encounter_id>/", encounter_views.encounter_detail, name="encounter"),
+    path(
+        "encounters/<int:encounter_id>/icd10/",
+        encounter_views.encounter_icd10,
+        name="encounter_icd10",
+    ),
+    path(
+        "encounters/<int:encounter_id>/ready/",
+        encounter_views.encounter_ready,
+        name="encounter_ready",
+    ),
+    path(
+        "encounters/<int:encounter_id>/void/",
+        encounter_views.encounter_void,
+        name="encounter_void",
+    ),
+    path("visits/<int:appointment_id>/bill/", encounter_views.bill_visit, name="bill_visit"),
 ]

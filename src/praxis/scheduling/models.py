@@ -326,6 +326,10 @@ class Appointment(models.Model):
             models.Index(fields=["practice", "start"], name="appointment_practice_start"),
             models.Index(fields=["patient", "start"], name="appointment_patient_start"),
             models.Index(fields=["status"], name="appointment_status"),
+            # billing's queue: the practice's completed visits, oldest first
+            models.Index(
+                fields=["practice", "status", "start"], name="appointment_practice_status"
+            ),
         ]
         ordering = ["start"]
 

@@ -24,18 +24,22 @@ OFFICE = "11"
 
 class Encounter(models.Model):
     """One superbill: draft → coded (diagnoses and lines set) → ready (charges posted to the
-    ledger) → billed (on a claim)."""
+    ledger) → billed (on a claim). Voided: set aside (a ready one's charges reversed), kept as
+    it was; a replacement may point back at it (``replaces``)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         CODED = "coded", "Coded"
         READY = "ready", "Ready to bill"
         BILLED = "billed", "Billed"
+        VOIDED = "voided", "Voided"
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="encounters")
-    appointment = models.OneToOneField(
-        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="encounter"
+    # A visit has at most one encounter that is not voided (the constraint below); a voided
+    # one keeps its link, so the visit's history shows the encounter and its replacement.
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="encounters"
     )
     date_of_service = models.DateField()
     rendering_provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
@@ -57,12 +61,33 @@ class Encounter(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    void_reason = models.CharField(max_length=200, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         default_permissions = ()
+        permissions = [
+            ("view_encounters", "See encounters and the visits-to-bill queue"),
+            ("code_encounters", "Open, code, mark ready and void encounters"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment"],
+                condition=~models.Q(status="voided"),
+                name="encounter_one_live_per_visit",
+            ),
+        ]
         indexes = [
             models.Index(fields=["practice", "date_of_service"], name="encounter_practice_dos"),
             models.Index(fields=["patient", "date_of_service"], name="encounter_patient_dos"),
+            # the queue: the practice's encounters not yet ready, oldest first
+            models.Index(fields=["practice", "status", "date_of_service"], name="encounter_queue"),
         ]
         ordering = ["date_of_service", "pk"]
 

@@ -134,11 +134,13 @@ class TestWhatTheAppsRegistered:
         from praxis.billing.demo import seed_billing
         from praxis.patients.demo import seed_patients
         from praxis.scheduling.demo import seed_schedule
+        from praxis.staff.demo import seed_staff
 
         assert plugins.demo_seeders() == [
             ("patients", seed_patients),
             ("scheduling", seed_schedule),
             ("billing", seed_billing),
+            ("staff", seed_staff),
         ]
 
 

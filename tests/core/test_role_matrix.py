@@ -42,6 +42,9 @@ EXPECTED = [
     ("scheduling.view_readiness_board", {MANAGER, FRONT_DESK}),
     ("billing.view_codes", {MANAGER, BILLER, PROVIDER, FRONT_DESK}),
     ("billing.manage_codes", {MANAGER, BILLER}),
+    ("staff.view_staff", {MANAGER, HR}),
+    ("staff.manage_staff", {MANAGER, HR}),
+    ("staff.view_compensation", {HR}),
 ]
 
 

@@ -167,6 +167,8 @@ def book(request: AuthedRequest) -> HttpResponse:
             **parties, start=form.cleaned_data["start"], booked_by=request.user
         )
         messages.success(request, "Booked.")
+        if appointment.license_warning:
+            messages.warning(request, appointment.license_warning)
         return redirect("scheduling:appointment", appointment_id=appointment.pk)
     # Refused (the message says why): back to the search for this patient, visit type and place.
     query = f"?patient={parties['patient'].pk}&appointment_type={parties['appointment_type'].pk}"

@@ -68,8 +68,8 @@ def staff_create(*, practice: Practice, values: Mapping[str, Any]) -> StaffMembe
     member = StaffMember(practice=practice, **_fields(values))
     if "status" in values and values["status"] != StaffMember.Status.SEPARATED:
         member.status = values["status"]
+    _guard_unique(member)  # first: its messages say more than the model's would
     full_clean_or_refuse(member, exclude=["practice"])
-    _guard_unique(member)
     with transaction.atomic():
         member.save()
         member.locations.set(values.get("locations") or ())

@@ -113,12 +113,19 @@ class LicenseProblem:
     blocks: bool  # the practice refuses such bookings (else: warn and book)
 
 
+_READ = ("state", "number", "issued_on", "expires_on", "staff__npi")
+
+
 def _licenses(practice_id: int, npis: Iterable[str]) -> QuerySet[Credential]:
-    return Credential.objects.filter(
-        practice_id=practice_id,
-        kind=Credential.Kind.STATE_LICENSE,
-        staff__npi__in=[n for n in set(npis) if n],
-    ).exclude(staff__status=StaffMember.Status.SEPARATED)
+    return (
+        Credential.objects.filter(
+            practice_id=practice_id,
+            kind=Credential.Kind.STATE_LICENSE,
+            staff__npi__in=[n for n in set(npis) if n],
+        )
+        .exclude(staff__status=StaffMember.Status.SEPARATED)
+        .order_by()
+    )
 
 
 def _problem(npi: str, state: str, on_date: date, licenses: list[Credential]) -> str | None:
@@ -145,7 +152,7 @@ def provider_license_problem(
 ) -> LicenseProblem | None:
     """Whether booking this provider (by their individual NPI) for a visit in ``state`` on
     ``on_date`` needs a warning or is refused, by the practice's setting. Two queries."""
-    licenses = list(_licenses(practice_id, [npi]).select_related("staff"))
+    licenses = list(_licenses(practice_id, [npi]).select_related("staff").only(*_READ))
     problem = _problem(npi, state, on_date, licenses)
     if problem is None:
         return None

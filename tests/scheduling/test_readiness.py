@@ -1,7 +1,7 @@
 """The ready-for-tomorrow board can say "ready": only the checks that apply to a visit count (a
-visit type that reserves no room needs none), what Praxis does not track counts for nothing (the provider's license is tracked by the staff
-app), and
-the summary says how many visits are ready and what is missing most."""
+visit type that reserves no room needs none), what Praxis does not track counts for nothing (the
+provider's license is tracked, by the staff app), and the summary says how many visits are ready
+and what is missing most."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 
 from praxis.core.models import Practice
 from praxis.core.testing.factories import PracticeFactory
@@ -42,7 +43,7 @@ class CredentialFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"MD.{100000 + n}")
     state = "VT"
     issued_on = date(2024, 1, 1)
-    expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=400))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=400))
 
 
 def license_provider(
@@ -56,12 +57,12 @@ def license_provider(
     """A staff record with this NPI and a state license in force (or expiring on a date)."""
     member = StaffMember.objects.filter(practice=practice, npi=npi).first()
     if member is None:
-        member = StaffMemberFactory(
+        member = StaffMemberFactory.create(
             practice=practice, npi=npi, full_name=name, job_title="Physician"
         )
-    credential: Credential = CredentialFactory(
+    credential: Credential = CredentialFactory.create(
         staff=member,
         state=state,
-        expires_on=expires_on or date.today() + timedelta(days=400),
+        expires_on=expires_on or timezone.localdate() + timedelta(days=400),
     )
     return credential

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from praxis.core.service_support import ServiceError
 from praxis.core.testing.assertions import page_text
@@ -190,3 +191,22 @@ def test_dates_are_checked_against_each_other_not_today(dana_record, hr_hana):
         added_by=hr_hana,
     )
     assert credential.pk  # an expired credential may be recorded (it shows as expired)
+
+
+def test_a_renewal_gets_new_dates_and_must_be_verified_again(client_for, hr_hana, dana_record):
+    old = CredentialFactory(staff=dana_record, number="MD.1", expires_on=date(2026, 12, 31))
+    old.verified_at, old.verification_method = timezone.now(), "document"
+    old.save()
+    hana = client_for(hr_hana)
+    bad = hana.post(
+        reverse("staff:credential_renew", args=[old.pk]),
+        {"number": "MD.1", "issued_on": "2027-01-01", "expires_on": "2026-01-01"},
+    )
+    assert bad.status_code == 400 and "before the issue date" in page_text(bad)
+    response = hana.post(
+        reverse("staff:credential_renew", args=[old.pk]),
+        {"number": "MD.1", "issued_on": "2027-01-01", "expires_on": "2028-12-31"},
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert (old.expires_on, old.verified_at) == (date(2028, 12, 31), None)

@@ -16,7 +16,7 @@ from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.patients import uploads
 
 from . import credentialing, people, selectors, separations
-from .forms import PayForm, PositionForm, SeparationForm, SettingsForm, VerifyForm
+from .forms import PayForm, PositionForm, RenewForm, SeparationForm, SettingsForm, VerifyForm
 from .models import Credential, Position
 from .views import MANAGE, PAY, VIEW, credential_form, load_member, member_context, status_of
 
@@ -69,6 +69,22 @@ def credential_verify(request: AuthedRequest, credential_id: int) -> HttpRespons
             )
             messages.success(request, "Marked verified.")
     return redirect("staff:member", member_id=credential.staff_id)
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def credential_renew(request: AuthedRequest, credential_id: int) -> HttpResponse:
+    credential = _credential(request, credential_id)
+    form = RenewForm(request.POST or None, instance=Credential.objects.get(pk=credential.pk))
+    if request.method == "POST" and form.is_valid():
+        with refusals_shown_on(form):
+            credentialing.credential_renew(
+                credential=credential, values=form.cleaned_data, renewed_by=request.user
+            )
+            messages.success(request, "Renewed; verify the new one when you have checked it.")
+            return redirect("staff:member", member_id=credential.staff_id)
+    context = {"form": form, "credential": credential, "member": credential.staff}
+    return render(request, "staff/renew.html", context, status=status_of(form))
 
 
 @requires(VIEW)

@@ -143,3 +143,15 @@ class SettingsForm(forms.ModelForm[StaffSettings]):
         model = StaffSettings
         fields = ("booking_gate",)
         widgets = {"booking_gate": forms.RadioSelect}
+
+
+class RenewForm(forms.ModelForm[Credential]):
+    issued_on = BoundedDateField(required=False)
+    expires_on = BoundedDateField(required=False, help_text="Leave empty if it never expires.")
+
+    class Meta:
+        model = Credential
+        fields = ("number", "issuer", "issued_on", "expires_on")
+
+    def _post_clean(self) -> None:
+        pass  # the service validates (and says why)

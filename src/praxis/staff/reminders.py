@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from praxis.core import datefmt
 from praxis.core.daily import daily_job
@@ -73,8 +74,13 @@ def _send(credential: Credential, days_left: int, recipients: list[str]) -> None
 def credential_reminders_send(*, today: date | None = None) -> dict[str, int]:
     """Claim and send the reminders due today; safe to run any number of times a day."""
     sent = 0
+    # A coarse window in the database (each practice's own "today" is applied below).
+    around = today or timezone.localdate()
     upcoming = (
-        Credential.objects.filter(expires_on__isnull=False)
+        Credential.objects.filter(
+            expires_on__gte=around - timedelta(days=1),
+            expires_on__lte=around + timedelta(days=THRESHOLDS[-1] + 1),
+        )
         .exclude(staff__status=StaffMember.Status.SEPARATED)
         .select_related("staff__practice", "staff__user")
     )

@@ -21,6 +21,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="credential_verify",
     ),
     path(
+        "credentials/<int:credential_id>/renew/",
+        credential_views.credential_renew,
+        name="credential_renew",
+    ),
+    path(
         "credentials/<int:credential_id>/document/",
         credential_views.credential_document,
         name="credential_document",

@@ -53,7 +53,9 @@ class Credential(models.Model):
     content_type = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
-    added_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    added_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     added_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 

@@ -138,7 +138,9 @@ class Compensation(models.Model):
     )
     effective_from = models.DateField()
     note = models.CharField(max_length=200, blank=True)
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -168,7 +170,9 @@ class Separation(models.Model):
     last_day = models.DateField()
     effective_on = models.DateField(help_text="The day access ends.")
     offboarding_notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,9 +6,10 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Query, Schema, Status
+from pydantic import WithJsonSchema
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import BodyIn, permission, with_errors
@@ -26,6 +27,32 @@ PAY = "staff.view_compensation"
 
 EmploymentType = Literal["full_time", "part_time", "contractor", "per_diem"]
 WorkingStatus = Literal["onboarding", "active", "on_leave"]
+# Said as patterns a client (or a schema-driven test) can check: what the fields accept exactly.
+Fte = Annotated[
+    Decimal,
+    Field(gt=0, le=1, decimal_places=2),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(0\.(0[1-9]|[1-9][0-9]?)|1(\.00?)?)$",
+            "description": 'from "0.01" to "1.00"',
+            "examples": ["0.80"],
+        },
+        mode="validation",
+    ),
+]
+Rate = Annotated[
+    ApiMoney,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
+            "description": 'dollars and cents (an hour, or a year for a salary), e.g. "21.40"',
+            "examples": ["21.40"],
+        },
+        mode="validation",
+    ),
+]
 
 
 class MemberOut(Schema):
@@ -81,7 +108,7 @@ class MemberIn(BodyIn):
     position_id: Id | None = None
     department: str = Field("", max_length=64)
     employment_type: EmploymentType = "full_time"
-    fte: Decimal = Field(Decimal("1.00"), gt=0, le=1, decimal_places=2)
+    fte: Fte = Decimal("1.00")
     manager_id: Id | None = None
     location_ids: list[Id] = []
     status: WorkingStatus = "active"
@@ -99,7 +126,7 @@ class MemberPatch(BodyIn):
     position_id: Id | None = None
     department: str | None = Field(None, max_length=64)
     employment_type: EmploymentType | None = None
-    fte: Decimal | None = Field(None, gt=0, le=1, decimal_places=2)
+    fte: Fte | None = None
     manager_id: Id | None = None
     location_ids: list[Id] | None = None
     status: WorkingStatus | None = None
@@ -191,7 +218,7 @@ class PayOut(Schema):
 
 class PayIn(BodyIn):
     pay_type: Literal["hourly", "salary"]
-    rate: ApiMoney
+    rate: Rate
     effective_from: BoundedDate
     note: str = Field("", max_length=200)
 

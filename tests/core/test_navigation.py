@@ -20,26 +20,36 @@ COMPLIANCE = ["Policies", "Incidents"]
 # persona -> (the bar, the Settings menu), left to right and top to bottom
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "admin_ada": (
-        [*HOMES, "My work", *SCHEDULE, "Patients", "To bill", *COMPLIANCE, "Audit trail"],
-        ["Payers", "Locations", "Users", "Practice", "Scheduling setup", *CODES, "API tokens"],
+        [*HOMES, "My work", *SCHEDULE, "Patients", "Staff", "My page", "Audit trail"],
+        [
+            "Payers",
+            "Locations",
+            "Users",
+            "Practice",
+            "Scheduling setup",
+            *CODES,
+            "Positions",
+            "Credential rules",
+            "API tokens",
+        ],
     ),
     "manager_max": (
-        ["Manager home", "My work", *SCHEDULE, "Patients", "To bill", *COMPLIANCE],
-        ["Payers", "Locations", "Scheduling setup", *CODES, "API tokens"],
+        ["Manager home", "My work", *SCHEDULE, "Patients", "Staff", "My page"],
+        ["Payers", "Locations", "Scheduling setup", *CODES, "Credential rules", "API tokens"],
     ),
-    "frontdesk_fay": (["My work", *SCHEDULE, "Patients", *COMPLIANCE], [*CODES, "API tokens"]),
+    "frontdesk_fay": (["My work", *SCHEDULE, "Patients", "My page"], [*CODES, "API tokens"]),
     "biller_bo": (
-        ["My work", "Calendar", "Calendar feeds", "Patients", "To bill", *COMPLIANCE],
+        ["My work", "Calendar", "Calendar feeds", "Patients", "My page"],
         ["Payers", *CODES, "API tokens"],
     ),
     "dr_dana": (
-        ["My work", "Calendar", "Calendar feeds", "Patients", "To bill", *COMPLIANCE],
+        ["My work", "Calendar", "Calendar feeds", "Patients", "My page"],
         [*CODES, "API tokens"],
     ),
-    "clinical_cleo": (["My work", "Calendar", "Calendar feeds", "Patients", *COMPLIANCE], []),
-    "hr_hana": (["My work", *COMPLIANCE], ["API tokens"]),
-    "compliance_cole": (["My work", *COMPLIANCE, "Audit trail"], ["API tokens"]),
-    "outsider_otto": (["My work"], []),
+    "clinical_cleo": (["My work", "Calendar", "Calendar feeds", "Patients", "My page"], []),
+    "hr_hana": (["My work", "Staff", "My page"], ["Positions", "Credential rules", "API tokens"]),
+    "compliance_cole": (["My work", "My page", "Audit trail"], ["API tokens"]),
+    "outsider_otto": (["My work", "My page"], []),
 }
 
 BAR_LINK = re.compile(
@@ -92,6 +102,10 @@ def test_every_entry_links_where_it_says(persona, client_for):
         "Procedure codes": reverse("billing:codes"),
         "Fee schedule": reverse("billing:fees"),
         "ICD-10-CM codes": reverse("billing:icd10"),
+        "Staff": reverse("staff:list"),
+        "My page": reverse("staff:mine"),
+        "Positions": reverse("staff:positions"),
+        "Credential rules": reverse("staff:settings"),
         "API tokens": reverse("core:token_list"),
     }
 

@@ -135,12 +135,14 @@ class TestWhatTheAppsRegistered:
         from praxis.compliance.demo import seed_compliance
         from praxis.patients.demo import seed_patients
         from praxis.scheduling.demo import seed_schedule
+        from praxis.staff.demo import seed_staff
 
         assert plugins.demo_seeders() == [
             ("patients", seed_patients),
             ("scheduling", seed_schedule),
             ("billing", seed_billing),
             ("compliance", seed_compliance),
+            ("staff", seed_staff),
         ]
 
 

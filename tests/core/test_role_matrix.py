@@ -49,6 +49,9 @@ EXPECTED = [
     ("compliance.approve_policies", {COMPLIANCE}),
     ("compliance.report_incident", set(ROLES) - {ADMINISTRATOR}),
     ("compliance.manage_incidents", {COMPLIANCE}),
+    ("staff.view_staff", {MANAGER, HR}),
+    ("staff.manage_staff", {MANAGER, HR}),
+    ("staff.view_compensation", {HR}),
 ]
 
 

@@ -2,7 +2,9 @@
 than in the booking_api benchmark. A Bearer-token booking needs: the token (with its user and
 practice), the permissions (one query), the patient, location, provider and visit type, whether
 the patient already has a visit of the type that day (the possible-duplicate warning), whether
-the provider offers the type, the provider's hours that touch the visit (templates, then
+the provider offers the type, the provider's state license on the day (the staff app's
+selector; and the practice's warn-or-block setting when there is no license in force, as
+here), the provider's hours that touch the visit (templates, then
 exceptions), the resources the type needs, and inside the transaction the busy check, the
 insert, its history row, and the audit event (one INSERT: the sealer chains it later, so no lock
 and no read of the chain head). PostgreSQL adds the advisory locks (provider and resources) and
@@ -31,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 # The test runs inside a transaction, so the booking's own transaction is a savepoint here:
 # +2 (SAVEPOINT, RELEASE) on both databases, where production has BEGIN and COMMIT.
-BUDGET = {"sqlite": 19, "postgresql": 22}
+BUDGET = {"sqlite": 21, "postgresql": 24}
 # A type that needs a room: its busy check, the hold's insert, and (PostgreSQL) its lock.
 EXTRA_FOR_A_ROOM = {"sqlite": 2, "postgresql": 3}
 

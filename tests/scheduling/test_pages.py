@@ -402,7 +402,13 @@ class TestCalendarAndBoard:
         response = client.get(reverse("scheduling:board"), {"date": day.isoformat()})
         assert response.status_code == 200
         (row,) = response.context["rows"]
-        assert row.checks == {"coverage": False, "forms": False, "room": None, "confirmed": False}
+        assert row.checks == {
+            "coverage": False,
+            "forms": False,
+            "room": None,
+            "confirmed": False,
+            "credentials": False,  # no license on file for Dr. Dana Dubois
+        }
         assert "Not tracked in Praxis yet" in page_text(response)
         filtered = client.get(
             reverse("scheduling:board"), {"date": day.isoformat(), "problems": ["coverage"]}

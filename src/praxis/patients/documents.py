@@ -49,14 +49,10 @@ def _too_large(size: int, limit: int) -> ServiceError:
     )
 
 
-def document_upload(
-    *, patient: Patient, kind: str, upload: Any, uploaded_by: User
-) -> PatientDocument:
-    """Store a scanned document for a patient. Only PDF, PNG and JPEG, judged by content; at
-    most PRAXIS_UPLOAD_MAX_MB. A refused file leaves nothing behind."""
-    refuse_merged(patient)
-    if kind not in PatientDocument.Kind.values:
-        raise ServiceError({"kind": "Choose what kind of document this is."})
+def read_upload(upload: Any) -> tuple[bytes, uploads.FileType]:
+    """The bytes of an uploaded file and its type, judged by content: only PDF, PNG and JPEG,
+    at most PRAXIS_UPLOAD_MAX_MB, not empty; else a ``ServiceError`` on the "file" field. Every
+    app that takes a scanned file (a staff member's license copy too) reads it here."""
     data = _read_limited(upload, upload_limit_bytes())
     if not data:
         raise ServiceError({"file": "The file is empty."})
@@ -70,6 +66,18 @@ def document_upload(
                 )
             }
         )
+    return data, file_type
+
+
+def document_upload(
+    *, patient: Patient, kind: str, upload: Any, uploaded_by: User
+) -> PatientDocument:
+    """Store a scanned document for a patient. Only PDF, PNG and JPEG, judged by content; at
+    most PRAXIS_UPLOAD_MAX_MB. A refused file leaves nothing behind."""
+    refuse_merged(patient)
+    if kind not in PatientDocument.Kind.values:
+        raise ServiceError({"kind": "Choose what kind of document this is."})
+    data, file_type = read_upload(upload)
     document = PatientDocument(
         patient=patient,
         kind=kind,

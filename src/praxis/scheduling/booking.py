@@ -29,6 +29,7 @@ from praxis.core import time as wallclock
 from praxis.core.models import Location, User
 from praxis.core.service_support import ServiceError
 from praxis.patients.models import Patient
+from praxis.staff import selectors as staff_selectors
 
 from . import selectors
 from .availability import Interval, resource_groups
@@ -67,7 +68,8 @@ def check_parties(
     location: Location,
     appointment_type: AppointmentType,
     start: datetime,
-) -> None:
+) -> str:
+    """Refuses a booking the parties rule out; returns the warning to show with it, if any."""
     practice_id = appointment_type.practice_id
     if provider.practice_id != practice_id:
         raise ServiceError(f"{provider} is not a provider of this practice.")
@@ -97,6 +99,28 @@ def check_parties(
         )
     if appointment_type.for_new_patients:
         _check_new_patient(patient, appointment_type, start)
+    return license_gate(provider=provider, location=location, start=start)
+
+
+def license_gate(*, provider: Provider, location: Location, start: datetime) -> str:
+    """The staff app's answer on the provider's state license (in the location's state, on the
+    visit's local date): refused when the practice blocks such bookings, else the warning shown
+    with the booking ("" when the license is in force)."""
+    problem = staff_selectors.provider_license_problem(
+        practice_id=provider.practice_id,
+        provider_name=provider.display_name,
+        npi=provider.npi,
+        state=location.state,
+        on_date=wallclock.local_date(start, wallclock.zone_of(location)),
+    )
+    if problem is None:
+        return ""
+    if problem.blocks:
+        raise ServiceError(
+            f"{problem.message} This practice does not book a provider without a current "
+            "license: record the renewed license on their staff page first."
+        )
+    return f"{problem.message} Booked anyway; record the renewed license on their staff page."
 
 
 def _check_new_patient(
@@ -340,12 +364,12 @@ def _plan_visit(
     appointment_type: AppointmentType,
     start: datetime,
     resources: Iterable[Resource] | None,
-) -> tuple[datetime, Any]:
+) -> tuple[datetime, Any, str]:
     """What booking and rescheduling both check before taking locks: the parties, not in the
     past, inside the provider's hours, and which resources the visit needs. Returns (end,
-    resource groups)."""
+    resource groups, the license warning)."""
     require_aware(start)
-    check_parties(
+    warning = check_parties(
         patient=patient,
         provider=provider,
         location=location,
@@ -366,7 +390,7 @@ def _plan_visit(
     groups = resource_plan(
         appointment_type=appointment_type, location=location, resources=resources
     )
-    return end, groups
+    return end, groups, warning
 
 
 def appointment_book(
@@ -382,7 +406,7 @@ def appointment_book(
     """Book one visit. Raises SlotTaken (with the conflicting range) when the provider or a
     needed resource is taken, ServiceError for any other refusal. A visit may start exactly when
     another ends."""
-    end, groups = _plan_visit(
+    end, groups, warning = _plan_visit(
         patient=patient,
         provider=provider,
         location=location,
@@ -402,6 +426,7 @@ def appointment_book(
             end=end,
             booked_by=booked_by,
         )
+        appointment.license_warning = warning
         return save_booked(appointment, held)
 
 
@@ -419,7 +444,7 @@ def appointment_reschedule(
     provider = provider or appointment.provider
     location = location or appointment.location
     appointment_type = appointment.appointment_type
-    end, groups = _plan_visit(
+    end, groups, appointment.license_warning = _plan_visit(
         patient=appointment.patient,
         provider=provider,
         location=location,

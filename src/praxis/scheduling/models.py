@@ -301,6 +301,8 @@ class Appointment(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by booking, never stored: the staff app's warning about the provider's license.
+    license_warning = ""
     history = HistoricalRecords()
 
     class Meta:

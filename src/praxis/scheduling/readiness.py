@@ -4,8 +4,9 @@ that decide whether the team is ready for it.
 Only the checks that apply to a visit count: "room assigned" applies to a visit whose type
 reserves a room (a telehealth call or a visit type without a room needs none). A visit is ready
 when every check that applies passes, and the summary says how many are and which check is
-missing most. What Praxis does not hold yet (balances, credentials) is named once as not
-tracked, never counted for or against a visit."""
+missing most. What Praxis does not hold yet (balances) is named once as not tracked, never
+counted for or against a visit. "Provider licensed" asks the staff app whether the provider's
+state license (in the location's state) is in force on the day: one query for the board."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from praxis.core.models import Location, Practice
 from praxis.patients.selectors import coverage_verified_since, patients_with_consent_form
+from praxis.staff.selectors import license_problems
 
 from .models import Appointment, AppointmentType, Resource
 from .selectors import readiness_appointments
@@ -36,8 +38,9 @@ CHECKS: tuple[Check, ...] = (
     Check("forms", "Consent form on file", "Forms missing"),
     Check("room", "Room assigned", "No room"),
     Check("confirmed", "Reminder confirmed", "Not confirmed"),
+    Check("credentials", "Provider licensed", "Provider not licensed"),
 )
-NOT_TRACKED = ("Balance", "Provider credentials")
+NOT_TRACKED = ("Balance",)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,11 @@ def readiness_rows(
     verified = coverage_verified_since(patient_ids, since, on=day)
     with_forms = patients_with_consent_form(patient_ids)
     needs_room = _types_reserving_a_room({a.appointment_type_id for a in appointments})
+    licenses = license_problems(
+        practice_id=practice.pk,
+        visits={(a.provider.npi, a.location.state) for a in appointments},
+        on_date=day,
+    )
     rows = [
         ReadinessRow(
             appointment=a,
@@ -110,6 +118,7 @@ def readiness_rows(
                 if a.appointment_type_id in needs_room
                 else None,
                 "confirmed": a.status == Appointment.Status.CONFIRMED,
+                "credentials": licenses[(a.provider.npi, a.location.state)] is None,
             },
         )
         for a in appointments

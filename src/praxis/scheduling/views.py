@@ -179,6 +179,8 @@ def book(request: AuthedRequest) -> HttpResponse:
             **parties, start=form.cleaned_data["start"], booked_by=request.user
         )
         messages.success(request, "Booked.")
+        if appointment.license_warning:
+            messages.warning(request, appointment.license_warning)
         return redirect("scheduling:appointment", appointment_id=appointment.pk)
     # Refused (the message says why): back to the same search, for this patient.
     response = redirect(search_again)

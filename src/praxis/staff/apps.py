@@ -12,3 +12,6 @@ class StaffConfig(AppConfig):
         from .plugin import PLUGIN
 
         plugins.register(PLUGIN)
+
+        # the daily jobs: credential expiry reminders, due separations
+        from . import reminders  # noqa: F401

@@ -41,6 +41,9 @@ class AppointmentOut(Schema):
     cancel_reason: str
     late_cancel: bool
     series_id: int | None
+    warnings: list[str] = Field(
+        default_factory=list, description="booking: e.g. the provider's license has lapsed"
+    )
 
 
 class ConflictRange(Schema):
@@ -85,6 +88,7 @@ def appointment_out(a: Appointment) -> AppointmentOut:
         cancel_reason=a.cancel_reason,
         late_cancel=a.late_cancel,
         series_id=a.series_id,
+        warnings=[a.license_warning] if a.license_warning else [],
     )
 
 

@@ -6,6 +6,8 @@ from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem
 from praxis.core.roles import BILLER, FRONT_DESK, MANAGER, PROVIDER, Role
 
 NAVIGATION = (
+    NavItem("A/R aging", "billing:ar_aging", "billing.view_ar", order=310),
+    NavItem("Collections", "billing:ar_collections", "billing.work_collections", order=320),
     NavItem("Procedure codes", "billing:codes", "billing.view_codes", order=60, in_settings=True),
     NavItem("Fee schedule", "billing:fees", "billing.view_codes", order=61, in_settings=True),
     NavItem("ICD-10-CM codes", "billing:icd10", "billing.view_codes", order=62, in_settings=True),
@@ -16,6 +18,10 @@ NAVIGATION = (
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "billing.view_codes": frozenset({MANAGER, BILLER, PROVIDER, FRONT_DESK}),
     "billing.manage_codes": frozenset({MANAGER, BILLER}),
+    # The A/R (aging, its charge lines) is read by who answers for the money and who bills it;
+    # the collections list is worked by the billing office and the Manager who runs it.
+    "billing.view_ar": frozenset({MANAGER, BILLER}),
+    "billing.work_collections": frozenset({MANAGER, BILLER}),
 }
 
 # How "My work" and the audit trail tell what was done (core.activity).
@@ -32,6 +38,7 @@ ACTIVITY = {
     "praxis.billing.encounter.ready": "marked an encounter ready to bill",
     "praxis.billing.encounter.moved_on_merge": "moved encounters and ledger lines in a merge",
     "praxis.billing.journal_entry.posted": "posted to the ledger",
+    "praxis.billing.collection_note.added": "added a collections note for {patient}",
 }
 
 PLUGIN = AppPlugin(
@@ -39,6 +46,7 @@ PLUGIN = AppPlugin(
     navigation=NAVIGATION,
     permissions=PERMISSIONS,
     activity=ACTIVITY,
-    # the demo payers get contracted fees
-    demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients",)),
+    # the demo payers get contracted fees; the demo charges need providers and locations
+    demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients", "scheduling")),
+    patient_balances="praxis.billing.selectors.patient_balances",
 )

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import code_views, fee_views
+from . import ar_views, code_views, fee_views
 
 app_name = "billing"
 
@@ -16,4 +16,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("fees/<int:fee_id>/", fee_views.fee_edit, name="fee_edit"),
     path("fees/export.csv", fee_views.fee_export, name="fees_csv"),
     path("fees/import/", fee_views.fee_import, name="fees_import"),
+    path("ar/", ar_views.ar_aging, name="ar_aging"),
+    path("ar/aging.csv", ar_views.ar_aging_csv, name="ar_aging_csv"),
+    path("ar/lines/", ar_views.ar_lines, name="ar_lines"),
+    path("ar/lines.csv", ar_views.ar_lines_csv, name="ar_lines_csv"),
+    path("ar/collections/", ar_views.ar_collections, name="ar_collections"),
+    path(
+        "ar/collections/<int:patient_id>/",
+        ar_views.ar_collection_patient,
+        name="ar_collection_patient",
+    ),
 ]

@@ -5,7 +5,7 @@ cell; the collections list and its notes; the balances the readiness board shows
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -19,43 +19,11 @@ from praxis.core.models import AuditEvent
 from praxis.core.service_support import ServiceError
 from praxis.patients.testing.factories import CoverageFactory, PatientFactory
 
+from .conftest import AS_OF, ago
+
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-AS_OF = date(2026, 9, 30)
-PAULA_AGES = (10, 45, 75, 100, 150)  # one visit in each bucket
-
-
-def ago(days: int) -> date:
-    return AS_OF - timedelta(days=days)
-
-
-@pytest.fixture
-def bill_on(monkeypatch):  # type: ignore[no-untyped-def]
-    """``bill_on(day)``: charges posted from now on are billed that day (the practice's clock)."""
-
-    def set_day(day: date) -> None:
-        monkeypatch.setattr(ledger, "practice_today", lambda practice: day)
-
-    return set_day
-
-
-@pytest.fixture
-def sam(practice):  # type: ignore[no-untyped-def]
-    return PatientFactory(practice=practice, legal_first_name="Sam", legal_last_name="Stone")
-
-
-@pytest.fixture
-def ar(practice, paula, sam, aetna, posted_visit, bill_on):  # type: ignore[no-untyped-def]
-    """Each visit billed five days after its date of service."""
-    coverage = CoverageFactory(patient=paula, payer=aetna, effective_date=date(2026, 1, 1))
-    visits = {}
-    for days in PAULA_AGES:
-        bill_on(ago(days) + timedelta(days=5))
-        visits[days] = posted_visit(paula, coverage, day=ago(days))
-    bill_on(ago(95) + timedelta(days=5))
-    visits["sam"] = posted_visit(sam, day=ago(95))
-    return visits
 
 
 def figures(row: aging.AgingRow) -> list[Decimal]:
@@ -162,7 +130,7 @@ def test_the_lines_behind_a_cell(practice, ar, aetna):
     ]
     every = aging.aging_lines(filters, group=aetna.pk)
     assert every.count() == 10
-    assert list(every)[0].date_of_service == ago(150)  # oldest first
+    assert every[0].date_of_service == ago(150)  # oldest first
     assert not aging.aging_lines(filters, group=NO_PAYER).exists()
     assert aging.aging_lines(filters).count() == 10
 

@@ -96,7 +96,7 @@ def test_the_board_shows_the_summary_and_filters_on_failures_only(
     assert "0 of 1 visit ready" in text
     assert "Missing most: coverage not verified (1), forms missing (1), not confirmed (1)" in text
     assert "does not apply" in text  # the room, for a visit type without one
-    assert "Not tracked in Praxis yet, so not counted: Balance, Provider credentials." in text
+    assert "Not tracked in Praxis yet, so not counted: Provider credentials." in text
 
     # "No room" fails for no visit here: a check that does not apply is not a failure
     no_room = client.get(reverse("scheduling:board"), {"date": day.isoformat(), "problems": "room"})

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from praxis.billing import ledger
+from praxis.billing.aging import BUCKETS
 from praxis.billing.models import CollectionNote
 from praxis.core.models import AuditEvent
 from praxis.core.testing.assertions import page_text
@@ -74,7 +75,7 @@ def test_the_aging_by_payer_and_its_drill_down(client_for, admin_ada, ar, aetna)
     assert not phi_reads()  # payers only: no patient shown
     lines = client.get(LINES, {**ON, "group": aetna.pk, "bucket": "d61_90"})
     body = page_text(lines)
-    assert "Aetna · 61–90 days" in body
+    assert "Aetna · 61\u201390 days" in body
     assert body.count("Paula Price") == 2 and "$95.00" in body and ">75<" in body
     (read,) = phi_reads()
     assert read.details["patient_ids"] == [ar[75].patient_id]
@@ -97,7 +98,7 @@ def test_the_summary_csv(client_for, biller_bo, ar):
     assert rows[2][0] == "Total" and rows[2][-2] == "550.00"
 
 
-BUCKET_LABELS = ["0–30", "31–60", "61–90", "91–120", "120+"]
+BUCKET_LABELS = [b.label for b in BUCKETS]
 
 
 def test_the_lines_csv_is_audited(client_for, biller_bo, ar, sam):

@@ -12,7 +12,7 @@ from praxis.core.models import Practice
 from praxis.core.money import round_money
 from praxis.patients.models import Payer
 
-from . import fees, icd10, procedure_codes
+from . import demo_ar, fees, icd10, procedure_codes
 from .models import Icd10Release, ProcedureCode
 
 FIRST_DAY = date(2026, 1, 1)
@@ -69,6 +69,13 @@ def seed_billing(practice: Practice) -> int:
     ensure_icd10()
     if ProcedureCode.objects.filter(practice=practice).exists():
         return 0
+    added = _seed_codes_and_fees(practice)
+    # DEMO A/R CHARGES (branch "aging"; the lead reconciles them with the encounters branch's).
+    demo_ar.seed_ar_charges(practice)
+    return added
+
+
+def _seed_codes_and_fees(practice: Practice) -> int:
     payers = {p.name: p for p in Payer.objects.filter(practice=practice, name__in=ALLOWED_SHARE)}
     for code, description, units, standard in CODES:
         procedure_code = procedure_codes.procedure_code_create(

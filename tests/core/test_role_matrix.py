@@ -42,6 +42,8 @@ EXPECTED = [
     ("scheduling.view_readiness_board", {MANAGER, FRONT_DESK}),
     ("billing.view_codes", {MANAGER, BILLER, PROVIDER, FRONT_DESK}),
     ("billing.manage_codes", {MANAGER, BILLER}),
+    ("billing.view_ar", {MANAGER, BILLER}),
+    ("billing.work_collections", {MANAGER, BILLER}),
 ]
 
 

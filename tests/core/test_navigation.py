@@ -15,20 +15,21 @@ pytestmark = pytest.mark.django_db
 HOMES = ["Administrator home", "Manager home"]
 SCHEDULE = ["Calendar", "Ready for tomorrow", "Waitlist", "Calendar feeds"]
 CODES = ["Procedure codes", "Fee schedule", "ICD-10-CM codes"]
+AR = ["A/R aging", "Collections"]
 
 # persona -> (the bar, the Settings menu), left to right and top to bottom
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "admin_ada": (
-        [*HOMES, "My work", *SCHEDULE, "Patients", "Audit trail"],
+        [*HOMES, "My work", *SCHEDULE, "Patients", *AR, "Audit trail"],
         ["Payers", "Locations", "Users", "Practice", "Scheduling setup", *CODES, "API tokens"],
     ),
     "manager_max": (
-        ["Manager home", "My work", *SCHEDULE, "Patients"],
+        ["Manager home", "My work", *SCHEDULE, "Patients", *AR],
         ["Payers", "Locations", "Scheduling setup", *CODES, "API tokens"],
     ),
     "frontdesk_fay": (["My work", *SCHEDULE, "Patients"], [*CODES, "API tokens"]),
     "biller_bo": (
-        ["My work", "Calendar", "Calendar feeds", "Patients"],
+        ["My work", "Calendar", "Calendar feeds", "Patients", *AR],
         ["Payers", *CODES, "API tokens"],
     ),
     "dr_dana": (["My work", "Calendar", "Calendar feeds", "Patients"], [*CODES, "API tokens"]),
@@ -76,6 +77,8 @@ def test_every_entry_links_where_it_says(persona, client_for):
         "Waitlist": reverse("scheduling:waitlist"),
         "Calendar feeds": reverse("scheduling:feeds"),
         "Patients": reverse("patients:list"),
+        "A/R aging": reverse("billing:ar_aging"),
+        "Collections": reverse("billing:ar_collections"),
         "Audit trail": reverse("core:audit_list"),
         "Payers": reverse("patients:payer_list"),
         "Locations": reverse("core:location_list"),

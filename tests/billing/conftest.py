@@ -4,15 +4,16 @@ Riverbend's procedure codes."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from praxis.billing import ledger
 from praxis.billing.models import ProcedureCode
 from praxis.core.models import Practice
 from praxis.patients.models import Payer
-from praxis.patients.testing.factories import PayerFactory
+from praxis.patients.testing.factories import CoverageFactory, PatientFactory, PayerFactory
 
 
 def order_line(number: int, code: str, billable: bool, description: str) -> str:
@@ -187,3 +188,41 @@ def draft(icd10_april_2026, fee_schedule, paula, dana, location, biller_bo):  # 
         location=location,
         by=biller_bo,
     )
+
+
+# --- the A/R's cast: Paula's insured visits at five ages, Sam's self-pay one -------------------
+
+AS_OF = date(2026, 9, 30)
+PAULA_AGES = (10, 45, 75, 100, 150)  # one visit in each aging bucket
+
+
+def ago(days: int) -> date:
+    return AS_OF - timedelta(days=days)
+
+
+@pytest.fixture
+def bill_on(monkeypatch):  # type: ignore[no-untyped-def]
+    """``bill_on(day)``: charges posted from now on are billed that day (the practice's clock)."""
+
+    def set_day(day: date) -> None:
+        monkeypatch.setattr(ledger, "practice_today", lambda practice: day)
+
+    return set_day
+
+
+@pytest.fixture
+def sam(practice):  # type: ignore[no-untyped-def]
+    return PatientFactory(practice=practice, legal_first_name="Sam", legal_last_name="Stone")
+
+
+@pytest.fixture
+def ar(practice, paula, sam, aetna, posted_visit, bill_on):  # type: ignore[no-untyped-def]
+    """Each visit billed five days after its date of service."""
+    coverage = CoverageFactory(patient=paula, payer=aetna, effective_date=date(2026, 1, 1))
+    visits = {}
+    for days in PAULA_AGES:
+        bill_on(ago(days) + timedelta(days=5))
+        visits[days] = posted_visit(paula, coverage, day=ago(days))
+    bill_on(ago(95) + timedelta(days=5))
+    visits["sam"] = posted_visit(sam, day=ago(95))
+    return visits

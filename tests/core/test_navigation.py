@@ -93,6 +93,8 @@ def test_every_entry_links_where_it_says(persona, client_for):
         "Calendar feeds": reverse("scheduling:feeds"),
         "Patients": reverse("patients:list"),
         "To bill": reverse("billing:queue"),
+        "A/R aging": reverse("billing:ar_aging"),
+        "Collections": reverse("billing:ar_collections"),
         "Audit trail": reverse("core:audit_list"),
         "Payers": reverse("patients:payer_list"),
         "Locations": reverse("core:location_list"),

@@ -169,6 +169,7 @@ def _build(practice: Practice, location: Any, users: dict[str, User]) -> World:
         sha256=hashlib.sha256(pdf).hexdigest(),
     )
     default_storage.save(document.storage_path, ContentFile(pdf))
+    _post_charges(practice, location, dana, patients, users["biller_bo"])
     coverage = patients[1].coverages.get()
     # billing: a completed visit waiting in the queue, and an encounter of another visit
     billed_visit = AppointmentFactory(
@@ -225,6 +226,50 @@ def _build(practice: Practice, location: Any, users: dict[str, User]) -> World:
     )
 
 
+def _post_charges(
+    practice: Practice, location: Any, provider: Any, patients: list[Patient], by: User
+) -> None:
+    """Charges 100 days back (the A/R pages and API): patient 1's owed by Aetna, patient 2's
+    self-pay (on the collections list, with a note)."""
+    from decimal import Decimal
+
+    from praxis.billing.collections import collection_note_add
+    from praxis.billing.encounters import (
+        LineInput,
+        encounter_code,
+        encounter_create,
+        encounter_mark_ready,
+    )
+    from praxis.billing.models import Fee, Icd10Code, Icd10Release, ProcedureCode
+
+    release = Icd10Release.objects.create(
+        label="Walk", source="test", effective_from=date(2000, 1, 1), loaded_at=timezone.now()
+    )
+    Icd10Code.objects.create(release=release, code="E119", description="Diabetes", billable=True)
+    code = ProcedureCode.objects.create(
+        practice=practice, code="99213", description="Visit", active_from=date(2000, 1, 1)
+    )
+    Fee.objects.create(
+        practice=practice,
+        procedure_code=code,
+        amount=Decimal("120.00"),
+        effective_from=date(2000, 1, 1),
+    )
+    day = timezone.localdate() - timedelta(days=100)
+    for patient, coverage in ((patients[1], patients[1].coverages.get()), (patients[2], None)):
+        encounter = encounter_create(
+            patient=patient,
+            date_of_service=day,
+            rendering_provider=provider,
+            location=location,
+            coverage=coverage,
+            by=by,
+        )
+        encounter_code(encounter=encounter, diagnoses=["E11.9"], lines=[LineInput(code)], by=by)
+        encounter_mark_ready(encounter=encounter, by=by)
+    collection_note_add(patient=patients[2], note="Called", follow_up_on=None, by=by)
+
+
 def _url(route: Route, world: World) -> str:
     values = {**world.ids, **world.per_route.get(route.name, {})}
     pattern = str(route.pattern.pattern)
@@ -252,6 +297,7 @@ API_PARAMS = {
     "reminder-rules": "rule_id",
     "reminder_rules": "rule_id",
     "encounters": "encounter_id",
+    "collections": "patient_id",
 }
 
 
@@ -381,4 +427,8 @@ def test_every_response_that_shows_a_patient_names_them_in_one_phi_read_event(
         "GET billing:encounter",
         "POST billing:encounter",
         "GET /api/v1/billing/visits-to-bill",
+        "GET billing:ar_lines",
+        "GET billing:ar_collections",
+        "GET billing:ar_collection_patient",
+        "GET /api/v1/billing/ar/collections",
     } <= ada, sorted(ada)

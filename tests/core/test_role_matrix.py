@@ -44,6 +44,8 @@ EXPECTED = [
     ("billing.manage_codes", {MANAGER, BILLER}),
     ("billing.view_encounters", {MANAGER, BILLER, PROVIDER}),
     ("billing.code_encounters", {MANAGER, BILLER, PROVIDER}),
+    ("billing.view_ar", {MANAGER, BILLER}),
+    ("billing.work_collections", {MANAGER, BILLER}),
     ("compliance.view_policies", set(ROLES) - {ADMINISTRATOR}),
     ("compliance.manage_policies", {COMPLIANCE, MANAGER, HR}),
     ("compliance.approve_policies", {COMPLIANCE}),

@@ -12,7 +12,7 @@ from praxis.core.models import Practice
 from praxis.core.money import round_money
 from praxis.patients.models import Payer
 
-from . import fees, icd10, procedure_codes
+from . import demo_ar, fees, icd10, procedure_codes
 from .encounter_demo import seed_encounters
 from .models import Icd10Release, ProcedureCode
 
@@ -77,6 +77,14 @@ def seed_billing(practice: Practice) -> int:
 def _seed_codes(practice: Practice) -> int:
     if ProcedureCode.objects.filter(practice=practice).exists():
         return 0
+    added = _seed_codes_and_fees(practice)
+    # Older charges at every age, with payments and adjustments, so the A/R has content; the
+    # completed demo visits get their own encounters next (seed_billing).
+    demo_ar.seed_ar_charges(practice)
+    return added
+
+
+def _seed_codes_and_fees(practice: Practice) -> int:
     payers = {p.name: p for p in Payer.objects.filter(practice=practice, name__in=ALLOWED_SHARE)}
     for code, description, units, standard in CODES:
         procedure_code = procedure_codes.procedure_code_create(

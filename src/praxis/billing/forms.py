@@ -1,4 +1,4 @@
-"""Forms of the code-set and fee-schedule pages."""
+"""Forms of the code-set, fee-schedule and accounts-receivable pages."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from typing import Any
 
 from django import forms
 
-from praxis.core.bounds import BoundedDateField
+from praxis.core.bounds import MAX_ID, BoundedDateField
+from praxis.core.models import Practice
 from praxis.core.money import ZERO, MoneyField
 
+from .aging import BASIS_CHOICES, BUCKETS, BY_CHOICES, AgingFilters
 from .constants import MODIFIER_CHOICES
 from .csv_files import MAX_BYTES
 from .models import Fee, ProcedureCode
+from .models.collections import NOTE_MAX_LENGTH
 from .procedure_codes import PROCEDURE_CODE_FIELDS
 
 
@@ -78,4 +81,44 @@ class FeeFilterForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file", help_text=f"UTF-8 CSV, at most {MAX_BYTES // 1_000_000} MB."
+    )
+
+
+# --- accounts receivable -----------------------------------------------------------------------
+
+
+class AgingFilterForm(forms.Form):
+    """The A/R pages' filters; ``filters()`` builds the ``AgingFilters`` the API builds too."""
+
+    by = forms.ChoiceField(choices=list(BY_CHOICES.items()), required=False, label="View")
+    basis = forms.ChoiceField(choices=list(BASIS_CHOICES.items()), required=False, label="Age")
+    as_of = BoundedDateField(required=False, label="As of", help_text="Empty: today.")
+
+    def filters(self, practice: Practice) -> AgingFilters:
+        data = self.cleaned_data if self.is_bound else {}
+        return AgingFilters.of(
+            practice=practice,
+            by=data.get("by") or "payer",
+            basis=data.get("basis") or "service",
+            as_of=data.get("as_of"),
+        )
+
+
+class AgingLinesForm(AgingFilterForm):
+    group = forms.IntegerField(required=False, min_value=0, max_value=MAX_ID)
+    bucket = forms.ChoiceField(
+        choices=[("", "All"), *((b.key, b.label) for b in BUCKETS)], required=False
+    )
+
+
+class CollectionsFilterForm(AgingFilterForm):
+    due = forms.BooleanField(required=False, label="Follow-up due")
+
+
+class CollectionNoteForm(forms.Form):
+    note = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}), label="Note"
+    )
+    follow_up_on = BoundedDateField(
+        required=False, label="Follow up on", help_text="Empty: no follow-up planned."
     )

@@ -31,6 +31,7 @@ from praxis.patients.models import Patient, Payer
 from .models import Account, ChargeLine, Encounter, JournalEntry, JournalLine, OpenItem
 from .models.ledger import RECEIVABLES
 from .selectors import patient_balance
+from .today import practice_today
 
 Party = Literal["patient", "insurance"]
 PAYMENT_METHODS = ("cash", "check", "card_reference")
@@ -176,6 +177,7 @@ def charges_post(*, encounter: Encounter, by: User | None) -> JournalEntry:
             raise ServiceError("The encounter's charges are already posted.")
         payer = encounter.coverage.payer if encounter.coverage is not None else None
         receivable = Account.AR_INSURANCE if payer is not None else Account.AR_PATIENT
+        billed_on = practice_today(encounter.practice)
         posted: list[Line] = []
         for line in lines:
             OpenItem.objects.create(
@@ -184,6 +186,7 @@ def charges_post(*, encounter: Encounter, by: User | None) -> JournalEntry:
                 patient_id=encounter.patient_id,
                 payer=payer,
                 date_of_service=encounter.date_of_service,
+                billed_on=billed_on,
             )
             if line.amount == ZERO:
                 continue  # a no-charge service: an open item of nothing, no journal line

@@ -6,7 +6,7 @@ from praxis.core import audit
 from praxis.patients.merging import moves_on_merge
 from praxis.patients.models import Patient
 
-from .models import Encounter, JournalLine, OpenItem
+from .models import CollectionNote, Encounter, JournalLine, OpenItem
 
 
 @moves_on_merge(
@@ -36,3 +36,10 @@ def move_encounters_and_ledger(*, keep: Patient, duplicate: Patient) -> dict[str
             },
         )
     return {"encounters": len(encounters), "open_items": items, "journal_lines": lines}
+
+
+@moves_on_merge("billing.CollectionNote.patient")
+def move_collection_notes(*, keep: Patient, duplicate: Patient) -> dict[str, int]:
+    """The duplicate's collection notes follow its balances to the record kept."""
+    notes = CollectionNote.objects.filter(patient=duplicate).update(patient=keep)
+    return {"collection_notes": notes}

@@ -7,6 +7,8 @@ from praxis.core.roles import BILLER, FRONT_DESK, MANAGER, PROVIDER, Role
 
 NAVIGATION = (
     NavItem("To bill", "billing:queue", "billing.view_encounters", order=300),
+    NavItem("A/R aging", "billing:ar_aging", "billing.view_ar", order=310),
+    NavItem("Collections", "billing:ar_collections", "billing.work_collections", order=320),
     NavItem("Procedure codes", "billing:codes", "billing.view_codes", order=60, in_settings=True),
     NavItem("Fee schedule", "billing:fees", "billing.view_codes", order=61, in_settings=True),
     NavItem("ICD-10-CM codes", "billing:icd10", "billing.view_codes", order=62, in_settings=True),
@@ -22,6 +24,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Administrator, who holds everything, sees and codes as well.
     "billing.view_encounters": frozenset({MANAGER, BILLER, PROVIDER}),
     "billing.code_encounters": frozenset({MANAGER, BILLER, PROVIDER}),
+    # The A/R (aging, its charge lines) is read by who answers for the money and who bills it;
+    # the collections list is worked by the billing office and the Manager who runs it.
+    "billing.view_ar": frozenset({MANAGER, BILLER}),
+    "billing.work_collections": frozenset({MANAGER, BILLER}),
 }
 
 # How "My work" and the audit trail tell what was done (core.activity).
@@ -39,6 +45,7 @@ ACTIVITY = {
     "praxis.billing.encounter.voided": "voided an encounter",
     "praxis.billing.encounter.moved_on_merge": "moved encounters and ledger lines in a merge",
     "praxis.billing.journal_entry.posted": "posted to the ledger",
+    "praxis.billing.collection_note.added": "added a collections note for {patient}",
 }
 
 PLUGIN = AppPlugin(
@@ -46,6 +53,8 @@ PLUGIN = AppPlugin(
     navigation=NAVIGATION,
     permissions=PERMISSIONS,
     activity=ACTIVITY,
-    # the demo payers get contracted fees; the completed demo visits get encounters
+    # the demo payers get contracted fees; the demo charges need providers and locations, and
+    # the completed demo visits get encounters
     demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients", "scheduling")),
+    patient_balances="praxis.billing.selectors.patient_balances",
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
 
 from praxis.core.models import Practice
 from praxis.core.money import ZERO, format_money, round_money
@@ -168,6 +168,34 @@ def patient_balance(patient: Patient) -> PatientBalance:
         insurance_pending=cents(sums["insurance"]),
         unapplied_credit=-cents(credit) + ZERO,
     )
+
+
+def patient_balances(patient_ids: list[int]) -> dict[int, Decimal]:
+    """``patient_balance(...).net_due`` of many patients in one query (the readiness board's
+    balance column, through ``core.plugins``): what each owes after their unapplied credit;
+    patients who owe nothing and hold no credit are left out."""
+    due = (
+        OpenItem.objects.filter(patient=OuterRef("pk"))
+        .values("patient")
+        .annotate(total=Sum("patient_balance"))
+        .values("total")
+    )
+    credit = (
+        JournalLine.objects.filter(patient=OuterRef("pk"), account=Account.UNAPPLIED_CREDIT)
+        .values("patient")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    rows = (
+        Patient.objects.filter(pk__in=patient_ids)
+        .annotate(
+            due=Subquery(due, output_field=DecimalField()),
+            credit=Subquery(credit, output_field=DecimalField()),
+        )
+        .values_list("pk", "due", "credit")
+    )
+    found = {pk: cents(due) + cents(credit) for pk, due, credit in rows}
+    return {pk: amount for pk, amount in found.items() if amount != ZERO}
 
 
 def ledger_disagreements(*, limit: int = 1) -> list[str]:

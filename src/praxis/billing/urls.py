@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import code_views, encounter_views, fee_views
+from . import ar_views, code_views, encounter_views, fee_views
 
 app_name = "billing"
 
@@ -35,4 +35,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="encounter_void",
     ),
     path("visits/<int:appointment_id>/bill/", encounter_views.bill_visit, name="bill_visit"),
+    path("ar/", ar_views.ar_aging, name="ar_aging"),
+    path("ar/aging.csv", ar_views.ar_aging_csv, name="ar_aging_csv"),
+    path("ar/lines/", ar_views.ar_lines, name="ar_lines"),
+    path("ar/lines.csv", ar_views.ar_lines_csv, name="ar_lines_csv"),
+    path("ar/collections/", ar_views.ar_collections, name="ar_collections"),
+    path(
+        "ar/collections/<int:patient_id>/",
+        ar_views.ar_collection_patient,
+        name="ar_collection_patient",
+    ),
 ]

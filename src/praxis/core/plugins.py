@@ -17,8 +17,9 @@ register (``INSTALLED_APPS``), which is the order of the role matrix and of equa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -91,6 +92,10 @@ class AppPlugin:
     patient_names: str | None = None
     # Dotted path of ``find(practice, mrn) -> patient id | None``, the same app's.
     patient_by_mrn: str | None = None
+    # Dotted path of ``balances(patient_ids) -> {id: Decimal}``, what each patient owes after
+    # their credit (one query for them all), for the app that keeps the ledger: the readiness
+    # board shows it without importing that app.
+    patient_balances: str | None = None
 
 
 _PLUGINS: dict[str, AppPlugin] = {}
@@ -153,6 +158,17 @@ def patient_id_by_mrn(practice: Any, mrn: str) -> int | None:
         return None
     found: int | None = import_string(finder)(practice, mrn)
     return found
+
+
+def patient_balances(ids: Iterable[int]) -> dict[int, Decimal] | None:
+    """What each of these patients owes (absent: nothing), from the app that registered a
+    reader; None when no app keeps balances (the board then says it does not track them)."""
+    reader = next((p.patient_balances for p in _PLUGINS.values() if p.patient_balances), None)
+    if reader is None:
+        return None
+    wanted = sorted(set(ids))
+    balances: dict[int, Decimal] = import_string(reader)(wanted) if wanted else {}
+    return balances
 
 
 def widgets_for(request: AuthedRequest, *, home: Home) -> dict[Area, list[dict[str, Any]]]:

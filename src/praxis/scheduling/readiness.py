@@ -4,18 +4,25 @@ that decide whether the team is ready for it.
 Only the checks that apply to a visit count: "room assigned" applies to a visit whose type
 reserves a room (a telehealth call or a visit type without a room needs none). A visit is ready
 when every check that applies passes, and the summary says how many are and which check is
-missing most. What Praxis does not hold yet (balances) is named once as not tracked, never
-counted for or against a visit. "Provider licensed" asks the staff app whether the provider's
-state license (in the location's state) is in force on the day: one query for the board."""
+missing most. "Provider licensed" asks the staff app whether the provider's state license (in
+the location's state) is in force on the day: one query for the board.
+
+The patient's balance is shown beside each visit, not checked: owing money is no reason a visit
+is not ready, and the front desk wants the figure to ask for it at check-in. Scheduling does not
+import billing: the app that keeps the ledger registers a reader (``core.plugins
+.patient_balances``), one query for the whole board; without one, "Balance" is named as not
+tracked."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
+from praxis.core import plugins
 from praxis.core.models import Location, Practice
 from praxis.patients.selectors import coverage_verified_since, patients_with_consent_form
 from praxis.staff.selectors import license_problems
@@ -40,7 +47,7 @@ CHECKS: tuple[Check, ...] = (
     Check("confirmed", "Reminder confirmed", "Not confirmed"),
     Check("credentials", "Provider licensed", "Provider not licensed"),
 )
-NOT_TRACKED = ("Balance",)
+NOT_TRACKED: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,3 +131,13 @@ def readiness_rows(
         for a in appointments
     ]
     return day, rows
+
+
+def board_balances(rows: list[ReadinessRow]) -> dict[int, Decimal] | None:
+    """What each patient on the board owes after their credit (absent: nothing); None when no
+    app keeps balances. One query for the board."""
+    return plugins.patient_balances(row.appointment.patient_id for row in rows)
+
+
+def not_tracked(balances: dict[int, Decimal] | None) -> tuple[str, ...]:
+    return NOT_TRACKED if balances is not None else ("Balance", *NOT_TRACKED)

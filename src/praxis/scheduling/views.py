@@ -38,7 +38,7 @@ from .forms import (
     search_again_query,
 )
 from .models import Appointment
-from .readiness import CHECKS, NOT_TRACKED, readiness_rows, summarize
+from .readiness import CHECKS, board_balances, not_tracked, readiness_rows, summarize
 from .rules import MOVABLE
 from .slots import slot_search
 from .visits import allowed_steps, appointment_cancel, appointment_transition
@@ -283,6 +283,7 @@ def readiness_board(request: AuthedRequest) -> HttpResponse:
     problems = data.get("problems") or []
     shown = [r for r in rows if all(r.fails(key) for key in problems)]
     phi_audit.shown(*(r.appointment.patient_id for r in shown), what="readiness board")
+    balances = board_balances(shown)
     return render(
         request,
         "scheduling/board.html",
@@ -292,6 +293,7 @@ def readiness_board(request: AuthedRequest) -> HttpResponse:
             "rows": shown,
             "summary": summarize(rows),
             "checks": CHECKS,
-            "not_tracked": NOT_TRACKED,
+            "balances": balances,
+            "not_tracked": not_tracked(balances),
         },
     )

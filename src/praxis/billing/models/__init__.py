@@ -1,6 +1,7 @@
 """Billing's models, one module per business process; each is imported here so Django sees it."""
 
 from .codes import Icd10Code, Icd10Release, ProcedureCode
+from .collections import CollectionNote
 from .encounters import ChargeLine, Encounter, EncounterDiagnosis
 from .fees import Fee
 from .ledger import Account, JournalEntry, JournalLine, OpenItem
@@ -8,6 +9,7 @@ from .ledger import Account, JournalEntry, JournalLine, OpenItem
 __all__ = [
     "Account",
     "ChargeLine",
+    "CollectionNote",
     "Encounter",
     "EncounterDiagnosis",
     "Fee",

@@ -106,6 +106,8 @@ class OpenItem(models.Model):
         Payer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     date_of_service = models.DateField()
+    # The day the charge was posted, on the practice's clock: aging "from the billing date".
+    billed_on = models.DateField()
     patient_balance = models.DecimalField(
         max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, default=ZERO
     )
@@ -119,6 +121,11 @@ class OpenItem(models.Model):
         indexes = [
             models.Index(fields=["patient", "date_of_service"], name="open_item_patient_dos"),
             models.Index(fields=["practice", "date_of_service"], name="open_item_practice_dos"),
+            # A/R aging (billing/aging.py) by either basis, per payer or patient.
+            models.Index(fields=["practice", "billed_on"], name="open_item_practice_billed"),
+            models.Index(fields=["payer", "date_of_service"], name="open_item_payer_dos"),
+            models.Index(fields=["payer", "billed_on"], name="open_item_payer_billed"),
+            models.Index(fields=["patient", "billed_on"], name="open_item_patient_billed"),
         ]
 
     def __str__(self) -> str:

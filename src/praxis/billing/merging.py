@@ -6,7 +6,7 @@ from praxis.core import audit
 from praxis.patients.merging import moves_on_merge
 from praxis.patients.models import Patient
 
-from .models import Encounter, JournalLine, OpenItem
+from .models import Encounter, JournalLine, OpenItem, Payment
 
 
 @moves_on_merge(
@@ -36,3 +36,10 @@ def move_encounters_and_ledger(*, keep: Patient, duplicate: Patient) -> dict[str
             },
         )
     return {"encounters": len(encounters), "open_items": items, "journal_lines": lines}
+
+
+@moves_on_merge("billing.Payment.patient")
+def move_payments(*, keep: Patient, duplicate: Patient) -> dict[str, int]:
+    """The duplicate's receipts move with its ledger lines (audited by the ledger's step when
+    there are any; a payment always has journal lines)."""
+    return {"payments": Payment.objects.filter(patient=duplicate).update(patient=keep)}

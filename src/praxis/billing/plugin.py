@@ -5,10 +5,13 @@ from __future__ import annotations
 from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem
 from praxis.core.roles import BILLER, FRONT_DESK, MANAGER, PROVIDER, Role
 
+from .permissions import CLOSE_DAY, REFUND, TAKE, VIEW_ACCOUNTS
+
 NAVIGATION = (
     NavItem("Procedure codes", "billing:codes", "billing.view_codes", order=60, in_settings=True),
     NavItem("Fee schedule", "billing:fees", "billing.view_codes", order=61, in_settings=True),
     NavItem("ICD-10-CM codes", "billing:icd10", "billing.view_codes", order=62, in_settings=True),
+    NavItem("Day sheet", "billing:day_sheet", VIEW_ACCOUNTS, order=310),
 )
 
 # Whoever codes a visit or quotes a price looks codes and fees up; the Manager and the biller
@@ -16,6 +19,13 @@ NAVIGATION = (
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "billing.view_codes": frozenset({MANAGER, BILLER, PROVIDER, FRONT_DESK}),
     "billing.manage_codes": frozenset({MANAGER, BILLER}),
+    # The desk takes the money; the biller posts what comes by mail; the Manager oversees both.
+    VIEW_ACCOUNTS: frozenset({MANAGER, BILLER, FRONT_DESK}),
+    TAKE: frozenset({MANAGER, BILLER, FRONT_DESK}),
+    # Money going back out: the people who reconcile the accounts, not the desk alone.
+    REFUND: frozenset({MANAGER, BILLER}),
+    # The Manager signs off the day the desk counted.
+    CLOSE_DAY: frozenset({MANAGER}),
 }
 
 # How "My work" and the audit trail tell what was done (core.activity).
@@ -32,6 +42,9 @@ ACTIVITY = {
     "praxis.billing.encounter.ready": "marked an encounter ready to bill",
     "praxis.billing.encounter.moved_on_merge": "moved encounters and ledger lines in a merge",
     "praxis.billing.journal_entry.posted": "posted to the ledger",
+    "praxis.billing.payment.taken": "took a payment from {patient}",
+    "praxis.billing.payment.refunded": "refunded credit to {patient}",
+    "praxis.billing.day.closed": "closed a day's books",
 }
 
 PLUGIN = AppPlugin(

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import code_views, fee_views
+from . import code_views, day_views, fee_views, payment_views
 
 app_name = "billing"
 
@@ -16,4 +16,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("fees/<int:fee_id>/", fee_views.fee_edit, name="fee_edit"),
     path("fees/export.csv", fee_views.fee_export, name="fees_csv"),
     path("fees/import/", fee_views.fee_import, name="fees_import"),
+    path("patients/<int:patient_id>/account/", payment_views.account_page, name="account"),
+    path("patients/<int:patient_id>/pay/", payment_views.payment_take, name="payment_take"),
+    path(
+        "patients/<int:patient_id>/apply-credit/",
+        payment_views.credit_apply,
+        name="credit_apply",
+    ),
+    path("patients/<int:patient_id>/refund/", payment_views.refund, name="refund"),
+    path("payments/<int:payment_id>/", payment_views.payment_page, name="payment"),
+    path("payments/<int:payment_id>/receipt.pdf", payment_views.receipt, name="receipt"),
+    path("day/", day_views.day_sheet, name="day_sheet"),
+    path("day/export.csv", day_views.day_sheet_csv, name="day_sheet_csv"),
+    path("day/close/", day_views.day_close_view, name="day_close"),
 ]

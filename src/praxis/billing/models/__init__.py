@@ -4,10 +4,12 @@ from .codes import Icd10Code, Icd10Release, ProcedureCode
 from .encounters import ChargeLine, Encounter, EncounterDiagnosis
 from .fees import Fee
 from .ledger import Account, JournalEntry, JournalLine, OpenItem
+from .payments import DayClose, Payment, ReceiptSequence
 
 __all__ = [
     "Account",
     "ChargeLine",
+    "DayClose",
     "Encounter",
     "EncounterDiagnosis",
     "Fee",
@@ -16,5 +18,7 @@ __all__ = [
     "JournalEntry",
     "JournalLine",
     "OpenItem",
+    "Payment",
     "ProcedureCode",
+    "ReceiptSequence",
 ]

@@ -83,7 +83,7 @@ def _rows(practice: Practice, sheet: DaySheet) -> Iterator[list[str]]:
             p.patient.display_name,
             METHOD_LABELS.get(p.method, p.method),
             p.reference,
-            money_csv(-p.amount if p.kind == p.Kind.REFUND else p.amount),
+            money_csv(p.amount),  # always positive: the kind says which way it went
             p.taken_by.email if p.taken_by else "",
             p.location.name if p.location else "",
         ]

@@ -8,7 +8,7 @@ No `from __future__ import annotations` here: ninja reads the annotations at imp
 import hashlib
 import json
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Field, Header, Schema, Status
@@ -28,16 +28,6 @@ from ..selectors import patient_balance
 from .routing import router
 
 SEE_PATIENT = "patients.view_patient"
-IdempotencyKey = Annotated[
-    str,
-    Field(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=payments.KEY_LENGTH,
-        pattern=r"^[\x21-\x7e]+$",
-        description="A new random key per payment (a UUID); send it again when retrying.",
-    ),
-]
 
 
 class AppliedIn(Schema):
@@ -146,7 +136,16 @@ def fingerprint(body: PaymentIn) -> str:
 )
 @permission(TAKE, SEE_PATIENT)
 def create_payment(
-    request: AuthedRequest, body: PaymentIn, idempotency_key: Header[IdempotencyKey]
+    request: AuthedRequest,
+    body: PaymentIn,
+    idempotency_key: str = Header(
+        ...,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=payments.KEY_LENGTH,
+        pattern=r"^[\x21-\x7e]+$",
+        description="A new random key per payment (a UUID); send it again when retrying.",
+    ),
 ) -> Status[PaymentOut]:
     practice = practice_of(request.auth)
     patient = access_patient_by_id(request.auth, body.patient_id)

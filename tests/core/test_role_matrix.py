@@ -42,6 +42,10 @@ EXPECTED = [
     ("scheduling.view_readiness_board", {MANAGER, FRONT_DESK}),
     ("billing.view_codes", {MANAGER, BILLER, PROVIDER, FRONT_DESK}),
     ("billing.manage_codes", {MANAGER, BILLER}),
+    ("billing.view_accounts", {MANAGER, BILLER, FRONT_DESK}),
+    ("billing.take_payments", {MANAGER, BILLER, FRONT_DESK}),
+    ("billing.refund_payments", {MANAGER, BILLER}),
+    ("billing.close_day", {MANAGER}),
 ]
 
 

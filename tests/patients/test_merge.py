@@ -122,6 +122,7 @@ def test_ada_merges_a_duplicate_after_reviewing_it(admin_ada, client_for, jose, 
             "encounters": 0,
             "open_items": 0,
             "journal_lines": 0,
+            "payments": 0,
         },
     }
     [closed] = events_since(mark, "praxis.patients.patient.merged_into")

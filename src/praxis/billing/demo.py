@@ -14,6 +14,7 @@ from praxis.patients.models import Payer
 
 from . import fees, icd10, procedure_codes
 from .models import Icd10Release, ProcedureCode
+from .payment_demo import seed_payments
 
 FIRST_DAY = date(2026, 1, 1)
 
@@ -68,6 +69,7 @@ def seed_billing(practice: Practice) -> int:
     """Returns the number of procedure codes added: 0 when the practice had some."""
     ensure_icd10()
     if ProcedureCode.objects.filter(practice=practice).exists():
+        seed_payments(practice)
         return 0
     payers = {p.name: p for p in Payer.objects.filter(practice=practice, name__in=ALLOWED_SHARE)}
     for code, description, units, standard in CODES:
@@ -87,6 +89,7 @@ def seed_billing(practice: Practice) -> int:
             if payer is None or (code in MEDICARE_ONLY and name != "Medicare"):
                 continue
             _fee(practice, procedure_code, payer, round_money(amount * share))
+    seed_payments(practice)
     return len(CODES)
 
 

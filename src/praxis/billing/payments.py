@@ -9,7 +9,8 @@ Choices where the issue is silent:
   never holds a card number: 13 to 19 digits (spaces and dashes allowed between them) that pass
   the Luhn check are refused;
 - one payment at the desk is at most ``MAX_AT_DESK`` ($99,999.99): more is a typing mistake;
-- a payment's effective date is today on the practice's clock (the desk does not back-date);
+- a payment's effective date is the day it was taken on the practice's clock: today at the desk
+  and in the API (they do not back-date); ``taken_at`` is for the demo and imports;
 - an ``Idempotency-Key`` is remembered with a fingerprint of the request: the same key with the
   same request gives back the payment it made, with another request it is refused. A request
   that was refused (nothing posted) leaves no trace, so it may be sent again.
@@ -19,9 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from praxis.core import audit
 from praxis.core.models import Location, User
@@ -149,6 +152,7 @@ def payment_take(
     by: User | None,
     idempotency_key: str = "",
     fingerprint: str = "",
+    taken_at: datetime | None = None,
 ) -> Payment:
     """Take a payment: post it (``ledger.payment_post``) and record it with a receipt number, in
     one transaction. With an idempotency key seen before, the payment it made (same request) or
@@ -173,6 +177,7 @@ def payment_take(
                 by=by,
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
+                taken_at=taken_at or timezone.now(),
             )
     except IntegrityError:
         # The same key sent at once for another patient: the unique constraint let one in.
@@ -193,11 +198,12 @@ def _take(
     by: User | None,
     idempotency_key: str,
     fingerprint: str,
+    taken_at: datetime,
 ) -> Payment:
     _open_record(patient)
     _amount_at_desk(amount, "A payment")
     reference = clean_reference(method, reference)
-    day = practice_today(patient.practice)
+    day = practice_today(patient.practice, now=taken_at)
     entry = ledger.payment_post(
         patient=patient,
         amount=amount,
@@ -217,6 +223,7 @@ def _take(
         reference=reference,
         location=location,
         taken_by=by,
+        taken_at=taken_at,
         effective_date=day,
         entry=entry,
         idempotency_key=idempotency_key,

@@ -52,6 +52,6 @@ PLUGIN = AppPlugin(
     navigation=NAVIGATION,
     permissions=PERMISSIONS,
     activity=ACTIVITY,
-    # the demo payers get contracted fees
-    demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients",)),
+    # the demo payers get contracted fees; the demo payments are for completed demo visits
+    demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients", "scheduling")),
 )

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Field, Header, Schema, Status
+from ninja import Field, Schema, Status
+from ninja.params import HeaderEx, P
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of
 from praxis.core.api_support import ApiError, BodyIn, permission, with_errors
@@ -28,6 +29,13 @@ from ..selectors import patient_balance
 from .routing import router
 
 SEE_PATIENT = "patients.view_patient"
+IDEMPOTENCY_KEY = P(
+    alias="Idempotency-Key",
+    min_length=1,
+    max_length=payments.KEY_LENGTH,
+    pattern=r"^[\x21-\x7e]+$",
+    description="A new random key per payment (a UUID); send it again when retrying.",
+)
 
 
 class AppliedIn(Schema):
@@ -138,14 +146,7 @@ def fingerprint(body: PaymentIn) -> str:
 def create_payment(
     request: AuthedRequest,
     body: PaymentIn,
-    idempotency_key: str = Header(
-        ...,
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=payments.KEY_LENGTH,
-        pattern=r"^[\x21-\x7e]+$",
-        description="A new random key per payment (a UUID); send it again when retrying.",
-    ),
+    idempotency_key: HeaderEx[str, IDEMPOTENCY_KEY],
 ) -> Status[PaymentOut]:
     practice = practice_of(request.auth)
     patient = access_patient_by_id(request.auth, body.patient_id)

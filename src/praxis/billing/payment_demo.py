@@ -31,8 +31,8 @@ def _user(practice: Practice, name: str) -> User | None:
     return User.objects.filter(practice=practice, email=f"{name}@{DOMAIN}").first()
 
 
-def _demo_charges(practice: Practice, by: User | None) -> None:
-    """DEMO CHARGES: see the module's docstring."""
+def _demo_charges(practice: Practice, by: User | None, before: datetime) -> None:
+    """DEMO CHARGES: see the module's docstring. Visits before the first demo payment."""
     codes = {c.code: c for c in ProcedureCode.objects.filter(practice=practice)}
     if "99213" not in codes or "36415" not in codes:
         return
@@ -41,6 +41,7 @@ def _demo_charges(practice: Practice, by: User | None) -> None:
             location__practice=practice,
             status=Appointment.Status.COMPLETED,
             encounter__isnull=True,
+            start__lt=before,
         )
         .select_related("patient", "location", "provider")
         .order_by("-start")[:DEMO_VISITS]
@@ -81,8 +82,9 @@ def seed_payments(practice: Practice) -> int:
     if Payment.objects.filter(practice=practice).exists():
         return 0
     desk, manager, biller = (_user(practice, n) for n in ("frontdesk", "manager", "biller"))
+    past = _last_business_day_offset(practice)
     if not OpenItem.objects.filter(practice=practice).exists():
-        _demo_charges(practice, biller)
+        _demo_charges(practice, biller, before=_at(practice, past, 0, 0))
     owing = list(
         OpenItem.objects.filter(practice=practice, patient_balance__gt=0)
         .select_related("patient", "charge_line")
@@ -92,7 +94,6 @@ def seed_payments(practice: Practice) -> int:
     if not patients:
         return 0
     location = Location.objects.filter(practice=practice, is_active=True).order_by("pk").first()
-    past = _last_business_day_offset(practice)
     plan = [
         (past, 9, 40, Decimal("25.00"), "cash", ""),
         (past, 11, 5, Decimal("40.00"), "check", "3187"),

@@ -168,7 +168,9 @@ class RefundForm(_DeskForm):
 
 class DayForm(forms.Form):
     day = forms.DateField(
-        label="Day", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Day",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
 

@@ -15,6 +15,7 @@ import re
 import time as clock
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from praxis.billing.payments import payment_take
 from praxis.core.models import AuditEvent, Practice, User
 from praxis.core.service_support import ServiceError
 from praxis.core.services import api_token_create
@@ -169,7 +171,9 @@ def _build(practice: Practice, location: Any, users: dict[str, User]) -> World:
     )
     default_storage.save(document.storage_path, ContentFile(pdf))
     coverage = patients[1].coverages.get()
+    payment = payment_take(patient=patients[1], amount=Decimal("20.00"), method="cash", by=None)
     ids = {
+        "payment_id": payment.pk,
         "patient_id": patients[1].pk,
         "coverage_id": coverage.pk,
         "document_id": document.pk,
@@ -231,6 +235,7 @@ API_PARAMS = {
     "openings": "opening_id",
     "reminder-rules": "rule_id",
     "reminder_rules": "rule_id",
+    "payments": "payment_id",
 }
 
 
@@ -356,4 +361,7 @@ def test_every_response_that_shows_a_patient_names_them_in_one_phi_read_event(
         "POST scheduling:cancel",
         f"PATCH /api/v1/patients/{patient}",
         "GET /api/v1/scheduling/appointments",
+        "GET billing:account",
+        "GET billing:payment",
+        "GET billing:day_sheet",
     } <= ada, sorted(ada)

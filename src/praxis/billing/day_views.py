@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from praxis.core import datefmt
+from praxis.core import datefmt, phi_audit
 from praxis.core import time as wallclock
 from praxis.core.access import AuthedRequest, practice_of, requires
 from praxis.core.exports import csv_response
@@ -95,7 +95,10 @@ def day_sheet_csv(request: AuthedRequest) -> StreamingHttpResponse:
     practice = practice_of(request.user)
     day = _day(request)
     sheet = day_close.day_sheet(practice, day)
-    return csv_response(f"day-sheet-{day.isoformat()}.csv", CSV_COLUMNS, _rows(practice, sheet))
+    # Built here, not while streaming: the patients read are named in this response's PHI event.
+    rows = list(_rows(practice, sheet))
+    phi_audit.shown(*(p.patient_id for p in sheet.payments), what="day_sheet_csv")
+    return csv_response(f"day-sheet-{day.isoformat()}.csv", CSV_COLUMNS, rows)
 
 
 @requires(CLOSE_DAY)

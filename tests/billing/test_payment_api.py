@@ -72,6 +72,7 @@ def test_a_payment_with_a_key_is_made_once_and_answered_the_same(
         ({"amount": "abc", "method": "cash"}, "k", 422, "Some values are not valid"),
         ({"amount": 12.5, "method": "cash"}, "k", 422, "Some values are not valid"),
         ({"amount": "-5.00", "method": "cash"}, "k", 400, "must be more than $0.00"),
+        ({"amount": "0.00", "method": "cash"}, "k", 400, "must be more than $0.00"),
         ({"amount": "100000", "method": "cash"}, "k", 400, "more than the desk takes"),
         (
             {"amount": "5.00", "method": "card_reference", "reference": "4111111111111111"},

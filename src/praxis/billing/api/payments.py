@@ -26,6 +26,7 @@ from ..models import Payment
 from ..permissions import TAKE, VIEW_ACCOUNTS
 from ..receipts import receipt_response
 from ..selectors import patient_balance
+from .fees import FeeAmount as Amount  # dollars and cents, no sign: the schema says so
 from .routing import router
 
 SEE_PATIENT = "patients.view_patient"
@@ -40,12 +41,12 @@ IDEMPOTENCY_KEY = P(
 
 class AppliedIn(Schema):
     charge_line_id: Id
-    amount: ApiMoney
+    amount: Amount
 
 
 class PaymentIn(BodyIn):
     patient_id: Id
-    amount: ApiMoney
+    amount: Amount
     method: Literal["cash", "check", "card_reference"]
     reference: str = Field(
         "",

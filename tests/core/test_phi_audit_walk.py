@@ -15,6 +15,7 @@ import re
 import time as clock
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from django.test import Client
 from django.utils import timezone
 
 from praxis.billing.encounters import encounter_create_from_visit
+from praxis.billing.payments import payment_take
 from praxis.core.models import AuditEvent, Practice, User
 from praxis.core.service_support import ServiceError
 from praxis.core.services import api_token_create
@@ -189,7 +191,9 @@ def _build(practice: Practice, location: Any, users: dict[str, User]) -> World:
         status=Appointment.Status.COMPLETED,
     )
     encounter = encounter_create_from_visit(appointment=billed_visit, by=None)
+    payment = payment_take(patient=patients[1], amount=Decimal("20.00"), method="cash", by=None)
     ids = {
+        "payment_id": payment.pk,
         "patient_id": patients[1].pk,
         "coverage_id": coverage.pk,
         "document_id": document.pk,
@@ -298,6 +302,7 @@ API_PARAMS = {
     "reminder_rules": "rule_id",
     "encounters": "encounter_id",
     "collections": "patient_id",
+    "payments": "payment_id",
 }
 
 
@@ -431,4 +436,7 @@ def test_every_response_that_shows_a_patient_names_them_in_one_phi_read_event(
         "GET billing:ar_collections",
         "GET billing:ar_collection_patient",
         "GET /api/v1/billing/ar/collections",
+        "GET billing:account",
+        "GET billing:payment",
+        "GET billing:day_sheet",
     } <= ada, sorted(ada)

@@ -123,6 +123,7 @@ def test_ada_merges_a_duplicate_after_reviewing_it(admin_ada, client_for, jose, 
             "open_items": 0,
             "journal_lines": 0,
             "collection_notes": 0,
+            "payments": 0,
         },
     }
     [closed] = events_since(mark, "praxis.patients.patient.merged_into")

@@ -15,6 +15,7 @@ from praxis.patients.models import Payer
 from . import demo_ar, fees, icd10, procedure_codes
 from .encounter_demo import seed_encounters
 from .models import Icd10Release, ProcedureCode
+from .payment_demo import seed_payments
 
 FIRST_DAY = date(2026, 1, 1)
 
@@ -76,6 +77,7 @@ def seed_billing(practice: Practice) -> int:
 
 def _seed_codes(practice: Practice) -> int:
     if ProcedureCode.objects.filter(practice=practice).exists():
+        seed_payments(practice)
         return 0
     added = _seed_codes_and_fees(practice)
     # Older charges at every age, with payments and adjustments, so the A/R has content; the
@@ -103,6 +105,7 @@ def _seed_codes_and_fees(practice: Practice) -> int:
             if payer is None or (code in MEDICARE_ONLY and name != "Medicare"):
                 continue
             _fee(practice, procedure_code, payer, round_money(amount * share))
+    seed_payments(practice)
     return len(CODES)
 
 

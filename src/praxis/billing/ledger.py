@@ -28,6 +28,7 @@ from praxis.core.money import ZERO, format_money, round_money
 from praxis.core.service_support import ServiceError
 from praxis.patients.models import Patient, Payer
 
+from .closed_days import is_closed, refuse_closed_day
 from .models import Account, ChargeLine, Encounter, JournalEntry, JournalLine, OpenItem
 from .models.ledger import RECEIVABLES
 from .selectors import patient_balance
@@ -96,6 +97,8 @@ def _post(
         )
     if any(line.amount == ZERO or round_money(line.amount) != line.amount for line in lines):
         raise ServiceError("Every line of an entry is a nonzero amount in whole cents.")
+    effective_date = effective_date or practice_today(practice)
+    refuse_closed_day(practice, effective_date)  # every posting, whatever its kind
     deltas: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for line in lines:
         if line.account in RECEIVABLES and line.charge_line is not None:
@@ -133,7 +136,7 @@ def _post(
         practice=practice,
         kind=kind,
         posted_at=timezone.now(),
-        effective_date=effective_date or timezone.localdate(),
+        effective_date=effective_date,
         memo=memo[:255],
         reverses=reverses,
         created_by=by,
@@ -196,13 +199,19 @@ def charges_post(*, encounter: Encounter, by: User | None) -> JournalEntry:
             ]
         if not posted:
             raise ServiceError("Every line of the encounter is $0.00: there is nothing to post.")
+        # Charges post on their date of service, unless that day's books are closed (a visit
+        # coded after its day was closed): then on today's date; the open items keep the date
+        # of service either way.
+        day = encounter.date_of_service
+        if is_closed(encounter.practice, day):
+            day = practice_today(encounter.practice)
         return _post(
             practice=encounter.practice,
             kind=JournalEntry.Kind.CHARGE,
             lines=posted,
             by=by,
             memo=f"Charges for encounter {encounter.pk}",
-            effective_date=encounter.date_of_service,
+            effective_date=day,
         )
 
 

@@ -6,7 +6,7 @@ from praxis.core import audit
 from praxis.patients.merging import moves_on_merge
 from praxis.patients.models import Patient
 
-from .models import CollectionNote, Encounter, JournalLine, OpenItem
+from .models import CollectionNote, Encounter, JournalLine, OpenItem, Payment
 
 
 @moves_on_merge(
@@ -43,3 +43,10 @@ def move_collection_notes(*, keep: Patient, duplicate: Patient) -> dict[str, int
     """The duplicate's collection notes follow its balances to the record kept."""
     notes = CollectionNote.objects.filter(patient=duplicate).update(patient=keep)
     return {"collection_notes": notes}
+
+
+@moves_on_merge("billing.Payment.patient")
+def move_payments(*, keep: Patient, duplicate: Patient) -> dict[str, int]:
+    """The duplicate's receipts move with its ledger lines (audited by the ledger's step when
+    there are any; a payment always has journal lines)."""
+    return {"payments": Payment.objects.filter(patient=duplicate).update(patient=keep)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem
 from praxis.core.roles import BILLER, FRONT_DESK, MANAGER, PROVIDER, Role
 
+from .permissions import CLOSE_DAY, REFUND, TAKE, VIEW_ACCOUNTS
+
 NAVIGATION = (
     NavItem("To bill", "billing:queue", "billing.view_encounters", order=300),
     NavItem("A/R aging", "billing:ar_aging", "billing.view_ar", order=310),
@@ -12,6 +14,7 @@ NAVIGATION = (
     NavItem("Procedure codes", "billing:codes", "billing.view_codes", order=60, in_settings=True),
     NavItem("Fee schedule", "billing:fees", "billing.view_codes", order=61, in_settings=True),
     NavItem("ICD-10-CM codes", "billing:icd10", "billing.view_codes", order=62, in_settings=True),
+    NavItem("Day sheet", "billing:day_sheet", VIEW_ACCOUNTS, order=310),
 )
 
 # Whoever codes a visit or quotes a price looks codes and fees up; the Manager and the biller
@@ -28,6 +31,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # the collections list is worked by the billing office and the Manager who runs it.
     "billing.view_ar": frozenset({MANAGER, BILLER}),
     "billing.work_collections": frozenset({MANAGER, BILLER}),
+    # The desk takes the money; the biller posts what comes by mail; the Manager oversees both.
+    VIEW_ACCOUNTS: frozenset({MANAGER, BILLER, FRONT_DESK}),
+    TAKE: frozenset({MANAGER, BILLER, FRONT_DESK}),
+    # Money going back out: the people who reconcile the accounts, not the desk alone.
+    REFUND: frozenset({MANAGER, BILLER}),
+    # The Manager signs off the day the desk counted.
+    CLOSE_DAY: frozenset({MANAGER}),
 }
 
 # How "My work" and the audit trail tell what was done (core.activity).
@@ -46,6 +56,9 @@ ACTIVITY = {
     "praxis.billing.encounter.moved_on_merge": "moved encounters and ledger lines in a merge",
     "praxis.billing.journal_entry.posted": "posted to the ledger",
     "praxis.billing.collection_note.added": "added a collections note for {patient}",
+    "praxis.billing.payment.taken": "took a payment from {patient}",
+    "praxis.billing.payment.refunded": "refunded credit to {patient}",
+    "praxis.billing.day.closed": "closed a day's books",
 }
 
 PLUGIN = AppPlugin(
@@ -53,8 +66,8 @@ PLUGIN = AppPlugin(
     navigation=NAVIGATION,
     permissions=PERMISSIONS,
     activity=ACTIVITY,
-    # the demo payers get contracted fees; the demo charges need providers and locations, and
-    # the completed demo visits get encounters
+    # the demo payers get contracted fees; the demo charges need providers and locations, the
+    # completed demo visits get encounters, and some of them payments
     demo=DemoSeeder("praxis.billing.demo.seed_billing", after=("patients", "scheduling")),
     patient_balances="praxis.billing.selectors.patient_balances",
 )

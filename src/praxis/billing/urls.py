@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import ar_views, code_views, encounter_views, fee_views
+from . import ar_views, code_views, day_views, encounter_views, fee_views, payment_views
 
 app_name = "billing"
 
@@ -45,4 +45,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         ar_views.ar_collection_patient,
         name="ar_collection_patient",
     ),
+    path("patients/<int:patient_id>/account/", payment_views.account_page, name="account"),
+    path("patients/<int:patient_id>/pay/", payment_views.payment_take, name="payment_take"),
+    path(
+        "patients/<int:patient_id>/apply-credit/",
+        payment_views.credit_apply,
+        name="credit_apply",
+    ),
+    path("patients/<int:patient_id>/refund/", payment_views.refund, name="refund"),
+    path("payments/<int:payment_id>/", payment_views.payment_page, name="payment"),
+    path("payments/<int:payment_id>/receipt.pdf", payment_views.receipt, name="receipt"),
+    path("day/", day_views.day_sheet, name="day_sheet"),
+    path("day/export.csv", day_views.day_sheet_csv, name="day_sheet_csv"),
+    path("day/close/", day_views.day_close_view, name="day_close"),
 ]

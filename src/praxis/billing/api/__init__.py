@@ -4,7 +4,7 @@ the router that ``praxis.api`` mounts."""
 
 # Importing a resource's module adds its operations; this order is the order of the schema.
 # isort: off
-from . import icd10, procedure_codes, fees, encounters, aging  # noqa: F401
+from . import icd10, procedure_codes, fees, encounters, aging, payments  # noqa: F401
 
 # isort: on
 from .routing import router

@@ -5,11 +5,13 @@ from .collections import CollectionNote
 from .encounters import ChargeLine, Encounter, EncounterDiagnosis
 from .fees import Fee
 from .ledger import Account, JournalEntry, JournalLine, OpenItem
+from .payments import DayClose, Payment, ReceiptSequence
 
 __all__ = [
     "Account",
     "ChargeLine",
     "CollectionNote",
+    "DayClose",
     "Encounter",
     "EncounterDiagnosis",
     "Fee",
@@ -18,5 +20,7 @@ __all__ = [
     "JournalEntry",
     "JournalLine",
     "OpenItem",
+    "Payment",
     "ProcedureCode",
+    "ReceiptSequence",
 ]

@@ -249,7 +249,7 @@ def test_the_board_shows_each_patients_balance_in_one_query(
     url = reverse("scheduling:board")
     text = page_text(client.get(url))
     assert "<strong>$135.00</strong>" in text
-    assert "Not tracked in Praxis yet, so not counted: Provider credentials." in text
+    assert "Not tracked in Praxis yet" not in text  # balances and licenses both are now
     with django_assert_num_queries(BOARD_QUERIES) as one:
         client.get(url)
     _visit_tomorrow(paula, dana, location, 10)
@@ -260,4 +260,4 @@ def test_the_board_shows_each_patients_balance_in_one_query(
     assert "-$25.00 credit" in text and text.count(">none<") == 3
 
 
-BOARD_QUERIES = 15  # the board's 14 and one for every patient's balance
+BOARD_QUERIES = 16  # the board (with the provider-license check) and one for every balance

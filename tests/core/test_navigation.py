@@ -20,7 +20,20 @@ COMPLIANCE = ["Policies", "Incidents"]
 # persona -> (the bar, the Settings menu), left to right and top to bottom
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "admin_ada": (
-        [*HOMES, "My work", *SCHEDULE, "Patients", "Staff", "My page", "Audit trail"],
+        [
+            *HOMES,
+            "My work",
+            *SCHEDULE,
+            "Patients",
+            "To bill",
+            "Staff",
+            "A/R aging",
+            "Day sheet",
+            "Collections",
+            *COMPLIANCE,
+            "My page",
+            "Audit trail",
+        ],
         [
             "Payers",
             "Locations",
@@ -34,22 +47,60 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
     "manager_max": (
-        ["Manager home", "My work", *SCHEDULE, "Patients", "Staff", "My page"],
+        [
+            "Manager home",
+            "My work",
+            *SCHEDULE,
+            "Patients",
+            "To bill",
+            "Staff",
+            "A/R aging",
+            "Day sheet",
+            "Collections",
+            *COMPLIANCE,
+            "My page",
+        ],
         ["Payers", "Locations", "Scheduling setup", *CODES, "Credential rules", "API tokens"],
     ),
-    "frontdesk_fay": (["My work", *SCHEDULE, "Patients", "My page"], [*CODES, "API tokens"]),
+    "frontdesk_fay": (
+        ["My work", *SCHEDULE, "Patients", "Day sheet", *COMPLIANCE, "My page"],
+        [*CODES, "API tokens"],
+    ),
     "biller_bo": (
-        ["My work", "Calendar", "Calendar feeds", "Patients", "My page"],
+        [
+            "My work",
+            "Calendar",
+            "Calendar feeds",
+            "Patients",
+            "To bill",
+            "A/R aging",
+            "Day sheet",
+            "Collections",
+            *COMPLIANCE,
+            "My page",
+        ],
         ["Payers", *CODES, "API tokens"],
     ),
     "dr_dana": (
-        ["My work", "Calendar", "Calendar feeds", "Patients", "My page"],
+        ["My work", "Calendar", "Calendar feeds", "Patients", "To bill", *COMPLIANCE, "My page"],
         [*CODES, "API tokens"],
     ),
-    "clinical_cleo": (["My work", "Calendar", "Calendar feeds", "Patients", "My page"], []),
-    "hr_hana": (["My work", "Staff", "My page"], ["Positions", "Credential rules", "API tokens"]),
-    "compliance_cole": (["My work", "My page", "Audit trail"], ["API tokens"]),
-    "outsider_otto": (["My work", "My page"], []),
+    "clinical_cleo": (
+        ["My work", "Calendar", "Calendar feeds", "Patients", *COMPLIANCE, "My page"],
+        [],
+    ),
+    "hr_hana": (
+        ["My work", "Staff", *COMPLIANCE, "My page"],
+        ["Positions", "Credential rules", "API tokens"],
+    ),
+    "compliance_cole": (
+        ["My work", *COMPLIANCE, "My page", "Audit trail"],
+        ["API tokens"],
+    ),
+    "outsider_otto": (
+        ["My work", "My page"],
+        [],
+    ),
 }
 
 BAR_LINK = re.compile(

@@ -141,8 +141,8 @@ class TestWhatTheAppsRegistered:
             ("patients", seed_patients),
             ("scheduling", seed_schedule),
             ("billing", seed_billing),
-            ("compliance", seed_compliance),
             ("staff", seed_staff),
+            ("compliance", seed_compliance),
         ]
 
 

@@ -50,14 +50,14 @@ EXPECTED = [
     ("billing.take_payments", {MANAGER, BILLER, FRONT_DESK}),
     ("billing.refund_payments", {MANAGER, BILLER}),
     ("billing.close_day", {MANAGER}),
+    ("staff.view_staff", {MANAGER, HR}),
+    ("staff.manage_staff", {MANAGER, HR}),
+    ("staff.view_compensation", {HR}),
     ("compliance.view_policies", set(ROLES) - {ADMINISTRATOR}),
     ("compliance.manage_policies", {COMPLIANCE, MANAGER, HR}),
     ("compliance.approve_policies", {COMPLIANCE}),
     ("compliance.report_incident", set(ROLES) - {ADMINISTRATOR}),
     ("compliance.manage_incidents", {COMPLIANCE}),
-    ("staff.view_staff", {MANAGER, HR}),
-    ("staff.manage_staff", {MANAGER, HR}),
-    ("staff.view_compensation", {HR}),
 ]
 
 

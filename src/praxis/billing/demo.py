@@ -68,16 +68,18 @@ def ensure_icd10() -> bool:
 
 def seed_billing(practice: Practice) -> int:
     """Returns the number of procedure codes added: 0 when the practice had some. Then the
-    completed demo visits get their encounters (``encounter_demo``; once)."""
+    completed demo visits get their encounters (``encounter_demo``; once), and the desk takes a
+    few payments (``payment_demo``; once): last, because it closes the last business day, and
+    nothing may be posted into a closed day."""
     ensure_icd10()
     added = _seed_codes(practice)
     seed_encounters(practice)
+    seed_payments(practice)
     return added
 
 
 def _seed_codes(practice: Practice) -> int:
     if ProcedureCode.objects.filter(practice=practice).exists():
-        seed_payments(practice)
         return 0
     added = _seed_codes_and_fees(practice)
     # Older charges at every age, with payments and adjustments, so the A/R has content; the
@@ -105,7 +107,6 @@ def _seed_codes_and_fees(practice: Practice) -> int:
             if payer is None or (code in MEDICARE_ONLY and name != "Medicare"):
                 continue
             _fee(practice, procedure_code, payer, round_money(amount * share))
-    seed_payments(practice)
     return len(CODES)
 
 

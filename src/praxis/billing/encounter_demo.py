@@ -46,8 +46,9 @@ def _coding(visit: Appointment, n: int) -> tuple[list[str], list[tuple[str, tupl
 
 
 def seed_encounters(practice: Practice) -> int:
-    """Returns the number of encounters opened (0 when the practice had some)."""
-    if Encounter.objects.filter(practice=practice).exists():
+    """Returns the number of encounters opened (0 when the practice's visits had some; the
+    demo's older A/R charges are encounters without a visit and do not count)."""
+    if Encounter.objects.filter(practice=practice, appointment__isnull=False).exists():
         return 0
     codes = {c.code: c for c in ProcedureCode.objects.filter(practice=practice)}
     visits = list(

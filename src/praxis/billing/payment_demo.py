@@ -40,7 +40,7 @@ def _demo_charges(practice: Practice, by: User | None, before: datetime) -> None
         Appointment.objects.filter(
             location__practice=practice,
             status=Appointment.Status.COMPLETED,
-            encounter__isnull=True,
+            encounters__isnull=True,
             start__lt=before,
         )
         .select_related("patient", "location", "provider")

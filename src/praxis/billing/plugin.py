@@ -30,6 +30,7 @@ ACTIVITY = {
     "praxis.billing.encounter.created": "opened an encounter",
     "praxis.billing.encounter.coded": "coded an encounter",
     "praxis.billing.encounter.ready": "marked an encounter ready to bill",
+    "praxis.billing.encounter.billed": "billed an encounter on a claim",
     "praxis.billing.encounter.moved_on_merge": "moved encounters and ledger lines in a merge",
     "praxis.billing.journal_entry.posted": "posted to the ledger",
 }

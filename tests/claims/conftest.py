@@ -20,14 +20,15 @@ from praxis.core.models import Practice
 from praxis.patients.models import Patient
 from praxis.patients.testing.factories import CoverageFactory, PatientFactory
 
-from ..billing.conftest import (  # noqa: F401 (fixtures)
-    aetna,
-    dana,
-    fee_schedule,
-    icd10_april_2026,
-    office_visit,
-    venipuncture,
-)
+from ..billing import conftest as billing_cast
+
+# The billing cast, shared (fixtures are found by name in this module).
+aetna = billing_cast.aetna
+dana = billing_cast.dana
+fee_schedule = billing_cast.fee_schedule
+icd10_april_2026 = billing_cast.icd10_april_2026
+office_visit = billing_cast.office_visit
+venipuncture = billing_cast.venipuncture
 
 DAY = date.today() - timedelta(days=10)
 

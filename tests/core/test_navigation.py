@@ -19,16 +19,16 @@ CODES = ["Procedure codes", "Fee schedule", "ICD-10-CM codes"]
 # persona -> (the bar, the Settings menu), left to right and top to bottom
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "admin_ada": (
-        [*HOMES, "My work", *SCHEDULE, "Patients", "Audit trail"],
+        [*HOMES, "My work", *SCHEDULE, "Patients", "Claims", "Audit trail"],
         ["Payers", "Locations", "Users", "Practice", "Scheduling setup", *CODES, "API tokens"],
     ),
     "manager_max": (
-        ["Manager home", "My work", *SCHEDULE, "Patients"],
+        ["Manager home", "My work", *SCHEDULE, "Patients", "Claims"],
         ["Payers", "Locations", "Scheduling setup", *CODES, "API tokens"],
     ),
     "frontdesk_fay": (["My work", *SCHEDULE, "Patients"], [*CODES, "API tokens"]),
     "biller_bo": (
-        ["My work", "Calendar", "Calendar feeds", "Patients"],
+        ["My work", "Calendar", "Calendar feeds", "Patients", "Claims"],
         ["Payers", *CODES, "API tokens"],
     ),
     "dr_dana": (["My work", "Calendar", "Calendar feeds", "Patients"], [*CODES, "API tokens"]),
@@ -76,6 +76,7 @@ def test_every_entry_links_where_it_says(persona, client_for):
         "Waitlist": reverse("scheduling:waitlist"),
         "Calendar feeds": reverse("scheduling:feeds"),
         "Patients": reverse("patients:list"),
+        "Claims": reverse("claims:list"),
         "Audit trail": reverse("core:audit_list"),
         "Payers": reverse("patients:payer_list"),
         "Locations": reverse("core:location_list"),

@@ -42,6 +42,8 @@ EXPECTED = [
     ("scheduling.view_readiness_board", {MANAGER, FRONT_DESK}),
     ("billing.view_codes", {MANAGER, BILLER, PROVIDER, FRONT_DESK}),
     ("billing.manage_codes", {MANAGER, BILLER}),
+    ("claims.view_claims", {MANAGER, BILLER}),
+    ("claims.work_claims", {MANAGER, BILLER}),
 ]
 
 

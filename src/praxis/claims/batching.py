@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from praxis.billing.billed import encounter_mark_billed
 from praxis.core import audit
+from praxis.core import time as wallclock
 from praxis.core.models import Practice, User
 from praxis.core.service_support import ServiceError
 from praxis.patients.models import Payer
@@ -58,8 +59,10 @@ def batch_create(*, practice: Practice, payer: Payer, by: User | None) -> ClaimB
         if not claims:
             raise ServiceError(f"{payer.name} has no scrubbed claim without errors to send.")
         number = next_control_number(practice)
-        now = timezone.now()
-        batch_data, header = build_batch(practice, payer, claims, control_number=number, created=now)
+        now = timezone.now().astimezone(wallclock.zone_of(practice))  # the ISA's wall clock
+        batch_data, header = build_batch(
+            practice, payer, claims, control_number=number, created=now
+        )
         try:
             content = write_837p(batch_data, header, control_number=f"{number:04d}")
         except X12Error as refused:

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from praxis.billing.models import Encounter
 from praxis.core.models import Practice
 from praxis.patients.models import Coverage, Patient, Payer
@@ -178,7 +180,7 @@ def build_batch(
     return batch, header
 
 
-def claims_loaded(queryset):  # type: ignore[no-untyped-def]
+def claims_loaded(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
     """What ``build_claim`` reads, in a fixed number of queries."""
     return queryset.select_related(
         "payer",

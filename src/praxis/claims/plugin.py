@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from praxis.core.plugins import AppPlugin, NavItem
-from praxis.core.roles import ADMINISTRATOR, BILLER, MANAGER, Role
+from praxis.core.roles import BILLER, MANAGER, Role
 
-NAVIGATION = (NavItem("Claims", "claims:list", "claims.view_claims", order=45),)
+NAVIGATION = (NavItem("Claims", "claims:list", "claims.view_claims", order=300),)
 
-# The Administrator looks; the Manager and the biller build, scrub, batch and send.
+# The Manager and the biller build, scrub, batch and send (the Administrator holds every
+# permission of the matrix, these too).
 PERMISSIONS: dict[str, frozenset[Role]] = {
-    "claims.view_claims": frozenset({ADMINISTRATOR, MANAGER, BILLER}),
+    "claims.view_claims": frozenset({MANAGER, BILLER}),
     "claims.work_claims": frozenset({MANAGER, BILLER}),
 }
 
@@ -20,6 +21,4 @@ ACTIVITY = {
     "praxis.claims.batch.submitted": "submitted a claim batch",
 }
 
-PLUGIN = AppPlugin(
-    app="claims", navigation=NAVIGATION, permissions=PERMISSIONS, activity=ACTIVITY
-)
+PLUGIN = AppPlugin(app="claims", navigation=NAVIGATION, permissions=PERMISSIONS, activity=ACTIVITY)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
+
+from django.utils import timezone
 
 from praxis.billing.models import Encounter
 from praxis.billing.selectors import icd10_in_force
@@ -64,8 +66,12 @@ def rule(rule_id: str, title: str, fix_hint: str) -> Callable[[Check], Check]:
 def _npi(claim: Claim, today: date) -> Iterator[tuple[str, str]]:
     rendering = claim.encounter.rendering_provider
     if not npi_is_valid(rendering.npi):
-        yield ERROR, (
-            f"The rendering provider {rendering.display_name}'s NPI {rendering.npi!r} is not valid."
+        yield (
+            ERROR,
+            (
+                f"The rendering provider {rendering.display_name}'s NPI {rendering.npi!r} "
+                "is not valid."
+            ),
         )
     if not npi_is_valid(claim.practice.group_npi):
         yield ERROR, f"The practice's (billing) NPI {claim.practice.group_npi!r} is not valid."
@@ -108,9 +114,12 @@ def _pointers(claim: Claim, today: date) -> Iterator[tuple[str, str]]:
     for line in claim.encounter.lines.all():
         pointers = list(line.diagnosis_pointers)
         if not pointers or any(not 1 <= p <= count for p in pointers):
-            yield ERROR, (
-                f"Line {line.line_number} points at {pointers or 'no diagnosis'}; "
-                f"the encounter has {count}."
+            yield (
+                ERROR,
+                (
+                    f"Line {line.line_number} points at {pointers or 'no diagnosis'}; "
+                    f"the encounter has {count}."
+                ),
             )
 
 
@@ -133,13 +142,20 @@ def _total(claim: Claim, today: date) -> Iterator[tuple[str, str]]:
 def _timely(claim: Claim, today: date) -> Iterator[tuple[str, str]]:
     age = (today - claim.encounter.date_of_service).days
     if age > TIMELY_FILING_DAYS:
-        yield ERROR, (
-            f"The date of service is {age} days ago, past the {TIMELY_FILING_DAYS}-day "
-            "filing limit."
+        yield (
+            ERROR,
+            (
+                f"The date of service is {age} days ago, past the {TIMELY_FILING_DAYS}-day "
+                "filing limit."
+            ),
         )
     elif age > TIMELY_FILING_DAYS - TIMELY_FILING_WARN_DAYS:
-        yield WARNING, (
-            f"The filing limit ({TIMELY_FILING_DAYS} days) is {TIMELY_FILING_DAYS - age} days away."
+        yield (
+            WARNING,
+            (
+                f"The filing limit ({TIMELY_FILING_DAYS} days) is "
+                f"{TIMELY_FILING_DAYS - age} days away."
+            ),
         )
 
 
@@ -173,7 +189,7 @@ def _duplicate(claim: Claim, today: date) -> Iterator[tuple[str, str]]:
 @rule("x12", "837P rules", "Correct the field named in the message, then scrub again.")
 def _x12(claim: Claim, today: date) -> Iterator[tuple[str, str]]:
     batch, header = build_batch(
-        claim.practice, claim.payer, [claim], control_number=1, created=datetime(2000, 1, 1)
+        claim.practice, claim.payer, [claim], control_number=1, created=timezone.now()
     )
     try:
         write_837p(batch, header, control_number="0001")

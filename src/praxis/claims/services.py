@@ -23,7 +23,7 @@ def claim_create(*, practice: Practice, encounter: Encounter, by: User | None) -
     coverage and no active claim yet."""
     with transaction.atomic():
         current = (
-            Encounter.objects.select_for_update()
+            Encounter.objects.select_for_update(of=("self",))
             .filter(pk=encounter.pk, practice=practice)
             .select_related("coverage__payer")
             .first()
@@ -95,8 +95,10 @@ def claim_scrub(*, claim: Claim, by: User | None) -> list[ClaimFinding]:
             "praxis.claims.claim.scrubbed",
             obj=current,
             patient_id=current.encounter.patient_id,
-            details={"errors": sum(f.severity == scrubber.ERROR for f in found),
-                     "warnings": sum(f.severity == scrubber.WARNING for f in found)},
+            details={
+                "errors": sum(f.severity == scrubber.ERROR for f in found),
+                "warnings": sum(f.severity == scrubber.WARNING for f in found),
+            },
             actor=by,
         )
     claim.status = current.status

@@ -49,7 +49,11 @@ def claim_list(request: AuthedRequest) -> HttpResponse:
         what="claims",
     )
     payers = patient_selectors.practice_payers(practice).filter(
-        pk__in={c.payer_id for c in claims if c.status == Claim.Status.SCRUBBED and not c.errors}
+        pk__in={
+            c.payer_id
+            for c in claims
+            if c.status == Claim.Status.SCRUBBED and not getattr(c, "errors", 0)
+        }
     )
     context = {
         "to_claim": to_claim,

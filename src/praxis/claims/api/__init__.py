@@ -112,7 +112,9 @@ def list_claims(request: AuthedRequest, status: str = "") -> list[ClaimOut]:
 @permission("claims.work_claims")
 def create_claim(request: AuthedRequest, body: ClaimIn) -> Status[ClaimOut]:
     practice = practice_of(request.auth)
-    encounter = get_in_practice(Encounter, practice=practice, what="encounter", pk=body.encounter_id)
+    encounter = get_in_practice(
+        Encounter, practice=practice, what="encounter", pk=body.encounter_id
+    )
     claim = services.claim_create(practice=practice, encounter=encounter, by=request.auth)
     return Status(201, _claim_out(_claim(request, claim.pk)))
 

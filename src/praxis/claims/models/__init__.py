@@ -22,6 +22,9 @@ class ControlSequence(models.Model):
     class Meta:
         default_permissions = ()
 
+    def __str__(self) -> str:
+        return f"Control number {self.last_number}"
+
 
 class ClaimBatch(models.Model):
     """One 837P file for one payer: its claims, its control number, its text, its submission."""

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from praxis import __version__
 from praxis.billing.api import router as billing_router
+from praxis.claims.api import router as claims_router
 from praxis.compliance.api import router as compliance_router
 from praxis.core.access import public
 from praxis.core.api import router as core_router
@@ -31,6 +32,7 @@ api.add_router("/", core_router)
 api.add_router("/scheduling", scheduling_router)
 api.add_router("/patients", patients_router)
 api.add_router("/billing", billing_router)
+api.add_router("/claims", claims_router)
 api.add_router("/staff", staff_router)
 api.add_router("/compliance", compliance_router)
 

@@ -147,6 +147,7 @@ def test_every_entry_links_where_it_says(persona, client_for):
         "A/R aging": reverse("billing:ar_aging"),
         "Collections": reverse("billing:ar_collections"),
         "Day sheet": reverse("billing:day_sheet"),
+        "Claims": reverse("claims:list"),
         "Audit trail": reverse("core:audit_list"),
         "Payers": reverse("patients:payer_list"),
         "Locations": reverse("core:location_list"),

@@ -50,6 +50,8 @@ EXPECTED = [
     ("billing.take_payments", {MANAGER, BILLER, FRONT_DESK}),
     ("billing.refund_payments", {MANAGER, BILLER}),
     ("billing.close_day", {MANAGER}),
+    ("claims.view_claims", {MANAGER, BILLER}),
+    ("claims.work_claims", {MANAGER, BILLER}),
     ("staff.view_staff", {MANAGER, HR}),
     ("staff.manage_staff", {MANAGER, HR}),
     ("staff.view_compensation", {HR}),

@@ -53,6 +53,7 @@ ACTIVITY = {
     "praxis.billing.encounter.coded": "coded an encounter",
     "praxis.billing.encounter.ready": "marked an encounter ready to bill",
     "praxis.billing.encounter.voided": "voided an encounter",
+    "praxis.billing.encounter.billed": "billed an encounter on a claim",
     "praxis.billing.encounter.moved_on_merge": "moved encounters and ledger lines in a merge",
     "praxis.billing.journal_entry.posted": "posted to the ledger",
     "praxis.billing.collection_note.added": "added a collections note for {patient}",

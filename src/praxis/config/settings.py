@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "praxis.patients",
     "praxis.scheduling",
     "praxis.billing",
+    "praxis.claims",
     "praxis.staff",
     "praxis.compliance",
     "praxis.dashboards",
@@ -195,6 +196,8 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PRAXIS_PROXY_COUNT", 0, minimum=0) or None
 # Take the X-Request-ID header as the request's id only when the reverse proxy sets it (and
 # replaces any a client sent); otherwise a client could file its actions under an id it chose.
+# Where claim batches are dropped for the clearinghouse's pick-up (claims.batching).
+PRAXIS_CLAIMS_OUTBOX = env_str("PRAXIS_CLAIMS_OUTBOX", str(DATA_DIR / "claims-outbox"))
 PRAXIS_TRUST_REQUEST_ID = env_bool("PRAXIS_TRUST_REQUEST_ID", False)
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("patients/", include("praxis.patients.urls")),
     path("scheduling/", include("praxis.scheduling.urls")),
     path("billing/", include("praxis.billing.urls")),
+    path("claims/", include("praxis.claims.urls")),
     path("staff/", include("praxis.staff.urls")),
     path("compliance/", include("praxis.compliance.urls")),
     path("api/v1/", api_urls()),

@@ -85,6 +85,7 @@ def test_administrator_opens_the_aging_and_drills_into_a_bucket(
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/home/administrator/")
 
+    page.locator("#main-nav").get_by_role("button", name="Billing").click()  # the bar's menu
     page.get_by_role("link", name="A/R aging").first.click()
     page.wait_for_url("**/billing/ar/")
     table = page.locator("#aging-table")

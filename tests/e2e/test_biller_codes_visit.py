@@ -80,6 +80,7 @@ def test_the_biller_codes_a_completed_visit(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
+    page.locator("#main-nav").get_by_role("button", name="Billing").click()  # the bar's menu
     page.get_by_role("link", name="To bill").first.click()
     row = page.locator("#visits-table tbody tr", has_text="Paula Price")
     row.get_by_role("button", name="Bill this visit").click()

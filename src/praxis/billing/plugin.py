@@ -8,13 +8,19 @@ from praxis.core.roles import BILLER, FRONT_DESK, MANAGER, PROVIDER, Role
 from .permissions import CLOSE_DAY, REFUND, TAKE, VIEW_ACCOUNTS
 
 NAVIGATION = (
-    NavItem("To bill", "billing:queue", "billing.view_encounters", order=300),
-    NavItem("A/R aging", "billing:ar_aging", "billing.view_ar", order=310),
-    NavItem("Collections", "billing:ar_collections", "billing.work_collections", order=320),
+    NavItem("To bill", "billing:queue", "billing.view_encounters", order=300, menu="Billing"),
+    NavItem("A/R aging", "billing:ar_aging", "billing.view_ar", order=315, menu="Billing"),
+    NavItem(
+        "Collections",
+        "billing:ar_collections",
+        "billing.work_collections",
+        order=320,
+        menu="Billing",
+    ),
     NavItem("Procedure codes", "billing:codes", "billing.view_codes", order=60, in_settings=True),
     NavItem("Fee schedule", "billing:fees", "billing.view_codes", order=61, in_settings=True),
     NavItem("ICD-10-CM codes", "billing:icd10", "billing.view_codes", order=62, in_settings=True),
-    NavItem("Day sheet", "billing:day_sheet", VIEW_ACCOUNTS, order=310),
+    NavItem("Day sheet", "billing:day_sheet", VIEW_ACCOUNTS, order=310, menu="Billing"),
 )
 
 # Whoever codes a visit or quotes a price looks codes and fees up; the Manager and the biller

@@ -5,7 +5,7 @@ from __future__ import annotations
 from praxis.core.plugins import AppPlugin, NavItem
 from praxis.core.roles import BILLER, MANAGER, Role
 
-NAVIGATION = (NavItem("Claims", "claims:list", "claims.view_claims", order=300),)
+NAVIGATION = (NavItem("Claims", "claims:list", "claims.view_claims", order=305, menu="Billing"),)
 
 # The Manager and the biller build, scrub, batch and send (the Administrator holds every
 # permission of the matrix, these too).

@@ -20,8 +20,16 @@ from praxis.core.roles import ADMINISTRATOR, ALL_STAFF, COMPLIANCE, HR, MANAGER,
 
 NAVIGATION = (
     # Everyone's own list first ("Policies to read"); the library is one click on from it.
-    NavItem("Policies", "compliance:to_read", "compliance.view_policies", order=700),
-    NavItem("Incidents", "compliance:incidents", "compliance.report_incident", order=720),
+    NavItem(
+        "Policies", "compliance:to_read", "compliance.view_policies", order=700, menu="Compliance"
+    ),
+    NavItem(
+        "Incidents",
+        "compliance:incidents",
+        "compliance.report_incident",
+        order=720,
+        menu="Compliance",
+    ),
 )
 
 EVERY_OTHER_ROLE = ALL_STAFF - {ADMINISTRATOR}  # the Administrator holds every permission anyway

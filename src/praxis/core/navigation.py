@@ -3,6 +3,7 @@ permission it needs, so a role sees only what it may use."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from . import plugins
@@ -20,12 +21,33 @@ def items_for(user: Any) -> list[NavItem]:
     ]
 
 
-def split_for_menu(items: list[NavItem]) -> tuple[list[NavItem], list[NavItem]]:
-    """(items for the bar, items for the Settings menu)."""
-    return (
-        [i for i in items if not i.in_settings],
-        [i for i in items if i.in_settings],
-    )
+@dataclass(frozen=True)
+class Menu:
+    """A menu of the bar: its label and the entries in it, in order."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+    @property
+    def url_names(self) -> frozenset[str]:
+        return frozenset(item.url_name for item in self.items)
+
+
+def split_for_menu(items: list[NavItem]) -> tuple[list[NavItem | Menu], list[NavItem]]:
+    """(the bar: entries and menus, in order; the Settings menu's entries)."""
+    bar = [i for i in items if not i.in_settings]
+    menus: dict[str, list[NavItem]] = {}
+    for item in bar:
+        if item.menu:
+            menus.setdefault(item.menu, []).append(item)
+    placed: list[NavItem | Menu] = []
+    for item in bar:
+        members = menus.get(item.menu, [])
+        if len(members) < 2:
+            placed.append(item)
+        elif item is members[0]:
+            placed.append(Menu(item.menu, tuple(members)))
+    return placed, [i for i in items if i.in_settings]
 
 
 def home_for(user: Any) -> str:

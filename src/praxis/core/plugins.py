@@ -51,6 +51,10 @@ class NavItem:
     order: int  # left to right in the bar, top to bottom in the Settings menu
     in_settings: bool = False  # set-up pages, used now and then, sit in one Settings menu
     home: bool = False  # a home page: "/" opens the first one in the bar the person may open
+    # A menu of the bar this entry sits in ("Billing"), where its first entry would be: an app
+    # with several pages takes one place in the bar. A person who may open only one entry of a
+    # menu sees that entry itself, not a menu of one.
+    menu: str = ""
 
 
 WidgetContext = Callable[["AuthedRequest", "Practice"], Mapping[str, Any]]

@@ -15,7 +15,7 @@ from praxis.core.plugins import AppPlugin, DemoSeeder, NavItem
 from praxis.core.roles import HR, MANAGER, Role
 
 NAVIGATION = (
-    NavItem("Staff", "staff:list", "staff.view_staff", order=300),
+    NavItem("Staff", "staff:list", "staff.view_staff", order=400),
     NavItem("My page", "staff:mine", None, order=800),
     NavItem("Positions", "staff:positions", "staff.view_compensation", order=70, in_settings=True),
     NavItem("Credential rules", "staff:settings", "staff.manage_staff", order=71, in_settings=True),

@@ -572,6 +572,8 @@ def test_a_merge_moves_the_duplicates_appointments_and_waitlist_entries(
         "encounters": 0,
         "open_items": 0,
         "journal_lines": 0,
+        "collection_notes": 0,
+        "payments": 0,
     }
 
 

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from praxis.billing.models import Encounter
+from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
-from praxis.core.audit import audit_phi_list, audit_phi_read
 from praxis.core.service_support import ServiceError
 from praxis.patients import selectors as patient_selectors
 from praxis.patients.models import Payer
@@ -43,9 +43,8 @@ def claim_list(request: AuthedRequest) -> HttpResponse:
     to_claim = list(selectors.encounters_to_claim(practice)[:LIST_LIMIT])
     claims = list(selectors.claims_of(practice)[:LIST_LIMIT])
     batches = list(selectors.batches_of(practice)[:50])
-    audit_phi_list(
-        request,
-        patient_ids=[e.patient_id for e in to_claim] + [c.encounter.patient_id for c in claims],
+    phi_audit.shown(
+        *([e.patient_id for e in to_claim] + [c.encounter.patient_id for c in claims]),
         what="claims",
     )
     payers = patient_selectors.practice_payers(practice).filter(
@@ -98,7 +97,7 @@ def claim_detail(request: AuthedRequest, claim_id: int) -> HttpResponse:
         what="claim",
         pk=claim_id,
     )
-    audit_phi_read(request, patient_id=claim.encounter.patient_id, obj=claim, what="claim")
+    phi_audit.shown(claim.encounter.patient_id, obj=claim, what="claim")
     context = {
         "claim": claim,
         "findings": list(claim.findings.all()),
@@ -146,7 +145,7 @@ def _batch(request: AuthedRequest, batch_id: int) -> ClaimBatch:
 def batch_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     claims = list(batch.claims.select_related("encounter__patient"))
-    audit_phi_list(request, patient_ids=[c.encounter.patient_id for c in claims], what="batch")
+    phi_audit.shown(*(c.encounter.patient_id for c in claims), what="batch")
     return render(request, "claims/batch.html", {"batch": batch, "claims": claims})
 
 
@@ -155,7 +154,7 @@ def batch_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
 def batch_download(request: AuthedRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     patients = batch.claims.values_list("encounter__patient_id", flat=True)
-    audit_phi_list(request, patient_ids=list(patients), what="claim batch file")
+    phi_audit.shown(*patients, what="claim batch file")
     response = HttpResponse(batch.content, content_type="application/edi-x12")
     response["Content-Disposition"] = f'attachment; filename="{batch.filename}"'
     return response

@@ -49,16 +49,21 @@ class PolicyDetailOut(PolicyOut):
     versions: list[VersionOut]
 
 
+# A request body is at most 1 MB (core.body_limit) and JSON may spell a character in six bytes
+# (\u00eb): a text the API takes must fit in it however it is written.
+API_TEXT_MAX = 100_000
+
+
 class PolicyIn(BodyIn):
     title: str = Field(min_length=1, max_length=200)
     category: Category
     owner_id: Id | None = None
     roles: list[str] = Field(description="role slugs: administrator, manager, front_desk, ...")
-    body: str = Field(min_length=1, max_length=200_000)
+    body: str = Field(min_length=1, max_length=API_TEXT_MAX)
 
 
 class VersionIn(BodyIn):
-    body: str = Field(min_length=1, max_length=200_000)
+    body: str = Field(min_length=1, max_length=API_TEXT_MAX)
     change_summary: str = Field("", max_length=500)
     affected_roles: list[str] = Field(description="the roles that must acknowledge again")
 

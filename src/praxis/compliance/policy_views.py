@@ -4,13 +4,13 @@ PDF, diff), writing and approving versions, acknowledging, and who has acknowled
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from praxis.core.access import AuthedRequest, NotInPractice, get_in_practice, practice_of, requires
+from praxis.core.downloads import stored_attachment
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.patients import uploads
 
@@ -219,19 +219,12 @@ def version_file(request: AuthedRequest, version_id: int) -> FileResponse:
     version = _version(request, version_id)
     if not version.has_file:
         raise Http404("This version has no PDF.")
-    try:
-        handle = default_storage.open(version.storage_path, "rb")
-    except FileNotFoundError as exc:
-        raise Http404("The PDF is missing from storage.") from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_attachment(
+        version.storage_path,
         filename=uploads.download_name(version.original_filename, uploads.PDF.content_type),
         content_type=uploads.PDF.content_type,
+        missing="The PDF is missing from storage.",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @requires(VIEW)

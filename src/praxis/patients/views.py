@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from praxis.core import phi_audit
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
+from praxis.core.downloads import stored_attachment
 from praxis.core.forms import refusals_shown_on, show_service_error
 from praxis.core.service_support import ServiceError
 
@@ -332,22 +332,11 @@ def document_download(request: AuthedRequest, document_id: int) -> HttpResponseB
 
 
 def _attachment(document: PatientDocument) -> FileResponse:
-    try:
-        handle = default_storage.open(document.storage_path, "rb")
-    except FileNotFoundError as exc:
-        logger.error("document %s has no file in storage", document.pk)
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_attachment(
+        document.storage_path,
         filename=uploads.download_name(document.original_filename, document.content_type),
         content_type=document.content_type,
     )
-    # Never rendered by the browser, whatever the bytes say: saved, not shown.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 # --- merge -----------------------------------------------------------------------------------

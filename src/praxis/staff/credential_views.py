@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from praxis.core.access import AuthedRequest, get_in_practice, practice_of, requires
+from praxis.core.downloads import stored_attachment
 from praxis.core.forms import refusals_as_messages, refusals_shown_on
 from praxis.patients import uploads
 
@@ -93,20 +93,11 @@ def credential_document(request: AuthedRequest, credential_id: int) -> HttpRespo
     credential = _credential(request, credential_id)
     if not credential.stored_name:
         raise Http404("This credential has no scanned copy.")
-    try:
-        handle = default_storage.open(credential.storage_path, "rb")
-    except FileNotFoundError as exc:
-        logger.error("credential %s has no file in storage", credential.pk)
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_attachment(
+        credential.storage_path,
         filename=uploads.download_name(credential.original_filename, credential.content_type),
         content_type=credential.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @requires(VIEW, PAY)

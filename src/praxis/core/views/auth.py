@@ -3,6 +3,8 @@ password?"), and accepting an invitation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +25,7 @@ from praxis.core.access import AuthedRequest, mfa_step, public, signed_in
 from praxis.core.forms import LoginForm, PasswordForgotForm
 from praxis.core.invitations import PASSWORD_RESET_SECONDS, invited_user, password_reset_user
 from praxis.core.middleware import SESSION_EXPIRED_FLAG
+from praxis.core.models import User
 
 
 def safe_next(request: HttpRequest, fallback: str = "core:home") -> str:
@@ -88,42 +91,59 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class _PasswordLink:
+    """What differs between the two e-mailed links that lead to choosing a password."""
+
+    user_of: Callable[[str, str], User | None]
+    save: Callable[..., object]  # (user=, password=)
+    template: str
+    done: str  # the message on the sign-in page
+    reset: bool  # for the page that says the link no longer works
+
+
+_RESET = _PasswordLink(
+    password_reset_user,
+    resets.password_reset_complete,
+    "core/password_reset.html",
+    "Your new password is set. Sign in with it.",
+    reset=True,
+)
+_INVITATION = _PasswordLink(
+    invited_user,
+    services.invitation_accept,
+    "core/invitation_accept.html",
+    "Your password is set. Sign in to continue.",
+    reset=False,
+)
+
+
+def _choose_password(
+    request: HttpRequest, link: _PasswordLink, uidb64: str, token: str
+) -> HttpResponse:
+    user = link.user_of(uidb64, token)
+    if user is None:
+        return render(request, "core/link_invalid.html", {"reset": link.reset}, status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link.save(user=user, password=form.cleaned_data["new_password1"])
+        messages.success(request, link.done)
+        return redirect("core:login")
+    return render(
+        request, link.template, {"form": form, "subject": user}, status=400 if form.errors else 200
+    )
+
+
 @public
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    user = password_reset_user(uidb64, token)
-    if user is None:
-        return render(request, "core/link_invalid.html", {"reset": True}, status=400)
-    form = SetPasswordForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        resets.password_reset_complete(user=user, password=form.cleaned_data["new_password1"])
-        messages.success(request, "Your new password is set. Sign in with it.")
-        return redirect("core:login")
-    return render(
-        request,
-        "core/password_reset.html",
-        {"form": form, "subject": user},
-        status=400 if form.errors else 200,
-    )
+    return _choose_password(request, _RESET, uidb64, token)
 
 
 @public
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    user = invited_user(uidb64, token)
-    if user is None:
-        return render(request, "core/link_invalid.html", {"reset": False}, status=400)
-    form = SetPasswordForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
-        messages.success(request, "Your password is set. Sign in to continue.")
-        return redirect("core:login")
-    return render(
-        request,
-        "core/invitation_accept.html",
-        {"form": form, "invitee": user},
-        status=400 if form.errors else 200,
-    )
+    return _choose_password(request, _INVITATION, uidb64, token)
 
 
 class _PasswordChangeView(auth_views.PasswordChangeView):

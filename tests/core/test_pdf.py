@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_document_carries_the_practice_header_and_its_own_text():
-    practice = PracticeFactory(name="Riverbend Family Medicine")
+    practice = PracticeFactory(name="Riverbend Family Medicine", phone="+18025550100")
     page = Template(
         '{% extends "pdf/base.html" %}{% block content %}<h1>Receipt R-7</h1>'
         "<p>Paid $40.00 by check</p>{% endblock %}"
@@ -22,6 +22,7 @@ def test_a_document_carries_the_practice_header_and_its_own_text():
     text = pdf_text(pdf)
     assert "Riverbend Family Medicine" in text
     assert practice.address_line1 in text
+    assert "(802) 555-0100" in text  # as people write it, not +18025550100
     assert "Receipt R-7" in text and "Paid $40.00 by check" in text
     assert "Page 1 of 1" in text
 

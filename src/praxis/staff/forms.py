@@ -13,6 +13,14 @@ from praxis.core.money import ZERO, MoneyField
 from .models import Compensation, Credential, Position, Separation, StaffMember, StaffSettings
 
 
+class _ServiceValidates:
+    """A model form that only reads what was typed: the service validates the record (and says
+    why it refuses), so the form skips the model's own full_clean."""
+
+    def _post_clean(self) -> None:
+        pass
+
+
 class StaffFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Every status"), *StaffMember.Status.choices], required=False
@@ -69,7 +77,7 @@ class StaffForm(forms.ModelForm[StaffMember]):
             del self.fields["status"]
 
 
-class CredentialForm(forms.ModelForm[Credential]):
+class CredentialForm(_ServiceValidates, forms.ModelForm[Credential]):
     issued_on = BoundedDateField(required=False)
     expires_on = BoundedDateField(required=False, help_text="Leave empty if it never expires.")
     file = forms.FileField(required=False, label="Scanned copy (PDF, PNG or JPEG)")
@@ -85,16 +93,13 @@ class CredentialForm(forms.ModelForm[Credential]):
         assert isinstance(payer, forms.ModelChoiceField)
         payer.queryset = payers
 
-    def _post_clean(self) -> None:
-        pass  # the service validates (and says why), not the model form
-
 
 class VerifyForm(forms.Form):
     method = forms.ChoiceField(choices=Credential.Method.choices, label="How")
     note = forms.CharField(required=False, max_length=200, label="Note (e.g. where you looked)")
 
 
-class PayForm(forms.ModelForm[Compensation]):
+class PayForm(_ServiceValidates, forms.ModelForm[Compensation]):
     rate = MoneyField(min_value=ZERO)
     effective_from = BoundedDateField(label="From")
 
@@ -102,11 +107,8 @@ class PayForm(forms.ModelForm[Compensation]):
         model = Compensation
         fields = ("pay_type", "rate", "effective_from", "note")
 
-    def _post_clean(self) -> None:
-        pass  # the service validates
 
-
-class SeparationForm(forms.ModelForm[Separation]):
+class SeparationForm(_ServiceValidates, forms.ModelForm[Separation]):
     last_day = BoundedDateField()
     when = forms.ChoiceField(
         label="Access ends",
@@ -123,19 +125,13 @@ class SeparationForm(forms.ModelForm[Separation]):
         fields = ("kind", "reason", "last_day", "offboarding_notes")
         labels = {"offboarding_notes": "Offboarding notes (equipment returned, access removed)"}
 
-    def _post_clean(self) -> None:
-        pass  # the service validates
 
-
-class PositionForm(forms.ModelForm[Position]):
+class PositionForm(_ServiceValidates, forms.ModelForm[Position]):
     salary_benchmark = MoneyField(min_value=ZERO, required=False, label="Yearly benchmark")
 
     class Meta:
         model = Position
         fields = ("title", "salary_benchmark", "benchmark_source")
-
-    def _post_clean(self) -> None:
-        pass  # the service validates (and says why)
 
 
 class SettingsForm(forms.ModelForm[StaffSettings]):
@@ -145,13 +141,10 @@ class SettingsForm(forms.ModelForm[StaffSettings]):
         widgets = {"booking_gate": forms.RadioSelect}
 
 
-class RenewForm(forms.ModelForm[Credential]):
+class RenewForm(_ServiceValidates, forms.ModelForm[Credential]):
     issued_on = BoundedDateField(required=False)
     expires_on = BoundedDateField(required=False, help_text="Leave empty if it never expires.")
 
     class Meta:
         model = Credential
         fields = ("number", "issuer", "issued_on", "expires_on")
-
-    def _post_clean(self) -> None:
-        pass  # the service validates (and says why)
